@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/**
+ * The contract between the authorizer and the functions behind it. API Gateway only carries
+ * string, number and boolean context values, and serverless-offline turns them all into strings,
+ * so every field travels as a string: lists space-separated (neither OAuth scopes nor Cognito group
+ * names may contain whitespace), times as epoch seconds.
+ */
+export interface AuthorizerContext {
+  sub: string;
+  username: string;
+  client_id: string;
+  scope: string;
+  groups: string;
+  jti: string;
+  exp: string;
+}
+
+/** The caller as the functions behind the authorizer see it. */
+export interface CallerIdentity {
+  sub: string;
+  username: string;
+  clientId: string;
+  scopes: string[];
+  groups: string[];
+  tokenId: string;
+  /** Epoch seconds. */
+  expiresAt: number;
+}
+
+const words = (value: string) => value.split(' ').filter((word) => word.length > 0);
+const hasNoWhitespace = (value: string) => !/\s/.test(value);
+
+export function toAuthorizerContext(identity: CallerIdentity): AuthorizerContext {
+  if (![...identity.scopes, ...identity.groups].every(hasNoWhitespace)) {
+    throw new Error('Scopes and groups must not contain whitespace');
+  }
+  return {
+    sub: identity.sub,
+    username: identity.username,
+    client_id: identity.clientId,
+    scope: identity.scopes.join(' '),
+    groups: identity.groups.join(' '),
+    jti: identity.tokenId,
+    exp: String(identity.expiresAt),
+  };
+}
+
+const contextSchema = z.object({
+  sub: z.string().min(1),
+  username: z.string().min(1),
+  client_id: z.string().min(1),
+  scope: z.string(),
+  groups: z.string(),
+  jti: z.string(),
+  exp: z.coerce.string().regex(/^\d+$/),
+});
+
+/**
+ * Reads the identity back from `event.requestContext.authorizer`. Returns undefined when the
+ * context is missing or malformed: a function must then refuse the request, never guess.
+ */
+export function fromAuthorizerContext(context: unknown): CallerIdentity | undefined {
+  const parsed = contextSchema.safeParse(context);
+  if (!parsed.success) return undefined;
+  const value = parsed.data;
+  return {
+    sub: value.sub,
+    username: value.username,
+    clientId: value.client_id,
+    scopes: words(value.scope),
+    groups: words(value.groups),
+    tokenId: value.jti,
+    expiresAt: Number(value.exp),
+  };
+}

@@ -1,0 +1,83 @@
+import { type IncomingMessage, type Server, type ServerResponse, createServer, request as httpRequest } from 'node:http';
+import { type GatewayResponses, gatewayResponseFor, renderGatewayResponse } from './gateway-responses.js';
+
+/** Offline answers larger than this are never gateway errors, so they are streamed untouched. */
+const MAX_INSPECTED_BODY = 64 * 1024;
+
+/**
+ * The local API endpoint: forwards every request to serverless-offline and applies the gateway
+ * responses from serverless.yml to the answers offline generates itself (401/403 from the
+ * authorizer, 404 for unknown routes).
+ */
+export function startGatewayProxy(options: {
+  port: number;
+  offlinePort: number;
+  responses: GatewayResponses;
+}): Promise<Server> {
+  const server = createServer((clientRequest, clientResponse) => {
+    forward(clientRequest, clientResponse, options).catch(() => {
+      if (!clientResponse.headersSent) {
+        clientResponse.writeHead(502, { 'Content-Type': 'application/json' });
+      }
+      clientResponse.end(JSON.stringify({ error: 'bad_gateway', error_description: 'The local API did not answer' }));
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, 'localhost', () => resolve(server));
+  });
+}
+
+async function forward(
+  clientRequest: IncomingMessage,
+  clientResponse: ServerResponse,
+  options: { offlinePort: number; responses: GatewayResponses },
+): Promise<void> {
+  const upstream = await new Promise<IncomingMessage>((resolve, reject) => {
+    const proxied = httpRequest(
+      {
+        host: 'localhost',
+        port: options.offlinePort,
+        method: clientRequest.method,
+        path: clientRequest.url,
+        headers: clientRequest.headers,
+      },
+      resolve,
+    );
+    proxied.on('error', reject);
+    clientRequest.pipe(proxied);
+  });
+  const status = upstream.statusCode ?? 502;
+  const length = Number(upstream.headers['content-length'] ?? NaN);
+  const mayBeGatewayError = [401, 403, 404].includes(status) && !(length > MAX_INSPECTED_BODY);
+  if (!mayBeGatewayError) {
+    clientResponse.writeHead(status, upstream.headers);
+    upstream.pipe(clientResponse);
+    return;
+  }
+  const body = await readBody(upstream);
+  const type = gatewayResponseFor({ statusCode: status, body });
+  const replacement = type && renderGatewayResponse(options.responses, type, { statusCode: status, body });
+  if (replacement) {
+    const headers = { ...corsHeadersOf(upstream), ...replacement.headers };
+    clientResponse.writeHead(replacement.statusCode, { ...headers, 'Content-Length': Buffer.byteLength(replacement.body) });
+    clientResponse.end(replacement.body);
+    return;
+  }
+  clientResponse.writeHead(status, upstream.headers);
+  clientResponse.end(body);
+}
+
+function corsHeadersOf(response: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (name.startsWith('access-control-') && typeof value === 'string') headers[name] = value;
+  }
+  return headers;
+}
+
+async function readBody(stream: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

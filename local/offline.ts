@@ -1,0 +1,52 @@
+import { join } from 'node:path';
+import { LOCAL_JWKS_VARIABLE } from '../authorizer/local-jwks.js';
+import { type ManagedProcess, httpAnswers, startProcess, waitUntil } from './processes.js';
+import { LOCAL_REGION, LOCAL_USER_POOL_ID, type LocalStackSettings, PROJECT_ROOT, urls } from './settings.js';
+
+/**
+ * The environment of the `local` stage: what serverless.yml's local params read, the emulator
+ * endpoints the AWS SDK picks up by itself (AWS_ENDPOINT_URL_*), dummy credentials, and the
+ * local-only JWKS mapping. Built from scratch rather than inherited, so nothing from the
+ * developer's shell (a real AWS profile, say) leaks into the functions.
+ */
+export function offlineEnvironment(settings: LocalStackSettings): NodeJS.ProcessEnv {
+  const at = urls(settings);
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+    LOCAL_PUBLIC_BASE_URL: at.baseUrl,
+    LOCAL_USER_POOL_ID: LOCAL_USER_POOL_ID,
+    LOCAL_COGNITO_URL: at.cognitoUrl,
+    LOCAL_OFFLINE_PORT: String(settings.offlinePort),
+    LOCAL_LAMBDA_PORT: String(settings.offlineLambdaPort),
+    [LOCAL_JWKS_VARIABLE]: at.cognitoUrl,
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: at.dynamoDbUrl,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: at.cognitoUrl,
+  };
+}
+
+/** serverless-offline runs the real handlers (bundled by serverless-esbuild) behind the API. */
+export async function startOffline(settings: LocalStackSettings): Promise<ManagedProcess> {
+  const cli = join(PROJECT_ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js');
+  const managed = startProcess(
+    'offline',
+    process.execPath,
+    [cli, 'offline', 'start', '--stage', 'local', '--localEnvironment', '--noSponsor'],
+    {
+      cwd: PROJECT_ROOT,
+      env: offlineEnvironment(settings),
+      logDir: join(settings.dataDir, 'logs'),
+      echo: settings.echoFunctionLogs,
+    },
+  );
+  await waitUntil('serverless-offline', () => httpAnswers(`${urls(settings).offlineUrl}/health`), {
+    timeoutMs: 60_000,
+    process: managed,
+  });
+  return managed;
+}

@@ -1,0 +1,75 @@
+import type { Server } from 'node:http';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { seedDemoUser, startCognito } from './cognito.js';
+import { createTables, startDynamoDb } from './dynamodb.js';
+import { startGatewayProxy } from './gateway-proxy.js';
+import { gatewayResponsesOf } from './gateway-responses.js';
+import { startOffline, offlineEnvironment } from './offline.js';
+import { type ManagedProcess, killAllSync } from './processes.js';
+import { resolveService } from './service-definition.js';
+import { DEMO_USER, LOCAL_USER_POOL_ID, type LocalStackSettings, urls } from './settings.js';
+
+/** What scripts and tests need to talk to a running local stack (also written to stack.json). */
+export interface StackInfo {
+  pid: number;
+  baseUrl: string;
+  mcpUrl: string;
+  cognitoEndpoint: string;
+  dynamoDbEndpoint: string;
+  userPoolId: string;
+  demoUser: { username: string; password: string; sub: string };
+}
+
+export interface RunningStack {
+  info: StackInfo;
+  stop(): Promise<void>;
+}
+
+export function stackInfoFile(settings: LocalStackSettings): string {
+  return join(settings.dataDir, 'stack.json');
+}
+
+export async function startLocalStack(settings: LocalStackSettings): Promise<RunningStack> {
+  mkdirSync(settings.dataDir, { recursive: true });
+  const processes: ManagedProcess[] = [];
+  let proxy: Server | undefined;
+  const killOnExit = () => killAllSync(processes);
+  process.on('exit', killOnExit);
+  const stop = async () => {
+    process.off('exit', killOnExit);
+    await new Promise<void>((resolve) => (proxy ? proxy.close(() => resolve()) : resolve()));
+    proxy?.closeAllConnections();
+    await Promise.all(processes.map((managed) => managed.stop()));
+  };
+  const track = (managed: Promise<ManagedProcess>) => managed.then((started) => (processes.push(started), started));
+  try {
+    const at = urls(settings);
+    const [service] = await Promise.all([
+      resolveService(offlineEnvironment(settings)),
+      track(startDynamoDb(settings)),
+      track(startCognito(settings)),
+    ]);
+    const [, demo] = await Promise.all([createTables(service, at.dynamoDbUrl), seedDemoUser(at.cognitoUrl)]);
+    await track(startOffline(settings));
+    proxy = await startGatewayProxy({
+      port: settings.apiPort,
+      offlinePort: settings.offlinePort,
+      responses: gatewayResponsesOf(service),
+    });
+    const info: StackInfo = {
+      pid: process.pid,
+      baseUrl: at.baseUrl,
+      mcpUrl: at.mcpUrl,
+      cognitoEndpoint: at.cognitoUrl,
+      dynamoDbEndpoint: at.dynamoDbUrl,
+      userPoolId: LOCAL_USER_POOL_ID,
+      demoUser: { username: DEMO_USER.username, password: DEMO_USER.password, sub: demo.sub },
+    };
+    writeFileSync(stackInfoFile(settings), `${JSON.stringify(info, null, 2)}\n`);
+    return { info, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * `npm start`: the whole product on this machine, no AWS account and no Docker.
+ * DynamoDB Local + cognito-local + serverless-offline behind a proxy that adds API Gateway's
+ * gateway responses. Ctrl-C stops everything it started.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { type StackInfo, stackInfoFile, startLocalStack } from './stack.js';
+import { settingsFromEnv } from './settings.js';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function runningStack(file: string): Promise<StackInfo | undefined> {
+  if (!existsSync(file)) return undefined;
+  const info = JSON.parse(readFileSync(file, 'utf8')) as StackInfo;
+  if (!isAlive(info.pid)) return undefined;
+  const healthy = await fetch(`${info.baseUrl}/health`, { signal: AbortSignal.timeout(2000) })
+    .then((response) => response.ok)
+    .catch(() => false);
+  return healthy ? info : undefined;
+}
+
+function banner(info: StackInfo, seconds: string): string {
+  return `
+Local MCP stack is up (${seconds} s). Ctrl-C stops it.
+
+  MCP endpoint          ${info.mcpUrl}
+  Protected resource    ${info.baseUrl}/.well-known/oauth-protected-resource/mcp
+  Authorization server  ${info.baseUrl}/.well-known/oauth-authorization-server
+  Client registration   ${info.baseUrl}/register
+  Cognito (emulator)    ${info.cognitoEndpoint}  (pool ${info.userPoolId})
+  DynamoDB Local        ${info.dynamoDbEndpoint}
+
+  Demo login            ${info.demoUser.username} / ${info.demoUser.password}
+
+Connect the MCP Inspector:
+  npx @modelcontextprotocol/inspector      then: Transport "Streamable HTTP", URL ${info.mcpUrl},
+                                           "Connect" and sign in with the demo login.
+Connect an SDK client: see the README ("Connect a client"); the facts above are in
+  ${stackInfoFileHint}
+`;
+}
+
+let stackInfoFileHint = '';
+
+async function main(): Promise<void> {
+  const settings = settingsFromEnv();
+  const file = stackInfoFile(settings);
+  stackInfoFileHint = file;
+  const existing = await runningStack(file);
+  if (existing) {
+    console.log(`A local stack is already running (pid ${existing.pid}) at ${existing.baseUrl}; nothing to do.`);
+    return;
+  }
+  rmSync(file, { force: true });
+  const started = Date.now();
+  console.log('Starting the local stack (DynamoDB Local, cognito-local, serverless-offline)...');
+  const stack = await startLocalStack(settings);
+  console.log(banner(stack.info, ((Date.now() - started) / 1000).toFixed(1)));
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the local stack...`);
+    await stack.stop();
+    rmSync(file, { force: true });
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGHUP', () => void shutdown('SIGHUP'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`Local stack failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
