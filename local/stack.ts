@@ -18,6 +18,8 @@ export interface StackInfo {
   cognitoEndpoint: string;
   dynamoDbEndpoint: string;
   userPoolId: string;
+  /** Logs of every process are in {dataDir}/logs. */
+  dataDir: string;
   demoUser: { username: string; password: string; sub: string };
 }
 
@@ -64,6 +66,7 @@ export async function startLocalStack(settings: LocalStackSettings): Promise<Run
       cognitoEndpoint: at.cognitoUrl,
       dynamoDbEndpoint: at.dynamoDbUrl,
       userPoolId: LOCAL_USER_POOL_ID,
+      dataDir: settings.dataDir,
       demoUser: { username: DEMO_USER.username, password: DEMO_USER.password, sub: demo.sub },
     };
     writeFileSync(stackInfoFile(settings), `${JSON.stringify(info, null, 2)}\n`);
