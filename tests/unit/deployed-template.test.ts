@@ -1,0 +1,157 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * Packages the real production stack with `serverless package` (offline, no AWS credentials) and
+ * checks the CloudFormation template it would deploy. It runs in a copy of the project so that it
+ * never races with the local stack's own esbuild output.
+ */
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const COPIED = ['serverless.yml', 'package.json', 'tsconfig.json', 'resources', 'authorizer', 'dcr', 'functions', 'lib'];
+
+type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[] };
+let workDir: string;
+let resources: Record<string, Resource>;
+let bundleSizes: Record<string, number>;
+
+beforeAll(() => {
+  workDir = mkdtempSync(join(tmpdir(), 'mcp-package-'));
+  for (const entry of COPIED) cpSync(join(ROOT, entry), join(workDir, entry), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(workDir, 'node_modules'), 'dir');
+  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_')));
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/serverless/bin/serverless.js'), 'package', '--stage', 'prod', '--region', 'eu-west-1'], {
+    cwd: workDir,
+    env: { ...cleanEnv, SLS_TELEMETRY_DISABLED: '1', HOME: workDir },
+    stdio: 'pipe',
+  });
+  const template = JSON.parse(readFileSync(join(workDir, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8'));
+  resources = template.Resources;
+  bundleSizes = Object.fromEntries(
+    readdirSync(join(workDir, '.serverless'))
+      .filter((file) => file.endsWith('.zip'))
+      .map((file) => [file.replace('.zip', ''), statSync(join(workDir, '.serverless', file)).size]),
+  );
+}, 120_000);
+
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
+const method = (logicalId: string) => resources[logicalId]!.Properties;
+
+describe('the packaged CloudFormation template', () => {
+  it('packages one bundle per function', () => {
+    expect(Object.keys(bundleSizes).sort()).toEqual(['authorizer', 'dcr', 'health', 'mcp', 'metadata']);
+  });
+
+  it('puts the REQUEST authorizer, keyed on the Authorization header, in front of every /mcp method', () => {
+    const authorizer = resources.AuthorizerApiGatewayAuthorizer!.Properties;
+    expect(authorizer.Type).toBe('REQUEST');
+    expect(authorizer.IdentitySource).toBe('method.request.header.Authorization');
+    expect(authorizer.AuthorizerResultTtlInSeconds).toBe(60);
+    for (const id of ['ApiGatewayMethodMcpPost', 'ApiGatewayMethodMcpGet', 'ApiGatewayMethodMcpDelete']) {
+      expect(method(id).AuthorizationType).toBe('CUSTOM');
+      expect(method(id).AuthorizerId).toEqual({ Ref: 'AuthorizerApiGatewayAuthorizer' });
+    }
+  });
+
+  it('leaves the metadata, registration and health routes public', () => {
+    const publicMethods = ofType('AWS::ApiGateway::Method').filter(([id]) => !id.startsWith('ApiGatewayMethodMcp'));
+    expect(publicMethods.map(([id]) => id).sort()).toEqual([
+      'ApiGatewayMethodHealthGet',
+      'ApiGatewayMethodRegisterPost',
+      'ApiGatewayMethodWellDashknownOauthDashauthorizationDashserverGet',
+      'ApiGatewayMethodWellDashknownOauthDashprotectedDashresourceGet',
+      'ApiGatewayMethodWellDashknownOauthDashprotectedDashresourceMcpGet',
+    ]);
+    for (const [, resource] of publicMethods) expect(resource.Properties.AuthorizationType).toBe('NONE');
+  });
+
+  it('answers 401 and 403 with a WWW-Authenticate challenge naming the protected resource metadata', () => {
+    const responses = Object.fromEntries(ofType('AWS::ApiGateway::GatewayResponse').map(([, r]) => [r.Properties.ResponseType, r.Properties]));
+    for (const [type, status, error] of [['UNAUTHORIZED', '401', 'invalid_token'], ['ACCESS_DENIED', '403', 'insufficient_scope']] as const) {
+      const response = responses[type]!;
+      expect(response.StatusCode).toBe(status);
+      const header = JSON.stringify(response.ResponseParameters['gatewayresponse.header.WWW-Authenticate']);
+      expect(header).toContain(`'Bearer resource_metadata=\\"`);
+      expect(header).toContain('/.well-known/oauth-protected-resource/mcp');
+      expect(header).toContain(`error=\\"${error}\\"`);
+      expect(header).toContain('ApiGatewayRestApi');
+    }
+    expect(responses.MISSING_AUTHENTICATION_TOKEN?.StatusCode).toBe('404');
+    expect(resources.AuthorizerApiGatewayAuthorizer!.DependsOn).toEqual(
+      expect.arrayContaining(['GatewayResponseUnauthorized', 'GatewayResponseAccessDenied']),
+    );
+  });
+
+  it('creates the tables with TTL, point-in-time recovery, encryption and retention', () => {
+    const tables = ofType('AWS::DynamoDB::Table');
+    expect(tables.map(([id]) => id).sort()).toEqual(['ClientsTable', 'RevocationsTable']);
+    for (const [id, table] of tables) {
+      expect(table.Properties.TimeToLiveSpecification, id).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+      expect(table.Properties.PointInTimeRecoverySpecification, id).toEqual({ PointInTimeRecoveryEnabled: true });
+      expect(table.Properties.SSESpecification, id).toEqual({ SSEEnabled: true });
+      expect(table.Properties.DeletionProtectionEnabled, id).toBe(true);
+      expect((resources[id] as unknown as { DeletionPolicy: string }).DeletionPolicy).toBe('Retain');
+    }
+  });
+
+  it('defines the user pool, its managed-login domain and a resource server with read, write and admin scopes', () => {
+    const pool = resources.CognitoUserPool!.Properties;
+    expect(pool.AdminCreateUserConfig.AllowAdminCreateUserOnly).toBe(true);
+    expect(resources.CognitoUserPoolDomain!.Properties.UserPoolId).toEqual({ Ref: 'CognitoUserPool' });
+    const server = resources.CognitoResourceServer!.Properties;
+    expect(server.Scopes.map((scope: { ScopeName: string }) => scope.ScopeName)).toEqual(['read', 'write', 'admin']);
+    expect(JSON.stringify(server.Identifier)).toContain('/mcp');
+  });
+
+  it('gives every function its own role with only its own actions, none of them wildcards', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    const roles = functions.map(([, fn]) => fn.Properties.Role['Fn::GetAtt'][0]);
+    expect(new Set(roles).size).toBe(functions.length);
+    for (const [id, fn] of functions) {
+      const role = resources[fn.Properties.Role['Fn::GetAtt'][0]]!;
+      expect(role.Type, id).toBe('AWS::IAM::Role');
+      expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
+      for (const policy of role.Properties.Policies) {
+        for (const statement of policy.PolicyDocument.Statement) {
+          const actions: string[] = [statement.Action].flat();
+          for (const action of actions) expect(action, `${id}: ${action}`).not.toMatch(/\*/);
+          const targets = [statement.Resource].flat();
+          for (const target of targets) {
+            expect(target, id).not.toBe('*');
+            // Every resource is a reference to a resource of this stack, not a hand-written ARN.
+            expect(Object.keys(target), id).toEqual(['Fn::GetAtt']);
+          }
+        }
+      }
+    }
+    const actionsOf = (roleId: string) =>
+      resources[roleId]!.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement.flatMap((s: any) => [s.Action].flat())).sort();
+    expect(actionsOf('DcrRole')).toEqual([
+      'cognito-idp:CreateUserPoolClient',
+      'cognito-idp:DeleteUserPoolClient',
+      'dynamodb:PutItem',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+    ]);
+    for (const roleId of ['AuthorizerRole', 'McpRole', 'MetadataRole', 'HealthRole']) {
+      expect(actionsOf(roleId), roleId).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    }
+  });
+
+  it('never ships the local-only JWKS mapping or any other local setting to AWS', () => {
+    for (const [id, fn] of ofType('AWS::Lambda::Function')) {
+      const variables = Object.keys(fn.Properties.Environment?.Variables ?? {});
+      expect(variables.filter((name) => name.startsWith('LOCAL_') || name === 'IS_OFFLINE'), id).toEqual([]);
+      expect(JSON.stringify(fn.Properties.Environment), id).not.toMatch(/localhost|127\.0\.0\.1/);
+    }
+  });
+
+  it('runs the functions on Node.js 22 with the authorizer given the pool to verify against', () => {
+    for (const [, fn] of ofType('AWS::Lambda::Function')) expect(fn.Properties.Runtime).toBe('nodejs22.x');
+    expect(resources.AuthorizerLambdaFunction!.Properties.Environment.Variables.USER_POOL_ID).toEqual({ Ref: 'CognitoUserPool' });
+  });
+});
