@@ -22,10 +22,12 @@ export async function authorize(
     return { effect: 'allow', identity: await verify(token) };
   } catch (error) {
     // The error names the failed check (expired, bad signature, ...) and never contains the token.
-    return { effect: 'deny', reason: 'invalid_token', detail: errorName(error) };
+    return { effect: 'deny', reason: 'invalid_token', detail: describeFailure(error, token) };
   }
 }
 
-function errorName(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 300) : 'unknown error';
+/** The failed check, for the log. Never the token, even if a verifier were to quote it. */
+function describeFailure(error: unknown, token: string): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
+  return text.replaceAll(token, '[token]').slice(0, 300);
 }

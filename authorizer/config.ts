@@ -2,8 +2,11 @@ import { z } from 'zod';
 import { parseConfig } from '../lib/config.js';
 import { localJwksOrigin } from './local-jwks.js';
 
+// The pool id format aws-jwt-verify accepts, all partitions (GovCloud, EU sovereign cloud) included.
+const USER_POOL_ID = /^(?:eusc-[a-z]{2}|[a-z]{2})-(?:gov-)?[a-z]+-\d_[a-zA-Z0-9]+$/;
+
 const schema = z.object({
-  USER_POOL_ID: z.string().regex(/^[a-z]{2}-[a-z]+-\d_[0-9A-Za-z]+$/, 'must be a Cognito user pool id'),
+  USER_POOL_ID: z.string().regex(USER_POOL_ID, 'must be a Cognito user pool id'),
 });
 
 export interface AuthorizerConfig {

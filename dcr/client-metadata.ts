@@ -32,8 +32,9 @@ const clientMetadataSchema = z.object({
     .default('none'),
   grant_types: z
     .array(z.enum(['authorization_code', 'refresh_token'], { error: 'only authorization_code and refresh_token are supported' }))
+    .min(1)
     .default(['authorization_code', 'refresh_token']),
-  response_types: z.array(z.literal('code', { error: 'only "code" is supported' })).default(['code']),
+  response_types: z.array(z.literal('code', { error: 'only "code" is supported' })).min(1).default(['code']),
   client_name: z.string().trim().min(1).max(128).optional(),
   client_uri: optionalHttpsUri,
   logo_uri: optionalHttpsUri,

@@ -20,7 +20,7 @@ export type RedirectUriCheck = { ok: true } | { ok: false; reason: string };
 
 export function checkRedirectUri(value: string): RedirectUriCheck {
   if (value.length > MAX_REDIRECT_URI_LENGTH) return { ok: false, reason: 'is too long' };
-  if (/[\s\u0000-\u001f\u007f]/.test(value)) return { ok: false, reason: 'contains whitespace or control characters' };
+  if (/[\s\u0000-\u001f\u007f-\u009f]/.test(value)) return { ok: false, reason: 'contains whitespace or control characters' };
   if (value.includes('*')) return { ok: false, reason: 'contains a wildcard' };
   let url: URL;
   try {
@@ -32,7 +32,11 @@ export function checkRedirectUri(value: string): RedirectUriCheck {
   if (url.username || url.password) return { ok: false, reason: 'contains credentials' };
   const scheme = url.protocol.toLowerCase();
   if (FORBIDDEN_SCHEMES.has(scheme)) return { ok: false, reason: `uses the forbidden scheme ${scheme}` };
-  if (scheme === 'https:') return url.hostname ? { ok: true } : { ok: false, reason: 'has no host' };
+  // The URL parser repairs `https:host/x` and `https:///x`; the stored string must be the plain form.
+  if ((scheme === 'https:' || scheme === 'http:') && !/^https?:\/\/[^/?#]/i.test(value)) {
+    return { ok: false, reason: 'is not of the form scheme://host/path' };
+  }
+  if (scheme === 'https:') return { ok: true };
   if (scheme === 'http:') {
     return LOOPBACK_HOSTS.has(url.hostname)
       ? { ok: true }

@@ -49,12 +49,16 @@ function staticMappingValue(value: string, key: string): string {
 
 /** Renders the $context variables the templates use, as API Gateway would. */
 export function renderTemplate(template: string, context: { requestId: string; errorMessage: string }): string {
-  return template
-    .replaceAll('$context.requestId', context.requestId)
-    .replaceAll('$context.error.messageString', JSON.stringify(context.errorMessage))
-    .replace(/\$context\.[\w.]+/g, (variable) => {
-      throw new Error(`Template variable ${variable} is not supported by the local stack`);
-    });
+  const values: Record<string, string> = {
+    '$context.requestId': context.requestId,
+    '$context.error.messageString': JSON.stringify(context.errorMessage),
+  };
+  // One pass with a function: inserted values are neither rescanned nor read as `$&`-patterns.
+  return template.replace(/\$context\.[\w.]+/g, (variable) => {
+    const value = values[variable];
+    if (value === undefined) throw new Error(`Template variable ${variable} is not supported by the local stack`);
+    return value;
+  });
 }
 
 export interface OfflineAnswer {

@@ -69,6 +69,11 @@ describe('authorize', () => {
     },
   );
 
+  it('removes the token from the detail even if a verifier quotes it', async () => {
+    const decision = await authorize(withToken, fakeVerifier(async () => Promise.reject(new Error(`bad token ${TOKEN}`))));
+    expect(decision).toEqual({ effect: 'deny', reason: 'invalid_token', detail: 'Error: bad token [token]' });
+  });
+
   it('caps the detail at 300 characters', async () => {
     const decision = await authorize(withToken, fakeVerifier(async () => Promise.reject(new Error('x'.repeat(1000)))));
     expect(decision.effect).toBe('deny');

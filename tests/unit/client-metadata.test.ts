@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { RegistrationError, parseClientMetadata } from '../../dcr/client-metadata.js';
+
+const REDIRECT = 'http://localhost:33418/callback';
+const minimal = { redirect_uris: [REDIRECT] };
+
+function registrationErrorOf(body: unknown): RegistrationError {
+  try {
+    parseClientMetadata(body);
+  } catch (error) {
+    expect(error).toBeInstanceOf(RegistrationError);
+    return error as RegistrationError;
+  }
+  throw new Error('expected a RegistrationError, nothing was thrown');
+}
+
+describe('RegistrationError', () => {
+  it('carries the code and description', () => {
+    const error = new RegistrationError('invalid_redirect_uri', 'redirect_uris.0 is bad');
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('RegistrationError');
+    expect(error.code).toBe('invalid_redirect_uri');
+    expect(error.description).toBe('redirect_uris.0 is bad');
+    expect(error.message).toBe('redirect_uris.0 is bad');
+  });
+});
+
+describe('parseClientMetadata', () => {
+  it('applies the defaults of a public PKCE client', () => {
+    expect(parseClientMetadata(minimal)).toEqual({
+      redirect_uris: [REDIRECT],
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+    });
+  });
+
+  it('keeps every supported field', () => {
+    const body = {
+      redirect_uris: [REDIRECT, 'https://app.example.com/cb'],
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      client_name: 'Claude Code',
+      client_uri: 'https://app.example.com',
+      logo_uri: 'https://app.example.com/logo.png',
+      scope: 'read write',
+      contacts: ['ops@example.com'],
+      software_id: 'claude-code',
+      software_version: '1.2.3',
+    };
+    expect(parseClientMetadata(body)).toEqual(body);
+  });
+
+  it('trims the client name', () => {
+    expect(parseClientMetadata({ ...minimal, client_name: '  My Client  ' }).client_name).toBe('My Client');
+  });
+
+  it('ignores unknown fields and does not return them', () => {
+    const result = parseClientMetadata({ ...minimal, jwks_uri: 'https://x.example/jwks', tos_uri: 42, extra: { a: 1 } });
+    expect(result).not.toHaveProperty('jwks_uri');
+    expect(result).not.toHaveProperty('tos_uri');
+    expect(result).not.toHaveProperty('extra');
+    expect(result.redirect_uris).toEqual([REDIRECT]);
+  });
+
+  it.each([
+    ['null', null],
+    ['an array', [minimal]],
+    ['a string', JSON.stringify(minimal)],
+    ['a number', 1],
+    ['undefined', undefined],
+    ['a boolean', true],
+  ])('refuses %s as body', (_label, body) => {
+    const error = registrationErrorOf(body);
+    expect(error.code).toBe('invalid_client_metadata');
+    expect(error.description).toBe('The request body must be a JSON object');
+  });
+
+  describe('redirect URI problems are invalid_redirect_uri', () => {
+    it.each([
+      ['missing', {}],
+      ['not an array', { redirect_uris: REDIRECT }],
+      ['empty', { redirect_uris: [] }],
+      ['containing a non-string', { redirect_uris: [42] }],
+      ['more than 10', { redirect_uris: Array.from({ length: 11 }, (_, i) => `http://localhost:${1000 + i}/cb`) }],
+    ])('redirect_uris %s', (_label, body) => {
+      const error = registrationErrorOf(body);
+      expect(error.code).toBe('invalid_redirect_uri');
+      expect(error.description).toMatch(/^redirect_uris/);
+    });
+
+    it('says at least one is required when the list is empty', () => {
+      expect(registrationErrorOf({ redirect_uris: [] }).description).toBe(
+        'redirect_uris: at least one redirect URI is required',
+      );
+    });
+
+    it('accepts exactly 10', () => {
+      const uris = Array.from({ length: 10 }, (_, i) => `http://localhost:${1000 + i}/cb`);
+      expect(parseClientMetadata({ redirect_uris: uris }).redirect_uris).toEqual(uris);
+    });
+
+    it.each([
+      ['javascript:alert(1)', 'redirect_uris.0 uses the forbidden scheme javascript:'],
+      ['http://example.com/cb', 'redirect_uris.0 uses http on a host that is not loopback (use https)'],
+      ['https://app.example.com/cb#x', 'redirect_uris.0 contains a fragment'],
+    ])('names the index and reason for %s', (uri, description) => {
+      const error = registrationErrorOf({ redirect_uris: [uri] });
+      expect(error.code).toBe('invalid_redirect_uri');
+      expect(error.description).toBe(description);
+    });
+
+    it('names the index of the first bad URI', () => {
+      const error = registrationErrorOf({ redirect_uris: [REDIRECT, 'https://ok.example/cb', 'myapp:/cb'] });
+      expect(error.code).toBe('invalid_redirect_uri');
+      expect(error.description).toMatch(/^redirect_uris\.2 /);
+    });
+  });
+
+  describe('other problems are invalid_client_metadata naming the field', () => {
+    it.each([
+      ['token_endpoint_auth_method', { token_endpoint_auth_method: 'client_secret_basic' }, 'only "none"'],
+      ['token_endpoint_auth_method', { token_endpoint_auth_method: 'private_key_jwt' }, 'only "none"'],
+      ['grant_types.0', { grant_types: ['implicit'] }, 'only authorization_code and refresh_token'],
+      ['grant_types.1', { grant_types: ['authorization_code', 'client_credentials'] }, 'only authorization_code'],
+      ['grant_types', { grant_types: 'authorization_code' }, ''],
+      ['response_types.0', { response_types: ['token'] }, 'only "code"'],
+      ['response_types.1', { response_types: ['code', 'id_token'] }, 'only "code"'],
+      ['response_types', { response_types: [] }, ''],
+      ['grant_types', { grant_types: [] }, ''],
+      ['client_name', { client_name: 'x'.repeat(129) }, ''],
+      ['client_name', { client_name: '   ' }, ''],
+      ['client_name', { client_name: 7 }, ''],
+      ['logo_uri', { logo_uri: 'http://app.example.com/logo.png' }, 'must be an https URL'],
+      ['logo_uri', { logo_uri: 'javascript:alert(1)' }, 'must be an https URL'],
+      ['logo_uri', { logo_uri: 'data:image/png;base64,AAAA' }, 'must be an https URL'],
+      ['logo_uri', { logo_uri: `https://app.example.com/${'a'.repeat(1100)}` }, ''],
+      ['client_uri', { client_uri: 'ftp://app.example.com' }, 'must be an https URL'],
+      ['scope', { scope: 'r'.repeat(1025) }, ''],
+      ['scope', { scope: ['read'] }, ''],
+      ['contacts', { contacts: ['a', 'b', 'c', 'd', 'e', 'f'] }, ''],
+      ['contacts.0', { contacts: ['x'.repeat(257)] }, ''],
+      ['software_id', { software_id: 's'.repeat(257) }, ''],
+      ['software_version', { software_version: 'v'.repeat(65) }, ''],
+    ])('%s', (field, change, reason) => {
+      const error = registrationErrorOf({ ...minimal, ...change });
+      expect(error.code).toBe('invalid_client_metadata');
+      expect(error.description.startsWith(`${field}: `)).toBe(true);
+      expect(error.description).toContain(reason);
+    });
+
+    it('requires authorization_code among the grant types', () => {
+      const error = registrationErrorOf({ ...minimal, grant_types: ['refresh_token'] });
+      expect(error.code).toBe('invalid_client_metadata');
+      expect(error.description).toBe('grant_types: must include authorization_code');
+    });
+
+    it('refuses an empty grant_types list', () => {
+      expect(registrationErrorOf({ ...minimal, grant_types: [] }).description).toMatch(/^grant_types: /);
+    });
+
+    it('accepts a client name of exactly 128 characters', () => {
+      expect(parseClientMetadata({ ...minimal, client_name: 'n'.repeat(128) }).client_name).toHaveLength(128);
+    });
+  });
+});

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import {
+  MCP_PATH,
+  type MetadataSettings,
+  SCOPE_NAMES,
+  authorizationServerMetadata,
+  fullScope,
+  protectedResourceMetadata,
+} from '../../lib/oauth/metadata.js';
+
+const settings: MetadataSettings = {
+  publicBaseUrl: 'https://abc.execute-api.eu-west-1.amazonaws.com/prod',
+  cognitoOAuthBaseUrl: 'https://auth.example.auth.eu-west-1.amazoncognito.com',
+  resourceServerId: 'https://abc.execute-api.eu-west-1.amazonaws.com/prod/mcp',
+  clientScopes: ['read', 'write'],
+};
+
+describe('constants', () => {
+  it('serves MCP at /mcp and knows read, write and admin', () => {
+    expect(MCP_PATH).toBe('/mcp');
+    expect(SCOPE_NAMES).toEqual(['read', 'write', 'admin']);
+  });
+
+  it('builds full scopes as {resourceServerId}/{name}', () => {
+    expect(fullScope('https://api.example.com/mcp', 'admin')).toBe('https://api.example.com/mcp/admin');
+  });
+});
+
+describe('protectedResourceMetadata', () => {
+  const metadata = protectedResourceMetadata(settings);
+
+  it('names the MCP endpoint as the resource', () => {
+    expect(metadata.resource).toBe('https://abc.execute-api.eu-west-1.amazonaws.com/prod/mcp');
+  });
+
+  it('names the API itself as the only authorization server', () => {
+    expect(metadata.authorization_servers).toEqual(['https://abc.execute-api.eu-west-1.amazonaws.com/prod']);
+  });
+
+  it('lists exactly the client scopes, in full', () => {
+    expect(metadata.scopes_supported).toEqual([
+      'https://abc.execute-api.eu-west-1.amazonaws.com/prod/mcp/read',
+      'https://abc.execute-api.eu-west-1.amazonaws.com/prod/mcp/write',
+    ]);
+  });
+
+  it('accepts tokens in the Authorization header only', () => {
+    expect(metadata.bearer_methods_supported).toEqual(['header']);
+  });
+
+  it('follows the base URL it is given', () => {
+    const local = protectedResourceMetadata({ ...settings, publicBaseUrl: 'http://localhost:3000' });
+    expect(local.resource).toBe('http://localhost:3000/mcp');
+    expect(local.authorization_servers).toEqual(['http://localhost:3000']);
+  });
+});
+
+describe('authorizationServerMetadata', () => {
+  const metadata = authorizationServerMetadata(settings);
+
+  it('uses the API base URL as issuer, the one the resource metadata points to', () => {
+    expect(metadata.issuer).toBe(settings.publicBaseUrl);
+    expect(protectedResourceMetadata(settings).authorization_servers).toEqual([metadata.issuer]);
+  });
+
+  it('points the OAuth endpoints at Cognito', () => {
+    expect(metadata.authorization_endpoint).toBe('https://auth.example.auth.eu-west-1.amazoncognito.com/oauth2/authorize');
+    expect(metadata.token_endpoint).toBe('https://auth.example.auth.eu-west-1.amazoncognito.com/oauth2/token');
+  });
+
+  it('points registration at the API', () => {
+    expect(metadata.registration_endpoint).toBe('https://abc.execute-api.eu-west-1.amazonaws.com/prod/register');
+  });
+
+  it('requires PKCE with S256 only', () => {
+    expect(metadata.code_challenge_methods_supported).toEqual(['S256']);
+  });
+
+  it('lists only the client scopes', () => {
+    expect(metadata.scopes_supported).toEqual([
+      'https://abc.execute-api.eu-west-1.amazonaws.com/prod/mcp/read',
+      'https://abc.execute-api.eu-west-1.amazonaws.com/prod/mcp/write',
+    ]);
+    expect(metadata.scopes_supported.some((scope) => scope.endsWith('/admin'))).toBe(false);
+  });
+
+  it('lists admin when the operator grants it to clients', () => {
+    const withAdmin = authorizationServerMetadata({ ...settings, clientScopes: ['read', 'admin'] });
+    expect(withAdmin.scopes_supported).toEqual([
+      'https://abc.execute-api.eu-west-1.amazonaws.com/prod/mcp/read',
+      'https://abc.execute-api.eu-west-1.amazonaws.com/prod/mcp/admin',
+    ]);
+  });
+
+  it('describes public clients using the authorization code flow', () => {
+    expect(metadata.response_types_supported).toEqual(['code']);
+    expect(metadata.response_modes_supported).toEqual(['query']);
+    expect(metadata.grant_types_supported).toEqual(['authorization_code', 'refresh_token']);
+    expect(metadata.token_endpoint_auth_methods_supported).toEqual(['none']);
+  });
+});
