@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+// The local emulators' SDK clients run on this machine's Node 20; Lambda runs Node 22.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export default defineConfig({
   test: {
     projects: [

@@ -39,6 +39,8 @@ export function createAccessTokenVerifier(config: AuthorizerConfig): AccessToken
 export function identityFromClaims(payload: unknown): CallerIdentity {
   const claims = accessTokenClaims.parse(payload);
   return {
+    principal: claims.sub,
+    authMethod: 'jwt',
     sub: claims.sub,
     username: claims.username,
     clientId: claims.client_id,

@@ -22,7 +22,7 @@ async function authorizeRequest(event: APIGatewayRequestAuthorizerEvent): Promis
   }
   const { identity } = decision;
   logger.info('Allowed', { sub: identity.sub, clientId: identity.clientId, jti: identity.tokenId });
-  return allowPolicy(identity.sub, event.methodArn, toAuthorizerContext(identity));
+  return allowPolicy(identity.principal, event.methodArn, toAuthorizerContext(identity));
 }
 
 export const handler = middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>()

@@ -7,6 +7,9 @@ import { z } from 'zod';
  * names may contain whitespace), times as epoch seconds.
  */
 export interface AuthorizerContext {
+  /** Who is calling: the user's sub for a token; the key's owner for an API key. */
+  principal: string;
+  auth_method: AuthMethod;
   sub: string;
   username: string;
   client_id: string;
@@ -16,8 +19,12 @@ export interface AuthorizerContext {
   exp: string;
 }
 
+export type AuthMethod = 'jwt' | 'api_key';
+
 /** The caller as the functions behind the authorizer see it. */
 export interface CallerIdentity {
+  principal: string;
+  authMethod: AuthMethod;
   sub: string;
   username: string;
   clientId: string;
@@ -36,6 +43,8 @@ export function toAuthorizerContext(identity: CallerIdentity): AuthorizerContext
     throw new Error('Scopes and groups must not contain whitespace');
   }
   return {
+    principal: identity.principal,
+    auth_method: identity.authMethod,
     sub: identity.sub,
     username: identity.username,
     client_id: identity.clientId,
@@ -47,6 +56,8 @@ export function toAuthorizerContext(identity: CallerIdentity): AuthorizerContext
 }
 
 const contextSchema = z.object({
+  principal: z.string().min(1),
+  auth_method: z.enum(['jwt', 'api_key']),
   sub: z.string().min(1),
   username: z.string().min(1),
   client_id: z.string().min(1),
@@ -65,6 +76,8 @@ export function fromAuthorizerContext(context: unknown): CallerIdentity | undefi
   if (!parsed.success) return undefined;
   const value = parsed.data;
   return {
+    principal: value.principal,
+    authMethod: value.auth_method,
     sub: value.sub,
     username: value.username,
     clientId: value.client_id,

@@ -23,6 +23,8 @@ export function offlineEnvironment(settings: LocalStackSettings): NodeJS.Process
     LOCAL_LAMBDA_PORT: String(settings.offlineLambdaPort),
     [LOCAL_JWKS_VARIABLE]: at.cognitoUrl,
     AWS_REGION: LOCAL_REGION,
+    // The local stack runs on the machine's Node 20; Lambda runs Node 22.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: at.dynamoDbUrl,

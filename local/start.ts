@@ -49,6 +49,9 @@ Connect an SDK client: see the README ("Connect a client"); the facts above are 
 
 let stackInfoFileHint = '';
 
+// The emulators' clients run on this machine's Node; the deployed functions run on Node 22.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 async function main(): Promise<void> {
   const settings = settingsFromEnv();
   const file = stackInfoFile(settings);

@@ -25,8 +25,11 @@ export async function registerPublicClient(stack: StackInfo, metadata: Record<st
  * Real tokens for the demo user, obtained the way a client does: dynamic registration, then the
  * authorization code flow with PKCE through cognito-local's login page.
  */
-export async function signInDemoUser(stack: StackInfo): Promise<DemoSession> {
-  const client = await registerPublicClient(stack);
+export async function signInDemoUser(
+  stack: StackInfo,
+  options: { scope?: string; registration?: Record<string, unknown> } = {},
+): Promise<DemoSession> {
+  const client = await registerPublicClient(stack, options.registration);
   const verifier = randomBytes(32).toString('base64url');
   const authorize = new URL(`${stack.cognitoEndpoint}/oauth2/authorize`);
   authorize.search = new URLSearchParams({
@@ -36,9 +39,11 @@ export async function signInDemoUser(stack: StackInfo): Promise<DemoSession> {
     code_challenge: createHash('sha256').update(verifier).digest('base64url'),
     code_challenge_method: 'S256',
     state: randomBytes(8).toString('hex'),
-    scope: client.scope,
+    ...(options.scope === '' ? {} : { scope: options.scope ?? client.scope }),
   }).toString();
   const redirect = await signInThroughLoginPage(authorize, stack.demoUser);
+  const refusal = redirect.searchParams.get('error');
+  if (refusal) throw new Error(`Authorization refused: ${refusal}`);
   const tokenResponse = await fetch(`${stack.cognitoEndpoint}/oauth2/token`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },

@@ -13,14 +13,18 @@ declare module 'vitest' {
 
 /** Starts the real local stack for the integration tests and stops it (and its files) after. */
 export default async function setup(project: TestProject) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dataDir = mkdtempSync(join(tmpdir(), 'mcp-test-stack-'));
+  // Five consecutive ports from TEST_STACK_BASE_PORT (default 3100), so that test runs of
+  // several checkouts can share a machine.
+  const base = Number(process.env.TEST_STACK_BASE_PORT ?? 3100);
   const settings = {
     ...settingsFromEnv({
-      MCP_LOCAL_PORT: process.env.TEST_STACK_PORT ?? '3100',
-      MCP_LOCAL_OFFLINE_PORT: '3102',
-      MCP_LOCAL_LAMBDA_PORT: '3103',
-      MCP_LOCAL_COGNITO_PORT: '9329',
-      MCP_LOCAL_DYNAMODB_PORT: '8100',
+      MCP_LOCAL_PORT: String(base),
+      MCP_LOCAL_OFFLINE_PORT: String(base + 1),
+      MCP_LOCAL_LAMBDA_PORT: String(base + 2),
+      MCP_LOCAL_COGNITO_PORT: String(base + 3),
+      MCP_LOCAL_DYNAMODB_PORT: String(base + 4),
       MCP_LOCAL_DATA_DIR: dataDir,
       MCP_LOCAL_DYNAMODB_IN_MEMORY: '1',
     }),

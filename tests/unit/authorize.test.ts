@@ -6,6 +6,8 @@ import type { CallerIdentity } from '../../lib/identity.js';
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEifQ.c2lnbmF0dXJl';
 
 const identity: CallerIdentity = {
+  principal: 'user-1',
+  authMethod: 'jwt',
   sub: 'user-1',
   username: 'alice',
   clientId: 'client-1',

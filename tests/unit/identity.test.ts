@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { type CallerIdentity, fromAuthorizerContext, toAuthorizerContext } from '../../lib/identity.js';
 
 const identity: CallerIdentity = {
+  principal: '0f4c1f2e-1111-2222-3333-444455556666',
+  authMethod: 'jwt',
   sub: '0f4c1f2e-1111-2222-3333-444455556666',
   username: 'alice@example.com',
   clientId: '4abcdefghijklmnopqrstuvwx',
@@ -14,6 +16,8 @@ const identity: CallerIdentity = {
 describe('toAuthorizerContext', () => {
   it('flattens the identity into strings', () => {
     expect(toAuthorizerContext(identity)).toEqual({
+      principal: identity.sub,
+      auth_method: 'jwt',
       sub: identity.sub,
       username: 'alice@example.com',
       client_id: identity.clientId,
@@ -26,7 +30,7 @@ describe('toAuthorizerContext', () => {
 
   it('produces only string values', () => {
     const context = toAuthorizerContext(identity);
-    expect(Object.keys(context).length).toBe(7);
+    expect(Object.keys(context).length).toBe(9);
     for (const value of Object.values(context)) expect(typeof value).toBe('string');
   });
 
@@ -112,4 +116,18 @@ describe('fromAuthorizerContext', () => {
   ])('returns undefined for %s', (_label, context) => {
     expect(fromAuthorizerContext(context)).toBeUndefined();
   });
+});
+
+describe('auth method and principal', () => {
+  it('round-trips an API key caller', () => {
+    const apiKeyCaller: CallerIdentity = { ...identity, principal: 'key-owner', authMethod: 'api_key' };
+    expect(fromAuthorizerContext(toAuthorizerContext(apiKeyCaller))).toEqual(apiKeyCaller);
+  });
+
+  it.each([['an unknown auth method', { auth_method: 'password' }], ['an empty principal', { principal: '' }]])(
+    'refuses a context with %s',
+    (_name, change) => {
+      expect(fromAuthorizerContext({ ...toAuthorizerContext(identity), ...change })).toBeUndefined();
+    },
+  );
 });

@@ -5,6 +5,8 @@ import type { AuthorizerContext } from '../../lib/identity.js';
 const PREFIX = 'arn:aws:execute-api:eu-west-1:123456789012:abc123def4';
 
 const context: AuthorizerContext = {
+  principal: 'user-1',
+  auth_method: 'jwt',
   sub: 'user-1',
   username: 'alice',
   client_id: 'client-1',

@@ -1,0 +1,12 @@
+/**
+ * `npm run bench`: prints measurements, asserts nothing. Each benchmark is one module; list it here.
+ */
+import { benchBundles } from './bundles.js';
+
+const benchmarks: Array<[string, () => void | Promise<void>]> = [['bundles', benchBundles]];
+
+const only = process.argv[2];
+for (const [name, run] of benchmarks) {
+  if (only && name !== only) continue;
+  await run();
+}
