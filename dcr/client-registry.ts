@@ -1,5 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../lib/dynamodb/document-client.js';
 
 /** What the registry keeps about a registered client. Never a secret. */
 export interface RegisteredClient {
@@ -25,9 +25,7 @@ export interface ClientRegistry {
 
 export function dynamoDbClientRegistry(
   tableName: string,
-  documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  }),
+  documents: DynamoDBDocumentClient = createDocumentClient(),
 ): ClientRegistry {
   return {
     async put(client) {
