@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const COPIED = ['serverless.yml', 'package.json', 'tsconfig.json', 'resources', 'authorizer', 'dcr', 'functions', 'lib'];
+const COPIED = ['serverless.yml', 'package.json', 'tsconfig.json', 'resources', 'authorizer', 'dcr', 'functions', 'lib', 'serverless-plugins'];
 const LOAD_RUNS = 5;
 
 // What each function's configuration needs at import time (it is validated at cold start).
