@@ -28,9 +28,9 @@ describe('per-caller rate limit', () => {
 
   beforeAll(async () => {
     const [user, other] = await Promise.all([createTestUser(stack), createTestUser(stack)]);
-    [token, otherToken] = (await Promise.all([signInDemoUser(stack, { user }), signInDemoUser(stack, { user: other })])).map(
-      (session) => session.accessToken,
-    );
+    const sessions = await Promise.all([signInDemoUser(stack, { user }), signInDemoUser(stack, { user: other })]);
+    token = sessions[0].accessToken;
+    otherToken = sessions[1].accessToken;
   });
 
   it('allows exactly the limit per window under concurrency, then answers 429 with Retry-After and a JSON-RPC error', async () => {

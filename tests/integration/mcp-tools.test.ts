@@ -158,7 +158,8 @@ describe('MCP tools: scopes, per-user notes, admin tools', () => {
       expect(firstPage.notes.map((item) => item.title)).toEqual(['Note 0', 'Note 2']);
       expect(firstPage.nextCursor).toBeDefined();
       const second = await callTool(stack, token, 'notes_search', { query: 'apple', limit: 2, cursor: firstPage.nextCursor });
-      expect(conforms('notes_search', second.result.structuredContent).notes.map((item: { title: string }) => item.title)).toEqual(['Note 4']);
+      const secondPage = conforms('notes_search', second.result.structuredContent) as { notes: Array<{ title: string }> };
+      expect(secondPage.notes.map((item) => item.title)).toEqual(['Note 4']);
 
       // A cursor of one listing does not continue another, and a forged one is refused.
       const crossed = await callTool(stack, token, 'notes_list', { cursor: firstPage.nextCursor });

@@ -15,6 +15,7 @@ const COPIED = ['serverless.yml', 'package.json', 'tsconfig.json', 'resources', 
 type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[] };
 let workDir: string;
 let resources: Record<string, Resource>;
+let template: { Resources: Record<string, Resource>; Conditions: Record<string, unknown> };
 let bundleSizes: Record<string, number>;
 
 beforeAll(() => {
@@ -27,7 +28,7 @@ beforeAll(() => {
     env: { ...cleanEnv, SLS_TELEMETRY_DISABLED: '1', HOME: workDir },
     stdio: 'pipe',
   });
-  const template = JSON.parse(readFileSync(join(workDir, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8'));
+  template = JSON.parse(readFileSync(join(workDir, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8'));
   resources = template.Resources;
   bundleSizes = Object.fromEntries(
     readdirSync(join(workDir, '.serverless'))
@@ -196,5 +197,15 @@ describe('the packaged CloudFormation template', () => {
       ALLOWED_ORIGINS: '',
     });
     expect(method('ApiGatewayMethodMcpOptions').AuthorizationType).toBe('NONE');
+  });
+
+  it('lets the first allowed origin read the 401/403 challenges, and names no origin when none is allowed', () => {
+    for (const id of ['GatewayResponseUnauthorized', 'GatewayResponseAccessDenied']) {
+      const parameters = resources[id]!.Properties.ResponseParameters;
+      expect(parameters['gatewayresponse.header.Access-Control-Allow-Origin']['Fn::If'][0]).toBe('HasAllowedOrigins');
+      expect(parameters['gatewayresponse.header.Access-Control-Allow-Origin']['Fn::If'][2]).toEqual({ Ref: 'AWS::NoValue' });
+      expect(parameters['gatewayresponse.header.Access-Control-Expose-Headers']).toBe("'WWW-Authenticate'");
+    }
+    expect(template.Conditions.HasAllowedOrigins).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
   });
 });
