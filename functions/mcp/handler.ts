@@ -1,3 +1,4 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -21,7 +22,9 @@ const logger = createLogger('mcp');
 const metrics = new Metrics();
 const config = loadMcpConfig();
 const documents = createDocumentClient();
-const audit = loggerAuditSink(logger);
+// Audit events are written whatever POWERTOOLS_LOG_LEVEL says: the trail must be complete.
+const auditLogger = new Logger({ logLevel: 'INFO', persistentKeys: { component: 'audit' } });
+const audit = loggerAuditSink(auditLogger);
 const endpoint: McpEndpoint = {
   config,
   tools: compileTools(tools),
@@ -37,12 +40,13 @@ const endpoint: McpEndpoint = {
 };
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(injectLambdaContext([logger, auditLogger], { resetKeys: true }))
   .use(logMetrics(metrics))
   .handler(async (event) => {
     // Every log line of this request carries the API Gateway request id, which is also what
     // clients see in errors, so a report from a user leads straight to the lines.
     logger.setCorrelationId(event.requestContext.requestId);
+    auditLogger.setCorrelationId(event.requestContext.requestId);
     try {
       return await answerMcpRequest(event, endpoint);
     } catch (error) {
