@@ -3,6 +3,7 @@ import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { callerOf } from './caller.js';
+import { noSchemaValidator } from './no-schema-validator.js';
 import type { CompiledTool } from './tool.js';
 import { type ToolCallEnvironment, executeToolCall } from './tool-call.js';
 
@@ -14,7 +15,7 @@ export const SERVER_INFO = { name: 'secure-mcp', version: '0.1.0' } as const;
  * the tools its scopes allow and run them through executeToolCall (validation, audit, errors).
  */
 function createMcpServer(visibleTools: ReadonlyMap<string, CompiledTool>, environment: ToolCallEnvironment): Server {
-  const server = new Server(SERVER_INFO, { capabilities: { tools: {} } });
+  const server = new Server(SERVER_INFO, { capabilities: { tools: {} }, jsonSchemaValidator: noSchemaValidator });
   server.setRequestHandler(ListToolsRequestSchema, () => ({
     tools: [...visibleTools.values()].map((tool) => tool.listing),
   }));
