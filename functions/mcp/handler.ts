@@ -1,7 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { createDocumentClient } from '../../lib/dynamodb/document-client.js';
@@ -19,6 +18,7 @@ import { tools } from './tools/index.js';
 
 // Cold start: configuration validated, schemas compiled, clients created, once per container.
 const logger = createLogger('mcp');
+// Tool metrics are published per call (tool-metrics.ts), so no flushing middleware is needed.
 const metrics = new Metrics();
 const config = loadMcpConfig();
 const documents = createDocumentClient();
@@ -41,7 +41,6 @@ const endpoint: McpEndpoint = {
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(injectLambdaContext([logger, auditLogger], { resetKeys: true }))
-  .use(logMetrics(metrics))
   .handler(async (event) => {
     // Every log line of this request carries the API Gateway request id, which is also what
     // clients see in errors, so a report from a user leads straight to the lines.
