@@ -77,6 +77,7 @@ export async function answerMcpRequest(event: APIGatewayProxyEvent, endpoint: Mc
     'RateLimit-Reset': String(quota.retryAfterSeconds),
   };
   if (!quota.allowed) {
+    auditRateLimitedToolCall(event, caller, endpoint);
     return withCors(
       jsonRpcErrorResponse(
         429,
@@ -155,6 +156,23 @@ function checkToolAccess(
     challengeScopes: [...new Set([...caller.scopes.filter((scope) => scope.startsWith(resourcePrefix)), requiredScope])],
     resourceMetadataUrl: endpoint.config.resourceMetadataUrl,
   });
+}
+
+/** A tools/call refused by the rate limiter is still a tool call: it is audited as denied. */
+function auditRateLimitedToolCall(event: APIGatewayProxyEvent, caller: CallerIdentity, endpoint: McpEndpoint): void {
+  const body = requestBodyBytes(event);
+  if (body.length > endpoint.config.maxRequestBytes) return;
+  const inspection = inspectJsonRpcBody(body);
+  if (inspection.kind !== 'message' || inspection.toolName === undefined) return;
+  endpoint.onToolCall(
+    auditEvent(caller, requestFacts(event), {
+      tool: inspection.toolName.slice(0, 64),
+      inputSha256: canonicalSha256(inspection.toolArguments ?? {}),
+      outcome: 'denied',
+      reason: 'rate_limited',
+      durationMs: 0,
+    }),
+  );
 }
 
 function requestFacts(event: APIGatewayProxyEvent): RequestFacts {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { signInDemoUser } from '../support/demo-login.js';
 import { rpc } from '../support/mcp-calls.js';
@@ -25,9 +27,11 @@ describe('per-caller rate limit', () => {
   const stack = inject('stack');
   let token: string;
   let otherToken: string;
+  let userSub: string;
 
   beforeAll(async () => {
     const [user, other] = await Promise.all([createTestUser(stack), createTestUser(stack)]);
+    userSub = user.sub;
     const sessions = await Promise.all([signInDemoUser(stack, { user }), signInDemoUser(stack, { user: other })]);
     token = sessions[0].accessToken;
     otherToken = sessions[1].accessToken;
@@ -39,7 +43,7 @@ describe('per-caller rate limit', () => {
     // beyond a handful; DynamoDB's conditional write makes the count exact at any concurrency
     // (tests/integration/shared-stores.test.ts fires 50 at once at the limiter itself).
     const secondsIntoWindow = Math.floor(Date.now() / 1000) % WINDOW_SECONDS;
-    if (secondsIntoWindow > WINDOW_SECONDS - 15) await new Promise((resolve) => setTimeout(resolve, (WINDOW_SECONDS - secondsIntoWindow + 1) * 1000));
+    if (secondsIntoWindow > WINDOW_SECONDS - 30) await new Promise((resolve) => setTimeout(resolve, (WINDOW_SECONDS - secondsIntoWindow + 1) * 1000));
 
     const answers = await inParallel(LIMIT + 25, 6, () => rpc(stack, token, 'ping'));
     const statuses: Record<number, number> = {};
@@ -58,6 +62,18 @@ describe('per-caller rate limit', () => {
     }
     const remaining = allowed.map((answer) => Number(answer.headers.get('ratelimit-remaining'))).sort((a, b) => a - b);
     expect(remaining).toEqual(Array.from({ length: LIMIT }, (_, index) => index));
+
+    // A refused tool call is still audited, as denied by the rate limit.
+    const refusedCall = await rpc(stack, token, 'tools/call', { name: 'whoami', arguments: {} });
+    expect(refusedCall.status).toBe(429);
+    let audited = false;
+    for (let attempt = 0; attempt < 50 && !audited; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      audited = readFileSync(join(stack.dataDir, 'logs', 'offline.log'), 'utf8')
+        .split('\n')
+        .some((line) => line.includes('"message":"audit"') && line.includes(userSub) && line.includes('"reason":"rate_limited"'));
+    }
+    expect(audited).toBe(true);
 
     // Another caller has a budget of its own.
     expect((await rpc(stack, otherToken, 'ping')).status).toBe(200);
