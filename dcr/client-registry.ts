@@ -60,7 +60,6 @@ export interface ClientRegistry {
   get(clientId: string): Promise<RegisteredClient | undefined>;
   /** Replaces the metadata of an active client; ClientNotActiveError when it is not active. */
   updateMetadata(clientId: string, fields: ClientMetadataFields, nowSeconds: number): Promise<void>;
-  setRegistrationTokenHash(clientId: string, hash: string): Promise<void>;
   /** Marks an active client deleted: the authorizer refuses its tokens from then on. */
   markDeleted(clientId: string, nowSeconds: number): Promise<void>;
   remove(clientId: string): Promise<void>;
@@ -120,19 +119,6 @@ export function dynamoDbClientRegistry(
           ConditionExpression: `attribute_exists(clientId) AND ${ACTIVE}`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
-        }),
-        clientId,
-      );
-    },
-    async setRegistrationTokenHash(clientId, hash) {
-      await conditional(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: { clientId },
-          UpdateExpression: 'SET registrationTokenHash = :hash',
-          ConditionExpression: `attribute_exists(clientId) AND ${ACTIVE}`,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':hash': hash, ':active': 'active' },
         }),
         clientId,
       );

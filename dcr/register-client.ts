@@ -133,7 +133,7 @@ export function registrationFingerprint(metadata: ClientMetadata, sourceIp: stri
 /**
  * Registers a client: checks the abuse controls, creates the Cognito app client, then the
  * registry row; both or neither. Identical public registrations from one source within the
- * idempotency window get the existing client back (with a fresh registration access token).
+ * idempotency window get the existing client back (without a registration access token).
  */
 export async function registerClient(
   metadata: ClientMetadata,
@@ -154,12 +154,11 @@ export async function registerClient(
   if (fingerprint) {
     const existing = await dependencies.registry.findRecent(fingerprint, now - window);
     if (existing) {
-      const registrationToken = newRegistrationToken();
-      await dependencies.registry.setRegistrationTokenHash(existing.clientId, sha256Hex(registrationToken));
-      return {
-        created: false,
-        body: { ...registrationResponse(existing, policy), registration_access_token: registrationToken },
-      };
+      // The same client again, but no registration access token: anyone sending the same
+      // metadata from the same address (a shared NAT, say) must not gain the right to read,
+      // change or delete the first registrant's client. The original token stays valid.
+      const { registration_client_uri: _notRepeated, ...body } = registrationResponse(existing, policy);
+      return { created: false, body };
     }
   }
   if (policy.rateLimit && dependencies.rateLimiter && context.sourceIp) {

@@ -7,6 +7,7 @@ import { parseClientMetadata } from '../../dcr/client-metadata.js';
 import { ClientCapacityError, RateLimitedError } from '../../dcr/errors.js';
 import { deleteRegistration, updateRegistration } from '../../dcr/manage-client.js';
 import { type RegistrationPolicy, registerClient } from '../../dcr/register-client.js';
+import { sha256Hex } from '../../dcr/registration-token.js';
 import { createDocumentClient } from '../../lib/dynamodb/document-client.js';
 import { dynamoDbRateLimiter } from '../../lib/rate-limit.js';
 import { localCognitoClient } from '../../local/cognito.js';
@@ -212,8 +213,14 @@ describe('no orphans, no partial writes (injected failures against cognito-local
     const second = await registerClient(metadata(42007, { software_id: 'restarting-cli' }), windowed, { appClients, registry }, { sourceIp: '198.51.100.7' });
     expect(second.created).toBe(false);
     expect(second.body.client_id).toBe(first.body.client_id);
-    // The old registration access token is replaced by the new one.
-    expect(second.body.registration_access_token).not.toBe(first.body.registration_access_token);
+    // The repeat gets no registration access token, so it cannot take over the first registrant's
+    // management rights; the first token still reads the registration.
+    expect(first.body.registration_access_token).toEqual(expect.any(String));
+    expect(second.body).not.toHaveProperty('registration_access_token');
+    expect(second.body).not.toHaveProperty('registration_client_uri');
+    expect(await registry.get(first.body.client_id as string)).toMatchObject({
+      registrationTokenHash: sha256Hex(first.body.registration_access_token as string),
+    });
     const otherSource = await registerClient(metadata(42007, { software_id: 'restarting-cli' }), windowed, { appClients, registry }, { sourceIp: '198.51.100.8' });
     expect(otherSource.body.client_id).not.toBe(first.body.client_id);
     const otherMetadata = await registerClient(metadata(42008, { software_id: 'restarting-cli' }), windowed, { appClients, registry }, { sourceIp: '198.51.100.7' });
