@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkRedirectUri } from './redirect-uri.js';
+import { type RedirectUriPolicy, checkRedirectUri } from './redirect-uri.js';
 
 /** RFC 7591 §3.2.2 error codes. */
 export type RegistrationErrorCode = 'invalid_redirect_uri' | 'invalid_client_metadata';
@@ -14,40 +14,81 @@ export class RegistrationError extends Error {
   }
 }
 
-const MAX_REDIRECT_URIS = 10;
+export const MAX_REDIRECT_URIS = 10;
+export const TOKEN_ENDPOINT_AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'] as const;
+export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
+export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
+export type GrantType = (typeof GRANT_TYPES)[number];
+
+// Printable text only: no control characters (log injection, header smuggling via client_name).
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'must not contain control characters');
 
 const optionalHttpsUri = z
   .url({ protocol: /^https$/, error: 'must be an https URL' })
-  .max(1024)
+  .max(1024, 'must be at most 1024 characters')
   .optional();
 
 /**
- * The client metadata this server accepts (RFC 7591 §2). Unknown fields are ignored, as the RFC
- * asks. Only public clients using the authorization code flow with PKCE are registered so far.
+ * The client metadata this server accepts (RFC 7591 §2), every field bounded. Unknown fields are
+ * ignored, as the RFC asks; the consistency rules between fields are in parseClientMetadata.
  */
 const clientMetadataSchema = z.object({
-  redirect_uris: z.array(z.string()).min(1, 'at least one redirect URI is required').max(MAX_REDIRECT_URIS),
+  redirect_uris: z
+    .array(z.string(), { error: 'must be an array of URIs' })
+    .max(MAX_REDIRECT_URIS, `at most ${MAX_REDIRECT_URIS} redirect URIs are allowed`)
+    .optional(),
   token_endpoint_auth_method: z
-    .literal('none', { error: 'only "none" (a public client using PKCE) is supported' })
+    .enum(TOKEN_ENDPOINT_AUTH_METHODS, { error: `must be one of ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')}` })
     .default('none'),
   grant_types: z
-    .array(z.enum(['authorization_code', 'refresh_token'], { error: 'only authorization_code and refresh_token are supported' }))
-    .min(1)
+    .array(z.enum(GRANT_TYPES, { error: `only ${GRANT_TYPES.join(', ')} are supported` }), { error: 'must be an array' })
+    .min(1, 'must not be empty')
+    .max(GRANT_TYPES.length, 'lists too many grant types')
     .default(['authorization_code', 'refresh_token']),
-  response_types: z.array(z.literal('code', { error: 'only "code" is supported' })).min(1).default(['code']),
-  client_name: z.string().trim().min(1).max(128).optional(),
+  response_types: z
+    .array(z.literal('code', { error: 'only "code" is supported' }), { error: 'must be an array' })
+    .max(1, 'lists too many response types')
+    .optional(),
+  client_name: text(128).optional(),
   client_uri: optionalHttpsUri,
   logo_uri: optionalHttpsUri,
-  scope: z.string().max(1024).optional(),
-  contacts: z.array(z.string().max(256)).max(5).optional(),
-  software_id: z.string().max(256).optional(),
-  software_version: z.string().max(64).optional(),
+  policy_uri: optionalHttpsUri,
+  tos_uri: optionalHttpsUri,
+  scope: z.string({ error: 'must be a space-separated string' }).max(1024, 'must be at most 1024 characters').optional(),
+  contacts: z
+    .array(z.string().max(256, 'must be at most 256 characters').regex(/^[^\s@]+@[^\s@]+$/, 'must be an e-mail address'), {
+      error: 'must be an array of e-mail addresses',
+    })
+    .max(5, 'at most 5 contacts are allowed')
+    .optional(),
+  software_id: text(256).optional(),
+  software_version: text(64).optional(),
 });
 
-export type ClientMetadata = z.infer<typeof clientMetadataSchema>;
+type ParsedMetadata = z.infer<typeof clientMetadataSchema>;
+
+export type ClientMetadata = Omit<ParsedMetadata, 'redirect_uris' | 'response_types' | 'grant_types'> & {
+  redirect_uris: string[];
+  grant_types: GrantType[];
+  response_types: Array<'code'>;
+};
+
+/** The operator's registration rules that validation depends on. */
+export interface MetadataPolicy extends RedirectUriPolicy {
+  /** Confidential clients may register for the client_credentials grant (off by default). */
+  allowClientCredentials?: boolean;
+}
+
+export const isConfidential = (method: TokenEndpointAuthMethod) => method !== 'none';
 
 /** Validates registration metadata; throws a RegistrationError naming the field and the reason. */
-export function parseClientMetadata(body: unknown): ClientMetadata {
+export function parseClientMetadata(body: unknown, policy: MetadataPolicy = {}): ClientMetadata {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new RegistrationError('invalid_client_metadata', 'The request body must be a JSON object');
   }
@@ -58,13 +99,60 @@ export function parseClientMetadata(body: unknown): ClientMetadata {
     const code = issue.path[0] === 'redirect_uris' ? 'invalid_redirect_uri' : 'invalid_client_metadata';
     throw new RegistrationError(code, `${field}: ${issue.message}`);
   }
-  const metadata = result.data;
-  metadata.redirect_uris.forEach((uri, index) => {
-    const check = checkRedirectUri(uri);
+  const parsed = result.data;
+  const metadata: ClientMetadata = {
+    ...parsed,
+    grant_types: [...new Set(parsed.grant_types)],
+    redirect_uris: parsed.redirect_uris ?? [],
+    response_types: [],
+  };
+  checkGrantTypes(metadata, policy);
+  metadata.response_types = checkResponseTypes(metadata.grant_types, parsed.response_types);
+  checkRedirectUris(metadata, policy);
+  return metadata;
+}
+
+const fail = (description: string): never => {
+  throw new RegistrationError('invalid_client_metadata', description);
+};
+
+function checkGrantTypes(metadata: ClientMetadata, policy: MetadataPolicy): void {
+  const grants = metadata.grant_types;
+  if (grants.includes('client_credentials')) {
+    if (!policy.allowClientCredentials) fail('grant_types: client_credentials is not enabled on this server');
+    if (!isConfidential(metadata.token_endpoint_auth_method)) {
+      fail('grant_types: client_credentials requires a confidential client (token_endpoint_auth_method client_secret_basic or client_secret_post)');
+    }
+    if (grants.length > 1) {
+      fail('grant_types: client_credentials cannot be combined with other grant types; register a separate client');
+    }
+    return;
+  }
+  if (!grants.includes('authorization_code')) fail('grant_types: must include authorization_code');
+}
+
+function checkResponseTypes(grants: GrantType[], requested: Array<'code'> | undefined): Array<'code'> {
+  const usesCode = grants.includes('authorization_code');
+  if (requested === undefined) return usesCode ? ['code'] : [];
+  if (usesCode && !requested.includes('code')) fail('response_types: must include "code" for the authorization_code grant');
+  if (!usesCode && requested.length > 0) fail('response_types: "code" requires the authorization_code grant');
+  return requested;
+}
+
+function checkRedirectUris(metadata: ClientMetadata, policy: MetadataPolicy): void {
+  const uris = metadata.redirect_uris;
+  if (!metadata.grant_types.includes('authorization_code')) {
+    if (uris.length > 0) fail('redirect_uris: not used by the client_credentials grant; leave it out');
+    return;
+  }
+  if (uris.length === 0) {
+    throw new RegistrationError('invalid_redirect_uri', 'redirect_uris: at least one redirect URI is required');
+  }
+  uris.forEach((uri, index) => {
+    const check = checkRedirectUri(uri, policy);
     if (!check.ok) throw new RegistrationError('invalid_redirect_uri', `redirect_uris.${index} ${check.reason}`);
   });
-  if (!metadata.grant_types.includes('authorization_code')) {
-    throw new RegistrationError('invalid_client_metadata', 'grant_types: must include authorization_code');
+  if (new Set(uris).size !== uris.length) {
+    throw new RegistrationError('invalid_redirect_uri', 'redirect_uris: lists the same URI twice');
   }
-  return metadata;
 }

@@ -1,9 +1,25 @@
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../lib/dynamodb/document-client.js';
 
-/** What the registry keeps about a registered client. Never a secret. */
+/**
+ * What the registry keeps about a registered client. Never a secret: the registration access
+ * token only as a SHA-256 hash, the client secret not at all (it lives in Cognito).
+ * Contract with the authorizer: a client is valid iff its row exists and `status` is absent or
+ * 'active'; the authorizer refreshes `lastUsedAt` at most once a day.
+ */
+export type ClientStatus = 'active' | 'deleted';
+
 export interface RegisteredClient {
   clientId: string;
+  status: ClientStatus;
   clientName: string;
   redirectUris: string[];
   grantTypes: string[];
@@ -12,21 +28,64 @@ export interface RegisteredClient {
   scope: string;
   clientUri?: string | undefined;
   logoUri?: string | undefined;
+  policyUri?: string | undefined;
+  tosUri?: string | undefined;
   contacts?: string[] | undefined;
   softwareId?: string | undefined;
   softwareVersion?: string | undefined;
+  /** SHA-256 (hex) of the RFC 7592 registration access token. */
+  registrationTokenHash: string;
+  /** Identical registrations from one source within the idempotency window share a fingerprint. */
+  fingerprint?: string | undefined;
   /** Epoch seconds. */
   createdAt: number;
+  updatedAt?: number | undefined;
+  lastUsedAt?: number | undefined;
+  deletedAt?: number | undefined;
+}
+
+/** The metadata a registration update (RFC 7592 PUT) may change. */
+export type ClientMetadataFields = Pick<
+  RegisteredClient,
+  | 'clientName' | 'redirectUris' | 'grantTypes' | 'responseTypes' | 'scope' | 'clientUri' | 'logoUri'
+  | 'policyUri' | 'tosUri' | 'contacts' | 'softwareId' | 'softwareVersion'
+>;
+
+export class ClientNotActiveError extends Error {
+  override readonly name = 'ClientNotActiveError';
 }
 
 export interface ClientRegistry {
   put(client: RegisteredClient): Promise<void>;
+  get(clientId: string): Promise<RegisteredClient | undefined>;
+  /** Replaces the metadata of an active client; ClientNotActiveError when it is not active. */
+  updateMetadata(clientId: string, fields: ClientMetadataFields, nowSeconds: number): Promise<void>;
+  /** Marks an active client deleted: the authorizer refuses its tokens from then on. */
+  markDeleted(clientId: string, nowSeconds: number): Promise<void>;
+  remove(clientId: string): Promise<void>;
+  /** The newest active client with this fingerprint created at or after `sinceSeconds`. */
+  findRecent(fingerprint: string, sinceSeconds: number): Promise<RegisteredClient | undefined>;
+  countActive(): Promise<number>;
+  all(): AsyncIterable<RegisteredClient>;
 }
+
+export const FINGERPRINT_INDEX = 'byFingerprint';
+const ACTIVE = '(attribute_not_exists(#status) OR #status = :active)';
+
+const isConditionFailure = (error: unknown) => (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
 
 export function dynamoDbClientRegistry(
   tableName: string,
   documents: DynamoDBDocumentClient = createDocumentClient(),
 ): ClientRegistry {
+  const conditional = async (command: UpdateCommand, clientId: string) => {
+    try {
+      await documents.send(command);
+    } catch (error) {
+      if (isConditionFailure(error)) throw new ClientNotActiveError(`Client ${clientId} is not active`);
+      throw error;
+    }
+  };
   return {
     async put(client) {
       await documents.send(
@@ -37,6 +96,89 @@ export function dynamoDbClientRegistry(
           ConditionExpression: 'attribute_not_exists(clientId)',
         }),
       );
+    },
+    async get(clientId) {
+      const result = await documents.send(new GetCommand({ TableName: tableName, Key: { clientId }, ConsistentRead: true }));
+      return result.Item as RegisteredClient | undefined;
+    },
+    async updateMetadata(clientId, fields, nowSeconds) {
+      const entries = Object.entries({ ...fields, updatedAt: nowSeconds });
+      const set = entries.filter(([, value]) => value !== undefined);
+      const remove = entries.filter(([, value]) => value === undefined);
+      const names = Object.fromEntries([...entries.map(([key]) => [`#${key}`, key]), ['#status', 'status']]);
+      const values = Object.fromEntries([...set.map(([key, value]) => [`:${key}`, value]), [':active', 'active']]);
+      const expression = [
+        `SET ${set.map(([key]) => `#${key} = :${key}`).join(', ')}`,
+        remove.length > 0 ? `REMOVE ${remove.map(([key]) => `#${key}`).join(', ')}` : '',
+      ].join(' ');
+      await conditional(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { clientId },
+          UpdateExpression: expression.trim(),
+          ConditionExpression: `attribute_exists(clientId) AND ${ACTIVE}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+        clientId,
+      );
+    },
+    async markDeleted(clientId, nowSeconds) {
+      await conditional(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { clientId },
+          UpdateExpression: 'SET #status = :deleted, deletedAt = :now REMOVE fingerprint',
+          ConditionExpression: `attribute_exists(clientId) AND ${ACTIVE}`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':deleted': 'deleted', ':now': nowSeconds, ':active': 'active' },
+        }),
+        clientId,
+      );
+    },
+    async remove(clientId) {
+      await documents.send(new DeleteCommand({ TableName: tableName, Key: { clientId } }));
+    },
+    async findRecent(fingerprint, sinceSeconds) {
+      const result = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: FINGERPRINT_INDEX,
+          KeyConditionExpression: 'fingerprint = :fingerprint AND createdAt >= :since',
+          FilterExpression: ACTIVE,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':fingerprint': fingerprint, ':since': sinceSeconds, ':active': 'active' },
+          ScanIndexForward: false,
+        }),
+      );
+      return result.Items?.[0] as RegisteredClient | undefined;
+    },
+    async countActive() {
+      let count = 0;
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await documents.send(
+          new ScanCommand({
+            TableName: tableName,
+            Select: 'COUNT',
+            FilterExpression: ACTIVE,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':active': 'active' },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        count += page.Count ?? 0;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return count;
+    },
+    async *all() {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await documents.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }));
+        yield* (page.Items ?? []) as RegisteredClient[];
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
     },
   };
 }

@@ -1,57 +1,128 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { createDocumentClient } from '../lib/dynamodb/document-client.js';
 import { jsonResponse } from '../lib/http/json-response.js';
+import { headerValue } from '../lib/http/request-body.js';
 import { createLogger } from '../lib/logger.js';
+import { dynamoDbRateLimiter } from '../lib/rate-limit.js';
+import { createDcrMetrics, recordClientCount } from './client-count-metric.js';
 import { parseClientMetadata, RegistrationError } from './client-metadata.js';
 import { dynamoDbClientRegistry } from './client-registry.js';
 import { cognitoAppClients } from './cognito-app-clients.js';
 import { loadDcrConfig } from './config.js';
+import { ClientCapacityError, InvalidTokenError, RateLimitedError } from './errors.js';
+import { authenticateManagement, deleteRegistration, readRegistration, updateRegistration } from './manage-client.js';
 import { registerClient } from './register-client.js';
+import { bearerToken, tokenMatchesHash } from './registration-token.js';
 import { PayloadTooLargeError, readRegistrationBody } from './registration-request.js';
 
 const logger = createLogger('dcr');
+const metrics = createDcrMetrics();
 const config = loadDcrConfig();
+const documents = createDocumentClient();
+const appClients = cognitoAppClients(config.userPoolId, config.appClientSettings);
+const registry = dynamoDbClientRegistry(config.clientsTable, documents);
+const policy = {
+  resourceServerId: config.resourceServerId,
+  allowedScopes: config.allowedScopes,
+  publicBaseUrl: config.publicBaseUrl,
+  rateLimit: config.rateLimit,
+  maxClients: config.maxClients,
+  idempotencySeconds: config.idempotencySeconds,
+};
+const metadataPolicy = { allowClientCredentials: config.allowClientCredentials, httpsHosts: config.httpsHosts };
+const reportInconsistency = (clientId: string, what: string, error: unknown) =>
+  logger.critical(what, { clientId, error: error instanceof Error ? error.message : String(error) });
 const dependencies = {
-  appClients: cognitoAppClients(config.userPoolId),
-  registry: dynamoDbClientRegistry(config.clientsTable),
+  appClients,
+  registry,
+  rateLimiter: dynamoDbRateLimiter(config.rateLimitsTable, documents),
   onOrphan: (clientId: string, error: unknown) =>
-    logger.critical('Registration failed and its Cognito app client could not be deleted', {
-      clientId,
-      error: error instanceof Error ? error.message : String(error),
-    }),
+    reportInconsistency(clientId, 'Registration failed and its Cognito app client could not be deleted', error),
+  onClientCount: (count: number) => recordClientCount(metrics, count),
+  onInconsistency: reportInconsistency,
 };
 
 const registrationError = (error: RegistrationError) =>
   jsonResponse(400, { error: error.code, error_description: error.description });
 
 async function register(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-  const metadata = parseClientMetadata(readRegistrationBody(event, config.maxBodyBytes));
-  const registration = await registerClient(metadata, config, dependencies);
-  logger.info('Client registered', {
-    clientId: registration.client_id,
-    clientName: registration.client_name,
-    redirectUris: metadata.redirect_uris,
+  if (config.initialAccessTokenSha256) {
+    const token = bearerToken(headerValue(event.headers, 'authorization'));
+    if (!token || !tokenMatchesHash(token, config.initialAccessTokenSha256)) {
+      throw new InvalidTokenError('This server requires an initial access token (RFC 7591 §3) to register clients');
+    }
+  }
+  const metadata = parseClientMetadata(readRegistrationBody(event, config.maxBodyBytes), metadataPolicy);
+  const registration = await registerClient(metadata, policy, dependencies, {
+    sourceIp: event.requestContext?.identity?.sourceIp,
   });
-  return jsonResponse(201, registration);
+  logger.info(registration.created ? 'Client registered' : 'Identical recent registration returned', {
+    clientId: registration.body.client_id,
+    clientName: registration.body.client_name,
+    redirectUris: metadata.redirect_uris,
+    tokenEndpointAuthMethod: metadata.token_endpoint_auth_method,
+  });
+  return jsonResponse(201, registration.body);
+}
+
+async function manage(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  const clientId = event.pathParameters?.client_id ?? '';
+  const record = await authenticateManagement(clientId, bearerToken(headerValue(event.headers, 'authorization')), registry);
+  switch (event.httpMethod) {
+    case 'GET':
+      return jsonResponse(200, readRegistration(record, policy));
+    case 'PUT': {
+      const body = readRegistrationBody(event, config.maxBodyBytes) as Record<string, unknown>;
+      const metadata = parseClientMetadata(body, metadataPolicy);
+      const updated = await updateRegistration(record, metadata, body, policy, dependencies);
+      logger.info('Client registration updated', { clientId });
+      return jsonResponse(200, updated);
+    }
+    case 'DELETE': {
+      const { completed } = await deleteRegistration(record, dependencies);
+      logger.info('Client registration deleted', { clientId, completed });
+      return { statusCode: 204, headers: { 'Cache-Control': 'no-store' }, body: '' };
+    }
+    default:
+      return jsonResponse(405, { error: 'invalid_request', error_description: 'Method not allowed' }, { Allow: 'GET, PUT, DELETE' });
+  }
+}
+
+function errorResponse(error: unknown): APIGatewayProxyResult {
+  if (error instanceof RegistrationError) return registrationError(error);
+  if (error instanceof PayloadTooLargeError) {
+    return jsonResponse(413, { error: 'invalid_client_metadata', error_description: error.message });
+  }
+  if (error instanceof InvalidTokenError) {
+    // API Gateway renames a WWW-Authenticate header set by a Lambda; the body carries the error.
+    return jsonResponse(401, { error: 'invalid_token', error_description: error.message });
+  }
+  if (error instanceof RateLimitedError) {
+    return jsonResponse(429, { error: 'slow_down', error_description: error.message }, { 'Retry-After': String(error.retryAfterSeconds) });
+  }
+  if (error instanceof ClientCapacityError) {
+    logger.warn('Dynamic client cap reached', { maxClients: error.maxClients });
+    return jsonResponse(503, { error: 'temporarily_unavailable', error_description: error.message });
+  }
+  if (error instanceof Error && error.name === 'InvalidParameterException') {
+    // Cognito's own rules (e.g. its redirect URI rules) refused what our checks let through.
+    logger.warn('Cognito refused the client metadata', { message: error.message });
+    return registrationError(new RegistrationError('invalid_client_metadata', `Refused by the authorization server: ${error.message}`));
+  }
+  logger.error('Registration request failed', error as Error);
+  return jsonResponse(500, { error: 'server_error', error_description: 'Registration failed; try again later' });
 }
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics))
   .handler(async (event) => {
     try {
-      return await register(event);
+      return event.resource === '/register' ? await register(event) : await manage(event);
     } catch (error) {
-      if (error instanceof RegistrationError) return registrationError(error);
-      if (error instanceof PayloadTooLargeError) {
-        return jsonResponse(413, { error: 'invalid_client_metadata', error_description: error.message });
-      }
-      if (error instanceof Error && error.name === 'InvalidParameterException') {
-        // Cognito's own rules (e.g. its redirect URI rules) refused what our checks let through.
-        logger.warn('Cognito refused the client metadata', { message: error.message });
-        return registrationError(new RegistrationError('invalid_client_metadata', `Refused by the authorization server: ${error.message}`));
-      }
-      logger.error('Registration failed', error as Error);
-      return jsonResponse(500, { error: 'server_error', error_description: 'Registration failed; try again later' });
+      return errorResponse(error);
     }
   });

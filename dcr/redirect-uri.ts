@@ -1,6 +1,7 @@
 /**
  * Which redirect URIs a dynamically registered client may use (OAuth 2.1 §7.5, RFC 8252 §7):
- *  - https, any host (an allow-list of hosts comes with the hardened registration policy);
+ *  - https, on any host or, when the operator sets an allow-list, only on the hosts it names
+ *    (`claude.ai` matches that host exactly; `.example.com` matches every subdomain of example.com);
  *  - http only on a loopback host, for CLI and desktop clients;
  *  - a private-use scheme for native apps: reverse-domain style (`com.example.app:/cb`) or a
  *    scheme real MCP clients use (`cursor://`, `vscode://`, ...).
@@ -18,7 +19,21 @@ export const MAX_REDIRECT_URI_LENGTH = 1024;
 
 export type RedirectUriCheck = { ok: true } | { ok: false; reason: string };
 
-export function checkRedirectUri(value: string): RedirectUriCheck {
+export interface RedirectUriPolicy {
+  /** Hosts https redirect URIs may use; empty = any. Loopback and private-use schemes are not affected. */
+  httpsHosts?: readonly string[];
+}
+
+export function httpsHostAllowed(hostname: string, allowed: readonly string[]): boolean {
+  if (allowed.length === 0) return true;
+  const host = hostname.toLowerCase();
+  return allowed.some((entry) => {
+    const wanted = entry.toLowerCase();
+    return wanted.startsWith('.') ? host.endsWith(wanted) && host.length > wanted.length : host === wanted;
+  });
+}
+
+export function checkRedirectUri(value: string, policy: RedirectUriPolicy = {}): RedirectUriCheck {
   if (value.length > MAX_REDIRECT_URI_LENGTH) return { ok: false, reason: 'is too long' };
   if (/[\s\u0000-\u001f\u007f-\u009f]/.test(value)) return { ok: false, reason: 'contains whitespace or control characters' };
   if (value.includes('*')) return { ok: false, reason: 'contains a wildcard' };
@@ -36,7 +51,11 @@ export function checkRedirectUri(value: string): RedirectUriCheck {
   if ((scheme === 'https:' || scheme === 'http:') && !/^https?:\/\/[^/?#]/i.test(value)) {
     return { ok: false, reason: 'is not of the form scheme://host/path' };
   }
-  if (scheme === 'https:') return { ok: true };
+  if (scheme === 'https:') {
+    return httpsHostAllowed(url.hostname, policy.httpsHosts ?? [])
+      ? { ok: true }
+      : { ok: false, reason: `uses the host ${url.hostname}, which is not on this server's list of allowed redirect hosts` };
+  }
   if (scheme === 'http:') {
     return LOOPBACK_HOSTS.has(url.hostname)
       ? { ok: true }

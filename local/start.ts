@@ -81,6 +81,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`Local stack failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`Local stack failed to start: ${message}`);
+  if (/EADDRINUSE|exited during start-up/.test(message)) {
+    console.error('A port may be taken: see the README for the MCP_LOCAL_*_PORT variables, and .local/logs/.');
+  }
   process.exit(1);
 });

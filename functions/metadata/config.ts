@@ -8,6 +8,8 @@ const schema = z.object({
   COGNITO_OAUTH_BASE_URL: baseUrl,
   RESOURCE_SERVER_ID: z.string().min(1),
   DCR_ALLOWED_SCOPES: wordList.default(['read', 'write']),
+  DCR_ALLOW_CLIENT_CREDENTIALS: z.enum(['true', 'false']).default('false'),
+  COGNITO_JWKS_URL: z.url().optional(),
 });
 
 export function loadMetadataSettings(env: Record<string, string | undefined> = process.env): MetadataSettings {
@@ -17,5 +19,7 @@ export function loadMetadataSettings(env: Record<string, string | undefined> = p
     cognitoOAuthBaseUrl: parsed.COGNITO_OAUTH_BASE_URL,
     resourceServerId: parsed.RESOURCE_SERVER_ID,
     clientScopes: parseScopeNames(parsed.DCR_ALLOWED_SCOPES),
+    clientCredentialsEnabled: parsed.DCR_ALLOW_CLIENT_CREDENTIALS === 'true',
+    jwksUri: parsed.COGNITO_JWKS_URL,
   };
 }

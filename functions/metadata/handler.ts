@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { jsonResponse, publicJsonResponse } from '../../lib/http/json-response.js';
-import { authorizationServerMetadata, protectedResourceMetadata } from '../../lib/oauth/metadata.js';
+import { authorizationServerMetadata, openIdConfiguration, protectedResourceMetadata } from '../../lib/oauth/metadata.js';
 import { loadMetadataSettings } from './config.js';
 
 const settings = loadMetadataSettings();
@@ -11,6 +11,7 @@ const documents: Record<string, unknown> = {
   '/.well-known/oauth-protected-resource': protectedResourceMetadata(settings),
   '/.well-known/oauth-protected-resource/mcp': protectedResourceMetadata(settings),
   '/.well-known/oauth-authorization-server': authorizationServerMetadata(settings),
+  '/.well-known/openid-configuration': openIdConfiguration(settings),
 };
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(async (event) => {

@@ -20,6 +20,10 @@ export interface MetadataSettings {
    * client lacks, so the metadata lists exactly these.
    */
   clientScopes: readonly ScopeName[];
+  /** Confidential clients may register for the client_credentials grant. */
+  clientCredentialsEnabled?: boolean;
+  /** The user pool's JWKS (for the OpenID configuration document). */
+  jwksUri?: string;
 }
 
 export const MCP_PATH = '/mcp';
@@ -49,8 +53,32 @@ export function authorizationServerMetadata(settings: MetadataSettings) {
     scopes_supported: settings.clientScopes.map((name) => fullScope(settings.resourceServerId, name)),
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
-    grant_types_supported: ['authorization_code', 'refresh_token'],
-    token_endpoint_auth_methods_supported: ['none'],
+    grant_types_supported: [
+      'authorization_code',
+      'refresh_token',
+      ...(settings.clientCredentialsEnabled ? ['client_credentials'] : []),
+    ],
+    token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
+    revocation_endpoint: `${settings.publicBaseUrl}/revoke`,
+    revocation_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
     code_challenge_methods_supported: ['S256'],
+  };
+}
+
+const CLIENT_AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'] as const;
+
+/**
+ * The same authorization server metadata at the OpenID Connect discovery path, for clients that
+ * only try that, plus the fields OpenID discovery requires. With the default execute-api URL the
+ * issuer has the stage as its path, and `{issuer}/.well-known/openid-configuration` is the one
+ * discovery URL the API can serve (RFC 8414's path-inserted form lies outside the stage).
+ */
+export function openIdConfiguration(settings: MetadataSettings) {
+  return {
+    ...authorizationServerMetadata(settings),
+    ...(settings.jwksUri && { jwks_uri: settings.jwksUri }),
+    userinfo_endpoint: `${settings.cognitoOAuthBaseUrl}/oauth2/userInfo`,
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256'],
   };
 }

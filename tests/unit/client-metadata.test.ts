@@ -57,9 +57,9 @@ describe('parseClientMetadata', () => {
   });
 
   it('ignores unknown fields and does not return them', () => {
-    const result = parseClientMetadata({ ...minimal, jwks_uri: 'https://x.example/jwks', tos_uri: 42, extra: { a: 1 } });
+    const result = parseClientMetadata({ ...minimal, jwks_uri: 'https://x.example/jwks', software_statement: 'eyJ', extra: { a: 1 } });
     expect(result).not.toHaveProperty('jwks_uri');
-    expect(result).not.toHaveProperty('tos_uri');
+    expect(result).not.toHaveProperty('software_statement');
     expect(result).not.toHaveProperty('extra');
     expect(result.redirect_uris).toEqual([REDIRECT]);
   });
@@ -120,13 +120,12 @@ describe('parseClientMetadata', () => {
 
   describe('other problems are invalid_client_metadata naming the field', () => {
     it.each([
-      ['token_endpoint_auth_method', { token_endpoint_auth_method: 'client_secret_basic' }, 'only "none"'],
-      ['token_endpoint_auth_method', { token_endpoint_auth_method: 'private_key_jwt' }, 'only "none"'],
-      ['grant_types.0', { grant_types: ['implicit'] }, 'only authorization_code and refresh_token'],
-      ['grant_types.1', { grant_types: ['authorization_code', 'client_credentials'] }, 'only authorization_code'],
+      ['token_endpoint_auth_method', { token_endpoint_auth_method: 'private_key_jwt' }, 'must be one of none, client_secret_basic, client_secret_post'],
+      ['grant_types.0', { grant_types: ['implicit'] }, 'only authorization_code, refresh_token, client_credentials'],
+      ['grant_types', { grant_types: ['authorization_code', 'client_credentials'] }, 'client_credentials is not enabled'],
       ['grant_types', { grant_types: 'authorization_code' }, ''],
       ['response_types.0', { response_types: ['token'] }, 'only "code"'],
-      ['response_types.1', { response_types: ['code', 'id_token'] }, 'only "code"'],
+      ['response_types', { response_types: ['code', 'code'] }, 'too many'],
       ['response_types', { response_types: [] }, ''],
       ['grant_types', { grant_types: [] }, ''],
       ['client_name', { client_name: 'x'.repeat(129) }, ''],

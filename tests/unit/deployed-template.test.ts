@@ -44,7 +44,7 @@ const method = (logicalId: string) => resources[logicalId]!.Properties;
 
 describe('the packaged CloudFormation template', () => {
   it('packages one bundle per function', () => {
-    expect(Object.keys(bundleSizes).sort()).toEqual(['authorizer', 'dcr', 'health', 'mcp', 'metadata']);
+    expect(Object.keys(bundleSizes).sort()).toEqual(['authorizer', 'dcr', 'dcrCleanup', 'health', 'mcp', 'metadata', 'revoke']);
   });
 
   it('puts the REQUEST authorizer, keyed on the Authorization header, in front of every /mcp method', () => {
@@ -62,10 +62,15 @@ describe('the packaged CloudFormation template', () => {
     const publicMethods = ofType('AWS::ApiGateway::Method').filter(([id]) => !id.startsWith('ApiGatewayMethodMcp'));
     expect(publicMethods.map(([id]) => id).sort()).toEqual([
       'ApiGatewayMethodHealthGet',
+      'ApiGatewayMethodRegisterClientidVarDelete',
+      'ApiGatewayMethodRegisterClientidVarGet',
+      'ApiGatewayMethodRegisterClientidVarPut',
       'ApiGatewayMethodRegisterPost',
+      'ApiGatewayMethodRevokePost',
       'ApiGatewayMethodWellDashknownOauthDashauthorizationDashserverGet',
       'ApiGatewayMethodWellDashknownOauthDashprotectedDashresourceGet',
       'ApiGatewayMethodWellDashknownOauthDashprotectedDashresourceMcpGet',
+      'ApiGatewayMethodWellDashknownOpenidDashconfigurationGet',
     ]);
     for (const [, resource] of publicMethods) expect(resource.Properties.AuthorizationType).toBe('NONE');
   });
@@ -131,8 +136,10 @@ describe('the packaged CloudFormation template', () => {
           }
           for (const target of targets) {
             expect(target, id).not.toBe('*');
-            // Every resource is a reference to a resource of this stack, not a hand-written ARN.
-            expect(Object.keys(target), id).toEqual(['Fn::GetAtt']);
+            // Every resource is a reference to a resource of this stack (or a sub-resource of one,
+            // such as a table's index), not a hand-written ARN.
+            const reference = 'Fn::Join' in target ? target['Fn::Join'][1][0] : target;
+            expect(Object.keys(reference), id).toEqual(['Fn::GetAtt']);
           }
         }
       }
@@ -142,6 +149,22 @@ describe('the packaged CloudFormation template', () => {
     expect(actionsOf('DcrRole')).toEqual([
       'cognito-idp:CreateUserPoolClient',
       'cognito-idp:DeleteUserPoolClient',
+      'cognito-idp:DescribeUserPoolClient',
+      'cognito-idp:UpdateUserPoolClient',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:Scan',
+      'dynamodb:UpdateItem',
+      'dynamodb:UpdateItem',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+    ]);
+    expect(actionsOf('RevokeRole')).toEqual([
+      'cognito-idp:DescribeUserPoolClient',
+      'cognito-idp:RevokeToken',
+      'dynamodb:GetItem',
       'dynamodb:PutItem',
       'logs:CreateLogStream',
       'logs:PutLogEvents',

@@ -96,6 +96,7 @@ describe('authorizationServerMetadata', () => {
     expect(metadata.response_types_supported).toEqual(['code']);
     expect(metadata.response_modes_supported).toEqual(['query']);
     expect(metadata.grant_types_supported).toEqual(['authorization_code', 'refresh_token']);
-    expect(metadata.token_endpoint_auth_methods_supported).toEqual(['none']);
+    expect(metadata.token_endpoint_auth_methods_supported).toEqual(['none', 'client_secret_basic', 'client_secret_post']);
+    expect(metadata.revocation_endpoint).toBe(`${metadata.issuer}/revoke`);
   });
 });

@@ -1,0 +1,41 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { parseConfig } from '../lib/config.js';
+import { createLogger } from '../lib/logger.js';
+import { cleanUpClients } from './cleanup.js';
+import { createDcrMetrics, recordClientCount } from './client-count-metric.js';
+import { dynamoDbClientRegistry } from './client-registry.js';
+import { cognitoAppClients } from './cognito-app-clients.js';
+import { loadDcrConfig } from './config.js';
+
+const logger = createLogger('dcr-cleanup');
+const metrics = createDcrMetrics();
+const config = loadDcrConfig();
+const { DCR_UNUSED_CLIENT_DAYS: unusedDays } = parseConfig(
+  z.object({ DCR_UNUSED_CLIENT_DAYS: z.coerce.number().int().min(1).max(3650).default(90) }),
+);
+const dependencies = {
+  registry: dynamoDbClientRegistry(config.clientsTable),
+  appClients: cognitoAppClients(config.userPoolId, config.appClientSettings),
+};
+
+/** Runs daily (serverless.yml `schedule`); see dcr/cleanup.ts for what it removes and why. */
+export const handler = middy()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics))
+  .handler(async () => {
+    const report = await cleanUpClients(dependencies, { unusedDays });
+    recordClientCount(metrics, report.activeCount);
+    const summary = {
+      unusedDeleted: report.unused.length,
+      deletionsFinished: report.finished.length,
+      orphansDeleted: report.orphans.length,
+      failed: report.failed,
+      activeClients: report.activeCount,
+    };
+    if (report.failed.length > 0) logger.error('Client clean-up left work for the next run', summary);
+    else logger.info('Client clean-up done', summary);
+    return summary;
+  });

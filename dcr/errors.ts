@@ -1,0 +1,24 @@
+/** Refusals of the registration endpoints other than bad metadata (RegistrationError, 400). */
+
+/** 429: too many registrations from one source; Retry-After says when to try again. */
+export class RateLimitedError extends Error {
+  override readonly name = 'RateLimitedError';
+  constructor(readonly retryAfterSeconds: number) {
+    super('Too many client registrations from this address; try again later');
+  }
+}
+
+/** 503: the operator's cap on dynamically registered clients is reached. */
+export class ClientCapacityError extends Error {
+  override readonly name = 'ClientCapacityError';
+  constructor(readonly maxClients: number) {
+    super(
+      `This server has reached its limit of ${maxClients} dynamically registered clients; unused clients are removed over time, or ask the operator`,
+    );
+  }
+}
+
+/** 401: a missing or wrong initial access token (RFC 7591 §3) or registration access token (RFC 7592). */
+export class InvalidTokenError extends Error {
+  override readonly name = 'InvalidTokenError';
+}

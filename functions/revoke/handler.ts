@@ -1,0 +1,71 @@
+import { CognitoIdentityProviderClient, RevokeTokenCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { localJwksFetcher, localJwksOrigin } from '../../authorizer/local-jwks.js';
+import { dynamoDbClientRegistry } from '../../dcr/client-registry.js';
+import { cognitoAppClients } from '../../dcr/cognito-app-clients.js';
+import { loadDcrConfig } from '../../dcr/config.js';
+import { createDocumentClient } from '../../lib/dynamodb/document-client.js';
+import { jsonResponse } from '../../lib/http/json-response.js';
+import { headerValue, mediaType, requestBodyBytes } from '../../lib/http/request-body.js';
+import { createLogger } from '../../lib/logger.js';
+import { dynamoDbRevocationStore } from '../../lib/revocations.js';
+import { RevocationRequestError, revokeToken } from './revoke-token.js';
+
+const logger = createLogger('revoke');
+const config = loadDcrConfig();
+const revocationsTable = process.env.REVOCATIONS_TABLE;
+if (!revocationsTable) throw new Error('Invalid configuration: REVOCATIONS_TABLE is required');
+const documents = createDocumentClient();
+const cognito = new CognitoIdentityProviderClient({});
+const appClients = cognitoAppClients(config.userPoolId, config.appClientSettings, cognito);
+const jwksOrigin = localJwksOrigin(process.env);
+const verifier = CognitoJwtVerifier.create(
+  { userPoolId: config.userPoolId, tokenUse: 'access', clientId: null },
+  jwksOrigin ? { jwksCache: new SimpleJwksCache({ fetcher: localJwksFetcher(jwksOrigin) }) } : undefined,
+);
+
+const dependencies = {
+  registry: dynamoDbClientRegistry(config.clientsTable, documents),
+  revocations: dynamoDbRevocationStore(revocationsTable, documents),
+  clientSecret: (clientId: string) => appClients.clientSecret(clientId),
+  async verifyAccessToken(token: string) {
+    const claims = await verifier.verify(token);
+    return { clientId: String(claims.client_id), jti: String(claims.jti), exp: Number(claims.exp) };
+  },
+  async revokeRefreshToken(token: string, clientId: string, clientSecret?: string) {
+    try {
+      await cognito.send(new RevokeTokenCommand({ Token: token, ClientId: clientId, ClientSecret: clientSecret }));
+      return 'revoked' as const;
+    } catch (error) {
+      const name = (error as Error).name;
+      // An unknown or malformed token is not an error for the client (RFC 7009 §2.2).
+      if (['NotAuthorizedException', 'InvalidParameterException', 'UnsupportedTokenTypeException'].includes(name)) return 'unknown' as const;
+      if (name === 'UnsupportedOperationException') return 'unsupported' as const;
+      throw error;
+    }
+  },
+};
+
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async (event) => {
+    try {
+      if (mediaType(headerValue(event.headers, 'content-type')) !== 'application/x-www-form-urlencoded') {
+        throw new RevocationRequestError(400, 'invalid_request', 'Content-Type must be application/x-www-form-urlencoded');
+      }
+      const form = new URLSearchParams(requestBodyBytes(event).toString('utf8'));
+      const outcome = await revokeToken({ form, authorization: headerValue(event.headers, 'authorization') }, dependencies);
+      logger.info('Revocation request', { outcome, hint: form.get('token_type_hint') ?? undefined });
+      return { statusCode: 200, headers: { 'Cache-Control': 'no-store' }, body: '' };
+    } catch (error) {
+      if (error instanceof RevocationRequestError) {
+        return jsonResponse(error.status, { error: error.code, error_description: error.message });
+      }
+      logger.error('Revocation failed', error as Error);
+      return jsonResponse(503, { error: 'temporarily_unavailable', error_description: 'Revocation failed; try again' }, { 'Retry-After': '5' });
+    }
+  });
