@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const COPIED = ['serverless.yml', 'package.json', 'tsconfig.json', 'resources', 'authorizer', 'dcr', 'functions', 'lib'];
+const COPIED = ['serverless.yml', 'package.json', 'tsconfig.json', 'resources', 'authorizer', 'dcr', 'functions', 'lib', 'serverless-plugins'];
 const LOAD_RUNS = 5;
 
 // What each function's configuration needs at import time (it is validated at cold start).
@@ -21,6 +21,8 @@ const ENVIRONMENT = {
   RESOURCE_SERVER_ID: 'https://mcp.example.com/mcp',
   COGNITO_OAUTH_BASE_URL: 'https://auth.example.com',
   CLIENTS_TABLE: 'bench-clients',
+  RATE_LIMITS_TABLE: 'bench-rate-limits',
+  REVOCATIONS_TABLE: 'bench-revocations',
   AWS_REGION: 'us-east-1',
   POWERTOOLS_LOG_LEVEL: 'ERROR',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

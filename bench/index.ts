@@ -2,8 +2,12 @@
  * `npm run bench`: prints measurements, asserts nothing. Each benchmark is one module; list it here.
  */
 import { benchBundles } from './bundles.js';
+import { benchMcpHandler } from './mcp-handler.js';
 
-const benchmarks: Array<[string, () => void | Promise<void>]> = [['bundles', benchBundles]];
+const benchmarks: Array<[string, () => void | Promise<void>]> = [
+  ['bundles', benchBundles],
+  ['mcp-handler', benchMcpHandler],
+];
 
 const only = process.argv[2];
 for (const [name, run] of benchmarks) {

@@ -13,6 +13,8 @@ export function startGatewayProxy(options: {
   port: number;
   offlinePort: number;
   responses: GatewayResponses;
+  /** CORS headers for a gateway response to a request from this Origin (none if not allowed). */
+  corsHeadersFor?: (origin: string | undefined) => Record<string, string>;
 }): Promise<Server> {
   const server = createServer((clientRequest, clientResponse) => {
     forward(clientRequest, clientResponse, options).catch(() => {
@@ -31,7 +33,11 @@ export function startGatewayProxy(options: {
 async function forward(
   clientRequest: IncomingMessage,
   clientResponse: ServerResponse,
-  options: { offlinePort: number; responses: GatewayResponses },
+  options: {
+    offlinePort: number;
+    responses: GatewayResponses;
+    corsHeadersFor?: (origin: string | undefined) => Record<string, string>;
+  },
 ): Promise<void> {
   const upstream = await new Promise<IncomingMessage>((resolve, reject) => {
     const proxied = httpRequest(
@@ -59,7 +65,8 @@ async function forward(
   const type = gatewayResponseFor({ statusCode: status, body });
   const replacement = type && renderGatewayResponse(options.responses, type, { statusCode: status, body });
   if (replacement) {
-    const headers = { ...corsHeadersOf(upstream), ...replacement.headers };
+    const origin = typeof clientRequest.headers.origin === 'string' ? clientRequest.headers.origin : undefined;
+    const headers = { ...corsHeadersOf(upstream), ...replacement.headers, ...options.corsHeadersFor?.(origin) };
     clientResponse.writeHead(replacement.statusCode, { ...headers, 'Content-Length': Buffer.byteLength(replacement.body) });
     clientResponse.end(replacement.body);
     return;

@@ -29,6 +29,9 @@ export function gatewayResponsesOf(service: ResolvedService): GatewayResponses {
     for (const [key, value] of Object.entries(properties.ResponseParameters ?? {})) {
       const name = /^gatewayresponse\.header\.(.+)$/.exec(key)?.[1];
       if (!name) continue;
+      // CORS headers are applied per request by the local proxy, from the same allowedOrigins
+      // list (gateway-proxy.ts); API Gateway can only name one origin in a gateway response.
+      if (isCorsHeader(name)) continue;
       headers[name] = staticMappingValue(evaluate(value), key);
     }
     responses[properties.ResponseType] = {
@@ -39,6 +42,8 @@ export function gatewayResponsesOf(service: ResolvedService): GatewayResponses {
   }
   return responses;
 }
+
+export const isCorsHeader = (name: string) => /^(access-control-|vary$)/i.test(name);
 
 /** API Gateway mapping values are '<literal>' in single quotes; only literals are used here. */
 function staticMappingValue(value: string, key: string): string {

@@ -15,6 +15,8 @@ export interface CloudFormationResource {
 
 export interface ResolvedService {
   resources: Record<string, CloudFormationResource>;
+  /** Each function's resolved environment variables. */
+  functionEnvironments?: Record<string, Record<string, string>>;
 }
 
 export async function resolveService(env: NodeJS.ProcessEnv): Promise<ResolvedService> {
@@ -24,8 +26,16 @@ export async function resolveService(env: NodeJS.ProcessEnv): Promise<ResolvedSe
     [cli, 'print', '--stage', 'local', '--format', 'json'],
     { cwd: PROJECT_ROOT, env: { ...env, SLS_TELEMETRY_DISABLED: '1' }, maxBuffer: 16 * 1024 * 1024 },
   );
-  const service = JSON.parse(stdout.slice(stdout.indexOf('{'))) as { resources?: { Resources?: unknown } };
-  return { resources: (service.resources?.Resources ?? {}) as Record<string, CloudFormationResource> };
+  const service = JSON.parse(stdout.slice(stdout.indexOf('{'))) as {
+    resources?: { Resources?: unknown };
+    functions?: Record<string, { environment?: Record<string, string> }>;
+  };
+  return {
+    resources: (service.resources?.Resources ?? {}) as Record<string, CloudFormationResource>,
+    functionEnvironments: Object.fromEntries(
+      Object.entries(service.functions ?? {}).map(([name, definition]) => [name, definition.environment ?? {}]),
+    ),
+  };
 }
 
 export function resourcesOfType(service: ResolvedService, type: string): CloudFormationResource[] {

@@ -7,6 +7,8 @@ import { startGatewayProxy } from './gateway-proxy.js';
 import { gatewayResponsesOf } from './gateway-responses.js';
 import { startOffline, offlineEnvironment } from './offline.js';
 import { type ManagedProcess, killAllSync } from './processes.js';
+import { gatewayCorsPolicy } from './gateway-cors.js';
+import { checkOrigin, corsHeaders } from '../lib/http/cors.js';
 import { resolveService } from './service-definition.js';
 import { DEMO_USER, LOCAL_USER_POOL_ID, type LocalStackSettings, urls } from './settings.js';
 
@@ -54,10 +56,12 @@ export async function startLocalStack(settings: LocalStackSettings): Promise<Run
     ]);
     const [, demo] = await Promise.all([createTables(service, at.dynamoDbUrl), seedDemoUser(at.cognitoUrl)]);
     await track(startOffline(settings));
+    const cors = gatewayCorsPolicy(service);
     proxy = await startGatewayProxy({
       port: settings.apiPort,
       offlinePort: settings.offlinePort,
       responses: gatewayResponsesOf(service),
+      corsHeadersFor: (origin) => corsHeaders(checkOrigin(origin, cors), cors),
     });
     const info: StackInfo = {
       pid: process.pid,

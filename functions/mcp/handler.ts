@@ -1,41 +1,53 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { fromWebResponse, toWebRequest } from '../../lib/http/api-gateway-fetch.js';
+import { createDocumentClient } from '../../lib/dynamodb/document-client.js';
+import { mcpCorsPolicy } from '../../lib/http/cors.js';
 import { JsonRpcErrorCode, jsonRpcErrorResponse } from '../../lib/http/json-rpc-error.js';
-import { fromAuthorizerContext } from '../../lib/identity.js';
 import { createLogger } from '../../lib/logger.js';
-import { toAuthInfo } from './caller.js';
+import { dynamoDbRateLimiter } from '../../lib/rate-limit.js';
+import { loggerAuditSink } from './audit.js';
 import { loadMcpConfig } from './config.js';
-import { handleMcpRequest } from './mcp-server.js';
+import { type McpEndpoint, answerMcpRequest } from './mcp-endpoint.js';
+import { createToolServices } from './services.js';
+import { compileTools } from './tool.js';
+import { recordToolMetrics } from './tool-metrics.js';
+import { tools } from './tools/index.js';
 
+// Cold start: configuration validated, schemas compiled, clients created, once per container.
 const logger = createLogger('mcp');
+// Tool metrics are published per call (tool-metrics.ts), so no flushing middleware is needed.
+const metrics = new Metrics();
 const config = loadMcpConfig();
-
-async function answer(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-  if (event.httpMethod !== 'POST') {
-    // Stateless server: no SSE stream to open (GET) and no session to end (DELETE).
-    return jsonRpcErrorResponse(405, JsonRpcErrorCode.ServerError, 'Method not allowed: use POST', {
-      Allow: 'POST',
-    });
-  }
-  const caller = fromAuthorizerContext(event.requestContext.authorizer);
-  if (!caller) {
-    // Only reachable if the route were deployed without the authorizer: refuse, never guess.
-    logger.error('Request reached the MCP handler without a verified caller');
-    return jsonRpcErrorResponse(401, JsonRpcErrorCode.ServerError, 'Unauthorized');
-  }
-  logger.appendKeys({ sub: caller.sub, clientId: caller.clientId });
-  const request = toWebRequest(event, config.resourceUrl);
-  const response = await handleMcpRequest(request, toAuthInfo(caller, config.resourceUrl), config.maxRequestBytes);
-  return fromWebResponse(response);
-}
+const documents = createDocumentClient();
+// Audit events are written whatever POWERTOOLS_LOG_LEVEL says: the trail must be complete.
+const auditLogger = new Logger({ logLevel: 'INFO', persistentKeys: { component: 'audit' } });
+const audit = loggerAuditSink(auditLogger);
+const endpoint: McpEndpoint = {
+  config,
+  tools: compileTools(tools),
+  services: createToolServices(config, documents),
+  rateLimiter: dynamoDbRateLimiter(config.tables.rateLimits, documents),
+  cors: mcpCorsPolicy(config.allowedOrigins),
+  logger,
+  onToolCall(event) {
+    audit(event);
+    recordToolMetrics(metrics, event);
+  },
+  now: () => new Date(),
+};
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(injectLambdaContext([logger, auditLogger], { resetKeys: true }))
   .handler(async (event) => {
+    // Every log line of this request carries the API Gateway request id, which is also what
+    // clients see in errors, so a report from a user leads straight to the lines.
+    logger.setCorrelationId(event.requestContext.requestId);
+    auditLogger.setCorrelationId(event.requestContext.requestId);
     try {
-      return await answer(event);
+      return await answerMcpRequest(event, endpoint);
     } catch (error) {
       // Internals stay in the log; the client gets a generic JSON-RPC error.
       logger.error('Unhandled error', error as Error);

@@ -1,35 +1,56 @@
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import { registerTool } from './tool.js';
-import { tools } from './tools/index.js';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { callerOf } from './caller.js';
+import { noSchemaValidator } from './no-schema-validator.js';
+import type { CompiledTool } from './tool.js';
+import { type ToolCallEnvironment, executeToolCall } from './tool-call.js';
 
 export const SERVER_INFO = { name: 'secure-mcp', version: '0.1.0' } as const;
 
-function createMcpServer(): McpServer {
-  const server = new McpServer(SERVER_INFO, { capabilities: { tools: {} } });
-  for (const tool of tools) registerTool(server, tool);
+/**
+ * The SDK's low-level server with our own tools/list and tools/call handlers: it negotiates the
+ * protocol version, answers initialize and ping, and routes; the handlers show each caller only
+ * the tools its scopes allow and run them through executeToolCall (validation, audit, errors).
+ */
+function createMcpServer(visibleTools: ReadonlyMap<string, CompiledTool>, environment: ToolCallEnvironment): Server {
+  const server = new Server(SERVER_INFO, { capabilities: { tools: {} }, jsonSchemaValidator: noSchemaValidator });
+  server.setRequestHandler(ListToolsRequestSchema, () => ({
+    tools: [...visibleTools.values()].map((tool) => tool.listing),
+  }));
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const tool = visibleTools.get(request.params.name);
+    if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${request.params.name}`);
+    return executeToolCall(tool, request.params.arguments, callerOf(extra), environment);
+  });
   return server;
 }
 
 /**
  * Answers one MCP request. The server is stateless: a new server and transport per request (the
  * SDK's transport cannot be reused), JSON responses instead of SSE streams, no session id.
+ * `parsedBody` is the already parsed JSON-RPC message, when the caller parsed it.
  */
 export async function handleMcpRequest(
   request: Request,
-  authInfo: AuthInfo,
-  maxRequestBytes: number,
+  options: {
+    authInfo: AuthInfo;
+    parsedBody?: unknown;
+    maxRequestBytes: number;
+    visibleTools: ReadonlyMap<string, CompiledTool>;
+    environment: ToolCallEnvironment;
+  },
 ): Promise<Response> {
-  const server = createMcpServer();
+  const server = createMcpServer(options.visibleTools, options.environment);
   const transport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: undefined,
     enableJsonResponse: true,
-    maxRequestBodySize: maxRequestBytes,
+    maxRequestBodySize: options.maxRequestBytes,
   });
   try {
     await server.connect(transport);
-    return await transport.handleRequest(request, { authInfo });
+    return await transport.handleRequest(request, { authInfo: options.authInfo, parsedBody: options.parsedBody });
   } finally {
     await server.close();
   }

@@ -1,24 +1,60 @@
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { CallerIdentity } from '../../lib/identity.js';
-import { callerOf } from './caller.js';
+import type { ScopeName } from '../../lib/oauth/metadata.js';
+import type { ToolServices } from './services.js';
 
 /**
- * Everything the server needs to know about a tool, in one object: a tool is one file that
- * exports one of these, and tools/index.ts lists it.
+ * A tool is one file in tools/ whose default export is `defineTool({...})`: what it is called,
+ * which scope it needs, what it takes and returns (zod), how clients should treat it
+ * (annotations), and what it does. tools/index.ts is generated from the folder
+ * (`npm run tools:index`), so adding a file is all it takes.
  */
 export interface ToolDefinition<Input extends z.ZodRawShape, Output extends z.ZodRawShape> {
+  /** Unique, `[a-z][a-z0-9_]*`: what clients call. */
   name: string;
   title: string;
+  /** Written for the model that decides whether to call the tool. */
   description: string;
+  /** The scope a caller needs to see and call the tool. */
+  scope: ScopeName;
   inputSchema: Input;
   outputSchema: Output;
-  annotations: ToolAnnotations;
-  run(input: z.infer<z.ZodObject<Input>>, caller: CallerIdentity): Promise<z.infer<z.ZodObject<Output>>>;
+  annotations: ToolHints;
+  run(input: z.output<z.ZodObject<Input>>, context: ToolContext): Promise<z.input<z.ZodObject<Output>>>;
   /** A short human-readable rendering of the result, sent beside the structured content. */
-  render(output: z.infer<z.ZodObject<Output>>): string;
+  render(output: z.output<z.ZodObject<Output>>): string;
+}
+
+/** MCP tool annotations; every tool states all three hints rather than relying on defaults. */
+export interface ToolHints {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint?: boolean;
+}
+
+/** What a tool's `run` gets besides its input. */
+export interface ToolContext {
+  /** The verified caller. Key per-user data by `caller.principal` (a user's sub, or an API key's owner). */
+  caller: CallerIdentity;
+  scopes: ReadonlySet<ScopeName>;
+  services: ToolServices;
+  now(): Date;
+}
+
+/**
+ * An expected failure the caller can act on (not found, version conflict, bad cursor). It is
+ * returned as an `isError` tool result with this message. Anything else a tool throws is an
+ * internal error: logged, and answered with a generic message.
+ */
+export class ToolError extends Error {
+  override readonly name = 'ToolError';
+  constructor(
+    readonly code: 'invalid_argument' | 'not_found' | 'conflict',
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export function defineTool<Input extends z.ZodRawShape, Output extends z.ZodRawShape>(
@@ -30,22 +66,50 @@ export function defineTool<Input extends z.ZodRawShape, Output extends z.ZodRawS
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyToolDefinition = ToolDefinition<any, any>;
 
-export function registerTool(server: McpServer, tool: AnyToolDefinition): void {
-  server.registerTool(
-    tool.name,
-    {
-      title: tool.title,
-      description: tool.description,
-      inputSchema: tool.inputSchema,
-      outputSchema: tool.outputSchema,
-      annotations: tool.annotations,
-    },
-    async (input: Record<string, unknown>, extra: { authInfo?: AuthInfo | undefined }) => {
-      const output = await tool.run(input, callerOf(extra));
-      return {
-        structuredContent: output,
-        content: [{ type: 'text' as const, text: tool.render(output) }],
-      };
-    },
-  );
+/** A tool ready to serve: its schemas compiled once, at cold start. */
+export interface CompiledTool {
+  definition: AnyToolDefinition;
+  input: z.ZodObject;
+  output: z.ZodObject;
+  /** The tools/list entry. */
+  listing: {
+    name: string;
+    title: string;
+    description: string;
+    inputSchema: { type: 'object'; [key: string]: unknown };
+    outputSchema: { type: 'object'; [key: string]: unknown };
+    annotations: ToolHints & { title: string };
+  };
+}
+
+const TOOL_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+
+export function compileTools(definitions: readonly AnyToolDefinition[]): ReadonlyMap<string, CompiledTool> {
+  const compiled = new Map<string, CompiledTool>();
+  for (const definition of definitions) {
+    if (!TOOL_NAME.test(definition.name)) throw new Error(`Tool name "${definition.name}" must match ${TOOL_NAME}`);
+    if (compiled.has(definition.name)) throw new Error(`Two tools are named "${definition.name}"`);
+    // Unknown arguments are refused rather than ignored: a typo must not silently change a call.
+    const input = z.strictObject(definition.inputSchema);
+    const output = z.object(definition.outputSchema);
+    compiled.set(definition.name, {
+      definition,
+      input,
+      output,
+      listing: {
+        name: definition.name,
+        title: definition.title,
+        description: definition.description,
+        inputSchema: jsonSchemaOf(input, 'input'),
+        outputSchema: jsonSchemaOf(output, 'output'),
+        annotations: { title: definition.title, ...definition.annotations },
+      },
+    });
+  }
+  return compiled;
+}
+
+function jsonSchemaOf(schema: z.ZodObject, io: 'input' | 'output') {
+  const { $schema: _dialect, ...jsonSchema } = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
+  return { ...jsonSchema, type: 'object' as const };
 }

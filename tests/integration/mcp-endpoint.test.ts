@@ -32,18 +32,22 @@ describe('MCP endpoint (stateless Streamable HTTP)', () => {
     expect(body.result.structuredContent).toEqual({
       sub: stack.demoUser.sub,
       username: claims.username,
+      principal: stack.demoUser.sub,
+      authMethod: 'jwt',
       clientId: session.clientId,
       scopes: claims.scope.split(' '),
+      // read and write from the token's scopes, admin from the mcp-admins group.
+      grantedScopes: ['read', 'write', 'admin'],
       groups: ['mcp-admins'],
       tokenExpiresAt: new Date(claims.exp * 1000).toISOString(),
     });
     expect(body.result.content[0].text).toContain(stack.demoUser.sub);
   });
 
-  it.each(['GET', 'DELETE'])('answers %s with 405, Allow: POST and a JSON-RPC error', async (method) => {
+  it.each(['GET', 'DELETE'])('answers %s with 405, Allow: POST, OPTIONS and a JSON-RPC error', async (method) => {
     const response = await fetch(stack.mcpUrl, { method, headers: { Authorization: `Bearer ${session.accessToken}` } });
     expect(response.status).toBe(405);
-    expect(response.headers.get('allow')).toBe('POST');
+    expect(response.headers.get('allow')).toBe('POST, OPTIONS');
     expect(await response.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 }, id: null });
   });
 

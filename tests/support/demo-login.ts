@@ -27,7 +27,7 @@ export async function registerPublicClient(stack: StackInfo, metadata: Record<st
  */
 export async function signInDemoUser(
   stack: StackInfo,
-  options: { scope?: string; registration?: Record<string, unknown> } = {},
+  options: { scope?: string; registration?: Record<string, unknown>; user?: { username: string; password: string } } = {},
 ): Promise<DemoSession> {
   const client = await registerPublicClient(stack, options.registration);
   const verifier = randomBytes(32).toString('base64url');
@@ -41,7 +41,7 @@ export async function signInDemoUser(
     state: randomBytes(8).toString('hex'),
     ...(options.scope === '' ? {} : { scope: options.scope ?? client.scope }),
   }).toString();
-  const redirect = await signInThroughLoginPage(authorize, stack.demoUser);
+  const redirect = await signInThroughLoginPage(authorize, options.user ?? stack.demoUser);
   const refusal = redirect.searchParams.get('error');
   if (refusal) throw new Error(`Authorization refused: ${refusal}`);
   const tokenResponse = await fetch(`${stack.cognitoEndpoint}/oauth2/token`, {

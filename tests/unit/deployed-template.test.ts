@@ -10,11 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * never races with the local stack's own esbuild output.
  */
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const COPIED = ['serverless.yml', 'package.json', 'tsconfig.json', 'resources', 'authorizer', 'dcr', 'functions', 'lib'];
+const COPIED = ['serverless.yml', 'package.json', 'tsconfig.json', 'resources', 'authorizer', 'dcr', 'functions', 'lib', 'serverless-plugins'];
 
 type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[] };
 let workDir: string;
 let resources: Record<string, Resource>;
+let template: { Resources: Record<string, Resource>; Conditions: Record<string, unknown> };
 let bundleSizes: Record<string, number>;
 
 beforeAll(() => {
@@ -27,7 +28,7 @@ beforeAll(() => {
     env: { ...cleanEnv, SLS_TELEMETRY_DISABLED: '1', HOME: workDir },
     stdio: 'pipe',
   });
-  const template = JSON.parse(readFileSync(join(workDir, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8'));
+  template = JSON.parse(readFileSync(join(workDir, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8'));
   resources = template.Resources;
   bundleSizes = Object.fromEntries(
     readdirSync(join(workDir, '.serverless'))
@@ -93,14 +94,14 @@ describe('the packaged CloudFormation template', () => {
 
   it('creates the tables with TTL, point-in-time recovery, encryption and retention', () => {
     const tables = ofType('AWS::DynamoDB::Table');
-    expect(tables.map(([id]) => id).sort()).toEqual(['ClientsTable', 'RateLimitsTable', 'RevocationsTable']);
+    expect(tables.map(([id]) => id).sort()).toEqual(['ClientsTable', 'NotesTable', 'RateLimitsTable', 'RevocationsTable']);
     for (const [id, table] of tables) {
       expect(table.Properties.TimeToLiveSpecification, id).toEqual({ AttributeName: 'expiresAt', Enabled: true });
       expect(table.Properties.PointInTimeRecoverySpecification, id).toEqual({ PointInTimeRecoveryEnabled: true });
       expect(table.Properties.SSESpecification, id).toEqual({ SSEEnabled: true });
     }
     // Counters are disposable; the revocations and the client registry are not.
-    for (const id of ['ClientsTable', 'RevocationsTable']) {
+    for (const id of ['ClientsTable', 'NotesTable', 'RevocationsTable']) {
       expect(resources[id]!.Properties.DeletionProtectionEnabled, id).toBe(true);
       expect((resources[id] as unknown as { DeletionPolicy: string }).DeletionPolicy).toBe('Retain');
     }
@@ -128,6 +129,11 @@ describe('the packaged CloudFormation template', () => {
           const actions: string[] = [statement.Action].flat();
           for (const action of actions) expect(action, `${id}: ${action}`).not.toMatch(/\*/);
           const targets = [statement.Resource].flat();
+          // X-Ray has no resource-level permissions: its two write actions are the one exception.
+          if (actions.every((action) => ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'].includes(action))) {
+            expect(targets, id).toEqual(['*']);
+            continue;
+          }
           for (const target of targets) {
             expect(target, id).not.toBe('*');
             // Every resource is a reference to a resource of this stack (or a sub-resource of one,
@@ -163,7 +169,20 @@ describe('the packaged CloudFormation template', () => {
       'logs:CreateLogStream',
       'logs:PutLogEvents',
     ]);
-    for (const roleId of ['AuthorizerRole', 'McpRole', 'MetadataRole', 'HealthRole']) {
+    expect(actionsOf('McpRole')).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+      'dynamodb:UpdateItem',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
+    ]);
+    for (const roleId of ['AuthorizerRole', 'MetadataRole', 'HealthRole']) {
       expect(actionsOf(roleId), roleId).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
     }
   });
@@ -179,5 +198,37 @@ describe('the packaged CloudFormation template', () => {
   it('runs the functions on Node.js 22 with the authorizer given the pool to verify against', () => {
     for (const [, fn] of ofType('AWS::Lambda::Function')) expect(fn.Properties.Runtime).toBe('nodejs22.x');
     expect(resources.AuthorizerLambdaFunction!.Properties.Environment.Variables.USER_POOL_ID).toEqual({ Ref: 'CognitoUserPool' });
+  });
+
+  it('throttles the stage as the outer guard and traces it with X-Ray', () => {
+    const deployments = ofType('AWS::ApiGateway::Deployment');
+    expect(deployments).toHaveLength(1);
+    const stage = deployments[0]![1].Properties.StageDescription;
+    expect(stage).toMatchObject({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200, TracingEnabled: true });
+    expect(stage.MethodSettings).toEqual([{ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }]);
+    expect(resources.McpLambdaFunction!.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+  });
+
+  it('gives the MCP handler its tables, limits and scope mapping, and answers CORS preflights without the authorizer', () => {
+    const variables = resources.McpLambdaFunction!.Properties.Environment.Variables;
+    expect(variables).toMatchObject({
+      NOTES_TABLE: 'secure-mcp-prod-notes',
+      RATE_LIMITS_TABLE: 'secure-mcp-prod-rate-limits',
+      REVOCATIONS_TABLE: 'secure-mcp-prod-revocations',
+      MCP_GROUP_SCOPES: 'mcp-admins=admin',
+      MCP_RATE_LIMIT: '120',
+      ALLOWED_ORIGINS: '',
+    });
+    expect(method('ApiGatewayMethodMcpOptions').AuthorizationType).toBe('NONE');
+  });
+
+  it('lets the first allowed origin read the 401/403 challenges, and names no origin when none is allowed', () => {
+    for (const id of ['GatewayResponseUnauthorized', 'GatewayResponseAccessDenied']) {
+      const parameters = resources[id]!.Properties.ResponseParameters;
+      expect(parameters['gatewayresponse.header.Access-Control-Allow-Origin']['Fn::If'][0]).toBe('HasAllowedOrigins');
+      expect(parameters['gatewayresponse.header.Access-Control-Allow-Origin']['Fn::If'][2]).toEqual({ Ref: 'AWS::NoValue' });
+      expect(parameters['gatewayresponse.header.Access-Control-Expose-Headers']).toBe("'WWW-Authenticate'");
+    }
+    expect(template.Conditions.HasAllowedOrigins).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
   });
 });

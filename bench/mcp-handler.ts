@@ -1,0 +1,132 @@
+/**
+ * The MCP endpoint in process, warm, with DynamoDB replaced by a counting stand-in (the real
+ * adapters run; only the network round trip is left out): median and p99 of initialize,
+ * tools/list and read tools/calls, and the DynamoDB round trips each request makes.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { loadMcpConfig } from '../functions/mcp/config.js';
+import { type McpEndpoint, answerMcpRequest } from '../functions/mcp/mcp-endpoint.js';
+import { createToolServices } from '../functions/mcp/services.js';
+import { compileTools } from '../functions/mcp/tool.js';
+import { tools } from '../functions/mcp/tools/index.js';
+import { mcpCorsPolicy } from '../lib/http/cors.js';
+import { toAuthorizerContext } from '../lib/identity.js';
+import { createLogger } from '../lib/logger.js';
+import { dynamoDbRateLimiter } from '../lib/rate-limit.js';
+
+const WARMUP = 300;
+const RUNS = 3000;
+const RESOURCE = 'https://mcp.example.com/mcp';
+
+const NOTE = {
+  owner: 'bench-user',
+  noteId: 'n1',
+  id: 'n1',
+  title: 'Bench note',
+  body: 'Some text',
+  tags: ['bench'],
+  version: 1,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  searchText: 'bench note\nsome text\nbench',
+};
+
+/** Answers like DynamoDB would for the commands the handler sends, and counts them. */
+function countingDocuments() {
+  const calls: string[] = [];
+  const documents = {
+    async send(command: { constructor: { name: string }; input: { TableName?: string } }) {
+      calls.push(`${command.constructor.name}(${command.input.TableName})`);
+      switch (command.constructor.name) {
+        case 'UpdateCommand':
+          return { Attributes: { count: 1 } };
+        case 'GetCommand':
+          return { Item: NOTE };
+        case 'QueryCommand':
+          return { Items: [NOTE] };
+        default:
+          return {};
+      }
+    },
+  };
+  return { calls, documents: documents as unknown as DynamoDBDocumentClient };
+}
+
+function event(body: unknown): APIGatewayProxyEvent {
+  const context = toAuthorizerContext({
+    principal: 'bench-user',
+    authMethod: 'jwt',
+    sub: 'bench-user',
+    username: 'bench',
+    clientId: 'bench-client',
+    scopes: [`${RESOURCE}/read`, `${RESOURCE}/write`],
+    groups: [],
+    tokenId: 'jti',
+    expiresAt: 2_000_000_000,
+  });
+  return {
+    httpMethod: 'POST',
+    path: '/mcp',
+    resource: '/mcp',
+    body: JSON.stringify(body),
+    isBase64Encoded: false,
+    headers: {
+      'Content-Type': 'application/json',
+      Accept: 'application/json, text/event-stream',
+      'MCP-Protocol-Version': '2025-06-18',
+      'User-Agent': 'bench',
+    },
+    multiValueHeaders: {},
+    requestContext: { requestId: 'bench-request', authorizer: context, identity: { sourceIp: '192.0.2.1' } },
+  } as unknown as APIGatewayProxyEvent;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
+
+export async function benchMcpHandler(): Promise<void> {
+  const config = loadMcpConfig({ PUBLIC_BASE_URL: 'https://mcp.example.com', MCP_RESOURCE_URL: RESOURCE, MCP_RATE_LIMIT: '1000000000' });
+  const { calls, documents } = countingDocuments();
+  const logger = createLogger('bench');
+  logger.setLogLevel('ERROR');
+  let audited = 0;
+  const endpoint: McpEndpoint = {
+    config,
+    tools: compileTools(tools),
+    services: createToolServices(config, documents),
+    rateLimiter: dynamoDbRateLimiter(config.tables.rateLimits, documents),
+    cors: mcpCorsPolicy([]),
+    logger,
+    // The audit event is built and serialised as the log line would be, but not printed.
+    onToolCall: (audit) => void (audited += JSON.stringify({ message: 'audit', audit }).length),
+    now: () => new Date(),
+  };
+  const requests: Array<[string, unknown]> = [
+    ['initialize', { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } }],
+    ['tools/list', { jsonrpc: '2.0', id: 2, method: 'tools/list' }],
+    ['tools/call whoami', { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'whoami', arguments: {} } }],
+    ['tools/call notes_get', { jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'notes_get', arguments: { id: 'n1' } } }],
+    ['tools/call notes_list', { jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'notes_list', arguments: { limit: 20 } } }],
+  ];
+  console.log(`\nMCP handler in process, warm (${RUNS} runs after ${WARMUP} warm-up; DynamoDB replaced by a counting stand-in)`);
+  console.log('request                 median ms    p99 ms   DynamoDB round trips');
+  for (const [name, body] of requests) {
+    const input = event(body);
+    for (let index = 0; index < WARMUP; index++) await answerMcpRequest(input, endpoint);
+    const times: number[] = [];
+    for (let index = 0; index < RUNS; index++) {
+      const started = performance.now();
+      const response = await answerMcpRequest(input, endpoint);
+      times.push(performance.now() - started);
+      if (response.statusCode !== 200) throw new Error(`${name} answered ${response.statusCode}: ${response.body}`);
+    }
+    calls.length = 0;
+    const response = await answerMcpRequest(input, endpoint);
+    if (JSON.parse(response.body).result?.isError) throw new Error(`${name} failed: ${response.body}`);
+    times.sort((a, b) => a - b);
+    console.log(
+      `${name.padEnd(22)} ${percentile(times, 50).toFixed(3).padStart(9)} ${percentile(times, 99).toFixed(3).padStart(9)}   ${calls.length} (${calls.join(', ')})`,
+    );
+  }
+  if (audited === 0) throw new Error('No audit event was produced');
+}

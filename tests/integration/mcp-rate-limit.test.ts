@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { signInDemoUser } from '../support/demo-login.js';
+import { rpc } from '../support/mcp-calls.js';
+import { createTestUser } from '../support/test-users.js';
+
+/** The local stage's limit (serverless.yml params.local.mcpRateLimit) per 60 s window. */
+const LIMIT = 150;
+const WINDOW_SECONDS = 60;
+
+async function inParallel<T>(count: number, concurrency: number, task: () => Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  let started = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (started < count) {
+        started++;
+        results.push(await task());
+      }
+    }),
+  );
+  return results;
+}
+
+describe('per-caller rate limit', () => {
+  const stack = inject('stack');
+  let token: string;
+  let otherToken: string;
+  let userSub: string;
+
+  beforeAll(async () => {
+    const [user, other] = await Promise.all([createTestUser(stack), createTestUser(stack)]);
+    userSub = user.sub;
+    const sessions = await Promise.all([signInDemoUser(stack, { user }), signInDemoUser(stack, { user: other })]);
+    token = sessions[0].accessToken;
+    otherToken = sessions[1].accessToken;
+  });
+
+  it('allows exactly the limit per window under concurrency, then answers 429 with Retry-After and a JSON-RPC error', async () => {
+    // Fixed windows: start early enough in one that the whole burst (a few seconds) falls into it.
+    // Six at a time: serverless-offline starts a worker per concurrent request and times out
+    // beyond a handful; DynamoDB's conditional write makes the count exact at any concurrency
+    // (tests/integration/shared-stores.test.ts fires 50 at once at the limiter itself).
+    const secondsIntoWindow = Math.floor(Date.now() / 1000) % WINDOW_SECONDS;
+    if (secondsIntoWindow > WINDOW_SECONDS - 30) await new Promise((resolve) => setTimeout(resolve, (WINDOW_SECONDS - secondsIntoWindow + 1) * 1000));
+
+    const answers = await inParallel(LIMIT + 25, 6, () => rpc(stack, token, 'ping'));
+    const statuses: Record<number, number> = {};
+    for (const answer of answers) statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
+    expect(statuses).toEqual({ 200: LIMIT, 429: 25 });
+    const allowed = answers.filter((answer) => answer.status === 200);
+    const limited = answers.filter((answer) => answer.status === 429);
+    expect(allowed).toHaveLength(LIMIT);
+    expect(limited).toHaveLength(25);
+    for (const answer of limited) {
+      const retryAfter = Number(answer.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(WINDOW_SECONDS);
+      expect(answer.headers.get('ratelimit-remaining')).toBe('0');
+      expect(answer.body).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32000, message: expect.stringMatching(/too many requests/i) } });
+    }
+    const remaining = allowed.map((answer) => Number(answer.headers.get('ratelimit-remaining'))).sort((a, b) => a - b);
+    expect(remaining).toEqual(Array.from({ length: LIMIT }, (_, index) => index));
+
+    // A refused tool call is still audited, as denied by the rate limit.
+    const refusedCall = await rpc(stack, token, 'tools/call', { name: 'whoami', arguments: {} });
+    expect(refusedCall.status).toBe(429);
+    let audited = false;
+    for (let attempt = 0; attempt < 50 && !audited; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      audited = readFileSync(join(stack.dataDir, 'logs', 'offline.log'), 'utf8')
+        .split('\n')
+        .some((line) => line.includes('"message":"audit"') && line.includes(userSub) && line.includes('"reason":"rate_limited"'));
+    }
+    expect(audited).toBe(true);
+
+    // Another caller has a budget of its own.
+    expect((await rpc(stack, otherToken, 'ping')).status).toBe(200);
+  }, 120_000);
+});

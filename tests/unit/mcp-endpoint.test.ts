@@ -1,0 +1,92 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { describe, expect, it, vi } from 'vitest';
+import { loadMcpConfig } from '../../functions/mcp/config.js';
+import { type McpEndpoint, answerMcpRequest } from '../../functions/mcp/mcp-endpoint.js';
+import { createToolServices } from '../../functions/mcp/services.js';
+import { compileTools } from '../../functions/mcp/tool.js';
+import { tools } from '../../functions/mcp/tools/index.js';
+import { createDocumentClient } from '../../lib/dynamodb/document-client.js';
+import { mcpCorsPolicy } from '../../lib/http/cors.js';
+import { toAuthorizerContext } from '../../lib/identity.js';
+import { createLogger } from '../../lib/logger.js';
+import { dynamoDbRateLimiter } from '../../lib/rate-limit.js';
+
+/**
+ * The endpoint in process, with the real DynamoDB adapters pointed at a port where nothing
+ * listens: DynamoDB "down" for real, not mocked.
+ */
+function unreachableDynamoDbEndpoint() {
+  const config = loadMcpConfig({ PUBLIC_BASE_URL: 'https://mcp.example.com', MCP_RESOURCE_URL: 'https://mcp.example.com/mcp' });
+  const documents = createDocumentClient(
+    new DynamoDBClient({ endpoint: 'http://127.0.0.1:9', region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 }),
+  );
+  const logger = createLogger('test');
+  const errors = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+  const endpoint: McpEndpoint = {
+    config,
+    tools: compileTools(tools),
+    services: createToolServices(config, documents),
+    rateLimiter: dynamoDbRateLimiter(config.tables.rateLimits, documents),
+    cors: mcpCorsPolicy(['https://app.example.com']),
+    logger,
+    onToolCall: () => undefined,
+    now: () => new Date(),
+  };
+  return { endpoint, errors };
+}
+
+function event(overrides: Partial<APIGatewayProxyEvent> = {}, withCaller = true): APIGatewayProxyEvent {
+  const authorizer = withCaller
+    ? toAuthorizerContext({
+        principal: 'user-1',
+        authMethod: 'jwt',
+        sub: 'user-1',
+        username: 'u',
+        clientId: 'c',
+        scopes: ['https://mcp.example.com/mcp/read'],
+        groups: [],
+        tokenId: 'j',
+        expiresAt: 2_000_000_000,
+      })
+    : undefined;
+  return {
+    httpMethod: 'POST',
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
+    isBase64Encoded: false,
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },
+    multiValueHeaders: {},
+    requestContext: { requestId: 'r-1', authorizer, identity: { sourceIp: '192.0.2.1' } },
+    ...overrides,
+  } as unknown as APIGatewayProxyEvent;
+}
+
+describe('MCP endpoint, in process', () => {
+  it('refuses (503, Retry-After) rather than skip the rate limit when DynamoDB cannot be reached', async () => {
+    const { endpoint, errors } = unreachableDynamoDbEndpoint();
+    const response = await answerMcpRequest(event(), endpoint);
+    expect(response.statusCode).toBe(503);
+    expect(response.headers?.['Retry-After']).toBe('1');
+    expect(JSON.parse(response.body)).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 } });
+    expect(response.body).not.toMatch(/127\.0\.0\.1|ECONNREFUSED/);
+    expect(errors).toHaveBeenCalledOnce();
+  });
+
+  it('refuses a request without a verified caller (route deployed without the authorizer)', async () => {
+    const { endpoint } = unreachableDynamoDbEndpoint();
+    const response = await answerMcpRequest(event({}, false), endpoint);
+    expect(response.statusCode).toBe(401);
+  });
+
+  it('checks the origin before anything else, and answers preflights without a caller', async () => {
+    const { endpoint } = unreachableDynamoDbEndpoint();
+    const foreign = await answerMcpRequest(event({ headers: { Origin: 'https://evil.example' } }), endpoint);
+    expect(foreign.statusCode).toBe(403);
+    const preflight = await answerMcpRequest(event({ httpMethod: 'OPTIONS', headers: { Origin: 'https://app.example.com' } }, false), endpoint);
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers?.['Access-Control-Allow-Origin']).toBe('https://app.example.com');
+    const methodNotAllowed = await answerMcpRequest(event({ httpMethod: 'GET', headers: { Origin: 'https://app.example.com' } }), endpoint);
+    expect(methodNotAllowed.statusCode).toBe(405);
+    expect(methodNotAllowed.headers?.['Access-Control-Allow-Origin']).toBe('https://app.example.com');
+  });
+});
