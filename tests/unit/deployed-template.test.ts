@@ -88,7 +88,7 @@ describe('the packaged CloudFormation template', () => {
 
   it('creates the tables with TTL, point-in-time recovery, encryption and retention', () => {
     const tables = ofType('AWS::DynamoDB::Table');
-    expect(tables.map(([id]) => id).sort()).toEqual(['ClientsTable', 'RateLimitsTable', 'RevocationsTable']);
+    expect(tables.map(([id]) => id).sort()).toEqual(['ApiKeysTable', 'ClientsTable', 'RateLimitsTable', 'RevocationsTable']);
     for (const [id, table] of tables) {
       expect(table.Properties.TimeToLiveSpecification, id).toEqual({ AttributeName: 'expiresAt', Enabled: true });
       expect(table.Properties.PointInTimeRecoverySpecification, id).toEqual({ PointInTimeRecoveryEnabled: true });
@@ -140,7 +140,14 @@ describe('the packaged CloudFormation template', () => {
       'logs:CreateLogStream',
       'logs:PutLogEvents',
     ]);
-    for (const roleId of ['AuthorizerRole', 'McpRole', 'MetadataRole', 'HealthRole']) {
+    expect(actionsOf('AuthorizerRole')).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+    ]);
+    for (const roleId of ['McpRole', 'MetadataRole', 'HealthRole']) {
       expect(actionsOf(roleId), roleId).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
     }
   });
@@ -156,5 +163,25 @@ describe('the packaged CloudFormation template', () => {
   it('runs the functions on Node.js 22 with the authorizer given the pool to verify against', () => {
     for (const [, fn] of ofType('AWS::Lambda::Function')) expect(fn.Properties.Runtime).toBe('nodejs22.x');
     expect(resources.AuthorizerLambdaFunction!.Properties.Environment.Variables.USER_POOL_ID).toEqual({ Ref: 'CognitoUserPool' });
+  });
+
+  it('gives the authorizer its tables and resource, and alarms on authentication failures through SNS', () => {
+    const variables = resources.AuthorizerLambdaFunction!.Properties.Environment.Variables;
+    expect(Object.keys(variables)).toEqual(
+      expect.arrayContaining(['MCP_RESOURCE_URL', 'REVOCATIONS_TABLE', 'CLIENTS_TABLE', 'API_KEYS_TABLE', 'POWERTOOLS_METRICS_NAMESPACE']),
+    );
+    const alarm = resources.AuthenticationFailuresAlarm!.Properties;
+    expect(alarm).toMatchObject({
+      Namespace: 'secure-mcp',
+      MetricName: 'AuthenticationFailures',
+      Dimensions: [{ Name: 'service', Value: 'secure-mcp' }],
+      Statistic: 'Sum',
+      Threshold: 100,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: 'AlarmTopic' }],
+    });
+    expect(resources.AlarmTopic!.Type).toBe('AWS::SNS::Topic');
+    // No e-mail parameter, no subscription (the condition is false).
+    expect(resources.AlarmTopicEmailSubscription!.Condition).toBe('HasAlarmEmail');
   });
 });
