@@ -92,6 +92,8 @@ const VERIFIER_ERRORS: Array<[abstract new (...args: never[]) => Error, DenyReas
 /** Maps whatever verification threw to a reason. Anything unrecognised is still a denial. */
 export function failureReason(error: unknown): DenyReason {
   if (error instanceof Denial) return error.reason;
+  // aws-jwt-verify looks the token's issuer up among the configured ones before any claim check.
+  if (error instanceof ParameterValidationError && /^issuer /.test(error.message)) return 'wrong_issuer';
   for (const [type, reason] of VERIFIER_ERRORS) if (error instanceof type) return reason;
   return 'internal_error';
 }

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const COPIED = ['serverless.yml', 'package.json', 'tsconfig.json', 'resources', 'authorizer', 'dcr', 'functions', 'lib'];
 
-type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[] };
+type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[]; Condition?: string };
 let workDir: string;
 let resources: Record<string, Resource>;
 let bundleSizes: Record<string, number>;
