@@ -1,4 +1,5 @@
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { JwksNotAvailableInCacheError, KidNotFoundInJwksError } from 'aws-jwt-verify/error';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import type { CallerIdentity } from '../lib/identity.js';
@@ -38,7 +39,19 @@ export function createAccessTokenVerifier(
     jwksCache ? { jwksCache } : undefined,
   );
   return {
-    verify: async (token) => checkClaims(await verifier.verify(token), config, Date.now() / 1000),
+    async verify(token) {
+      let payload: JwtPayload;
+      try {
+        // Synchronous once the JWKS is cached: a few microseconds less per decision.
+        payload = verifier.verifySync(token);
+      } catch (error) {
+        // Not cached yet, or a kid the cached JWKS lacks (a key rotation): fetch, within the
+        // library's wait period between refetches.
+        if (!(error instanceof JwksNotAvailableInCacheError || error instanceof KidNotFoundInJwksError)) throw error;
+        payload = await verifier.verify(token);
+      }
+      return checkClaims(payload, config, Date.now() / 1000);
+    },
     hydrate: () => verifier.hydrate(),
   };
 }

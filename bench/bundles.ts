@@ -21,6 +21,8 @@ const ENVIRONMENT = {
   RESOURCE_SERVER_ID: 'https://mcp.example.com/mcp',
   COGNITO_OAUTH_BASE_URL: 'https://auth.example.com',
   CLIENTS_TABLE: 'bench-clients',
+  REVOCATIONS_TABLE: 'bench-revocations',
+  API_KEYS_TABLE: 'bench-api-keys',
   AWS_REGION: 'us-east-1',
   POWERTOOLS_LOG_LEVEL: 'ERROR',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

@@ -1,9 +1,13 @@
 /**
  * `npm run bench`: prints measurements, asserts nothing. Each benchmark is one module; list it here.
  */
+import { benchAuthorizer } from './authorizer.js';
 import { benchBundles } from './bundles.js';
 
-const benchmarks: Array<[string, () => void | Promise<void>]> = [['bundles', benchBundles]];
+const benchmarks: Array<[string, () => void | Promise<void>]> = [
+  ['bundles', benchBundles],
+  ['authorizer', benchAuthorizer],
+];
 
 const only = process.argv[2];
 for (const [name, run] of benchmarks) {
