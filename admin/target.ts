@@ -40,7 +40,7 @@ interface StackFile {
 
 export function resolveTarget(options: TargetOptions, env: Record<string, string | undefined> = process.env): AdminTarget {
   if (options.local) {
-    const dir = typeof options.local === 'string' ? options.local : resolve(import.meta.dirname, '..', '.local');
+    const dir = typeof options.local === 'string' ? options.local : resolve(import.meta.dirname, '..', env.MCP_LOCAL_DATA_DIR ?? '.local');
     let stack: StackFile;
     try {
       stack = JSON.parse(readFileSync(join(dir, 'stack.json'), 'utf8')) as StackFile;
