@@ -55,6 +55,7 @@ export const handler = middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthori
       }
       throw new Error(UNAUTHORIZED);
     } finally {
-      metrics.publishStoredMetrics();
+      // A request without a token only emits its per-reason metric (already published).
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }
   });

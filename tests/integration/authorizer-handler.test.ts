@@ -59,11 +59,13 @@ describe('authorizer handler (the deployed entry point, in process, against the 
       POWERTOOLS_METRICS_NAMESPACE: 'secure-mcp',
       POWERTOOLS_LOG_LEVEL: 'INFO',
     });
-    // Powertools writes logs and EMF metrics to stdout, as in Lambda: captured here.
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      output.push(String(chunk));
-      return true;
-    });
+    // Powertools writes logs and EMF metrics to stdout (warnings to stderr), as in Lambda: captured here.
+    for (const stream of [process.stdout, process.stderr]) {
+      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        output.push(String(chunk));
+        return true;
+      });
+    }
     ({ handler } = (await import('../../authorizer/handler.js')) as unknown as { handler: typeof handler });
     session = await signInDemoUser(stack);
   });
@@ -104,6 +106,7 @@ describe('authorizer handler (the deployed entry point, in process, against the 
     // A request without any token is how MCP discovery starts: not an authentication failure.
     if (reason === 'missing_token') expect(failures).toBeUndefined();
     else expect(failures).toMatchObject({ AuthenticationFailures: 1, service: 'secure-mcp' });
+    expect(output.join('')).not.toContain('No application metrics');
     const token = authorization?.split(' ')[1];
     if (token) for (const part of token.split('.')) expect(output.join('')).not.toContain(part);
   });
