@@ -5,6 +5,9 @@ import type { RevocationRecord } from '../lib/revocations.js';
  * the benchmark can answer from memory. dynamodb-store.ts is the real adapter.
  */
 
+/** Refresh a client's `lastUsedAt` when it is older than this (the DCR clean-up works in days). */
+export const CLIENT_TOUCH_INTERVAL_SECONDS = 24 * 60 * 60;
+
 /** The registry's row of a client (ClientsTable, written by DCR or `npm run admin -- client register`). */
 export interface ClientRecord {
   clientId: string;

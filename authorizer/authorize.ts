@@ -3,9 +3,8 @@ import { API_KEY_PREFIX, apiKeyHash, isWellFormedApiKey, looksLikeApiKey } from 
 import { headerValue } from '../lib/http/request-body.js';
 import type { CallerIdentity } from '../lib/identity.js';
 import type { AccessTokenVerifier } from './access-token.js';
-import type { AuthorizationStore } from './authorization-store.js';
+import { type AuthorizationStore, CLIENT_TOUCH_INTERVAL_SECONDS } from './authorization-store.js';
 import { extractBearerToken } from './bearer-token.js';
-import { CLIENT_TOUCH_INTERVAL_SECONDS } from './dynamodb-store.js';
 import { Denial, type DenyReason, describeFailure, failureReason } from './denial.js';
 import { assertNotRevoked, revocationKeysOf } from './revocation-check.js';
 

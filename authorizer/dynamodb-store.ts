@@ -1,6 +1,6 @@
 import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RevocationRecord } from '../lib/revocations.js';
-import type { ApiKeyRecord, AuthorizationStore, ClientRecord } from './authorization-store.js';
+import { type ApiKeyRecord, type AuthorizationStore, CLIENT_TOUCH_INTERVAL_SECONDS, type ClientRecord } from './authorization-store.js';
 import { Denial } from './denial.js';
 
 export interface DynamoDbStoreOptions {
@@ -11,8 +11,6 @@ export interface DynamoDbStoreOptions {
   timeoutMs: number;
 }
 
-/** Refresh `lastUsedAt` when it is older than this (the DCR clean-up works in days). */
-export const CLIENT_TOUCH_INTERVAL_SECONDS = 24 * 60 * 60;
 
 /**
  * The authorizer's DynamoDB reads. Eventually consistent reads: a revocation written by the admin

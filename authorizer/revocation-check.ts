@@ -25,21 +25,17 @@ export function assertNotRevoked(
   nowSeconds: number,
 ): void {
   const { identity } = token;
+  const jtiKey = revocationKey('jti', identity.tokenId);
+  const familyKey = token.originJti ? revocationKey('jti', token.originJti) : undefined;
   for (const row of records.revocations) {
     if (!isActive(row, nowSeconds)) continue;
-    switch (row.pk) {
-      case revocationKey('jti', identity.tokenId):
-        throw new Denial('revoked', 'token revoked (jti)');
-      case token.originJti && revocationKey('jti', token.originJti):
-        throw new Denial('revoked', 'refresh token family revoked (origin_jti)');
-      case revocationKey('client', identity.clientId):
-        throw new Denial('revoked', 'client revoked');
-      case revocationKey('user', identity.sub):
-        // Every session the user started up to the revocation (refreshed tokens included: their
-        // auth_time is the sign-in). A row without notBefore revokes everything: fail closed.
-        if (typeof row.notBefore !== 'number' || token.authenticatedAt <= row.notBefore) {
-          throw new Denial('revoked', 'user revoked');
-        }
+    if (row.pk === jtiKey) throw new Denial('revoked', 'token revoked (jti)');
+    if (row.pk === familyKey) throw new Denial('revoked', 'refresh token family revoked (origin_jti)');
+    if (row.pk === revocationKey('client', identity.clientId)) throw new Denial('revoked', 'client revoked');
+    // Every session the user started up to the revocation (refreshed tokens included: their
+    // auth_time is the sign-in). A row without notBefore revokes everything: fail closed.
+    if (row.pk === revocationKey('user', identity.sub) && (typeof row.notBefore !== 'number' || token.authenticatedAt <= row.notBefore)) {
+      throw new Denial('revoked', 'user revoked');
     }
   }
   const client = records.client;
