@@ -1,33 +1,89 @@
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { API_KEY_PREFIX, apiKeyHash, isWellFormedApiKey, looksLikeApiKey } from '../lib/api-keys.js';
+import { headerValue } from '../lib/http/request-body.js';
 import type { CallerIdentity } from '../lib/identity.js';
 import type { AccessTokenVerifier } from './access-token.js';
+import { type AuthorizationStore, CLIENT_TOUCH_INTERVAL_SECONDS } from './authorization-store.js';
 import { extractBearerToken } from './bearer-token.js';
-
-export type DenyReason = 'missing_or_malformed_header' | 'invalid_token';
+import { Denial, type DenyReason, describeFailure, failureReason } from './denial.js';
+import { assertNotRevoked, revocationKeysOf } from './revocation-check.js';
 
 export type Decision =
   | { effect: 'allow'; identity: CallerIdentity }
   | { effect: 'deny'; reason: DenyReason; detail?: string };
 
+export interface AuthorizeDependencies {
+  verifyToken: AccessTokenVerifier;
+  store: AuthorizationStore;
+  /** Epoch milliseconds; injectable for tests. */
+  now?: () => number;
+  /** Called with the failure of the fire-and-forget `lastUsedAt` refresh (it never affects the decision). */
+  onTouchFailure?: (error: unknown) => void;
+}
+
 /**
  * Decides on one request. Never throws: any failure, including an unexpected one, is a deny.
+ * Order matters for cost and safety: header → signature and claims (no I/O once the JWKS is
+ * cached) → one DynamoDB round trip for revocations and the client registry. A token that fails
+ * the cryptographic or claim checks never reaches DynamoDB.
  */
 export async function authorize(
   event: Pick<APIGatewayRequestAuthorizerEvent, 'headers'>,
-  verify: AccessTokenVerifier,
+  dependencies: AuthorizeDependencies,
 ): Promise<Decision> {
   const token = extractBearerToken(event.headers);
-  if (token === undefined) return { effect: 'deny', reason: 'missing_or_malformed_header' };
+  if (token === undefined) {
+    const present = headerValue(event.headers, 'authorization') !== undefined;
+    return present
+      ? { effect: 'deny', reason: 'malformed', detail: 'Authorization header is not "Bearer <token>"' }
+      : { effect: 'deny', reason: 'missing_token' };
+  }
   try {
-    return { effect: 'allow', identity: await verify(token) };
+    const identity = looksLikeApiKey(token)
+      ? await authorizeApiKey(token, dependencies)
+      : await authorizeAccessToken(token, dependencies);
+    return { effect: 'allow', identity };
   } catch (error) {
-    // The error names the failed check (expired, bad signature, ...) and never contains the token.
-    return { effect: 'deny', reason: 'invalid_token', detail: describeFailure(error, token) };
+    return { effect: 'deny', reason: failureReason(error), detail: describeFailure(error, token) };
   }
 }
 
-/** The failed check, for the log. Never the token, even if a verifier were to quote it. */
-function describeFailure(error: unknown, token: string): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
-  return text.replaceAll(token, '[token]').slice(0, 300);
+/** Per container: clients whose lastUsedAt this container refreshed recently (bounds the writes). */
+const touchedClients = new Map<string, number>();
+
+async function authorizeAccessToken(token: string, dependencies: AuthorizeDependencies): Promise<CallerIdentity> {
+  const verified = await dependencies.verifyToken(token);
+  const records = await dependencies.store.tokenRecords(revocationKeysOf(verified), verified.identity.clientId);
+  const nowSeconds = Math.floor((dependencies.now?.() ?? Date.now()) / 1000);
+  assertNotRevoked(verified, records, nowSeconds);
+  const { clientId } = verified.identity;
+  const lastUsed = Math.max(records.client?.lastUsedAt ?? 0, touchedClients.get(clientId) ?? 0);
+  if (nowSeconds - lastUsed >= CLIENT_TOUCH_INTERVAL_SECONDS) {
+    touchedClients.set(clientId, nowSeconds);
+    dependencies.store.touchClient(clientId, nowSeconds).catch((error: unknown) => {
+      touchedClients.delete(clientId);
+      dependencies.onTouchFailure?.(error);
+    });
+  }
+  return verified.identity;
+}
+
+async function authorizeApiKey(key: string, dependencies: AuthorizeDependencies): Promise<CallerIdentity> {
+  if (!isWellFormedApiKey(key)) throw new Denial('malformed', `not a well-formed ${API_KEY_PREFIX} API key`);
+  const record = await dependencies.store.apiKey(apiKeyHash(key));
+  if (!record) throw new Denial('unknown_api_key', 'API key not found');
+  const nowSeconds = Math.floor((dependencies.now?.() ?? Date.now()) / 1000);
+  if (record.status !== undefined && record.status !== 'active') throw new Denial('revoked', 'API key revoked');
+  if (!(typeof record.expiresAt === 'number' && record.expiresAt > nowSeconds)) throw new Denial('expired', 'API key expired');
+  return {
+    principal: record.owner,
+    authMethod: 'api_key',
+    sub: record.owner,
+    username: record.owner,
+    clientId: `api-key:${record.keyId}`,
+    scopes: Array.isArray(record.scopes) ? record.scopes : [],
+    groups: [],
+    tokenId: record.keyId,
+    expiresAt: record.expiresAt,
+  };
 }

@@ -1,28 +1,46 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { createDocumentClient } from '../lib/dynamodb/document-client.js';
 import { toAuthorizerContext } from '../lib/identity.js';
 import { createLogger } from '../lib/logger.js';
 import { createAccessTokenVerifier } from './access-token.js';
 import { authorize } from './authorize.js';
 import { loadAuthorizerConfig } from './config.js';
+import { dynamoDbAuthorizationStore } from './dynamodb-store.js';
 import { allowPolicy } from './policy.js';
+import { recordDecision } from './telemetry.js';
 
 const logger = createLogger('authorizer');
-const verify = createAccessTokenVerifier(loadAuthorizerConfig());
+const metrics = new Metrics();
+const config = loadAuthorizerConfig();
+const tokens = createAccessTokenVerifier(config);
+const store = dynamoDbAuthorizationStore(createDocumentClient(), {
+  revocationsTable: config.revocationsTable,
+  clientsTable: config.clientsTable,
+  apiKeysTable: config.apiKeysTable,
+  timeoutMs: config.dynamoDbTimeoutMs,
+});
+// Start the JWKS download during the cold start, without blocking it; the first request waits for
+// the same download (aws-jwt-verify shares it) and a failure here is retried by that request.
+tokens.hydrate().catch((error: unknown) => {
+  logger.warn('JWKS not loaded at cold start', { error: error instanceof Error ? error.message : 'unknown' });
+});
 
 /** API Gateway turns exactly this error message into a 401 (the UNAUTHORIZED gateway response). */
 const UNAUTHORIZED = 'Unauthorized';
 
 async function authorizeRequest(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
-  const decision = await authorize(event, verify);
-  if (decision.effect === 'deny') {
-    logger.info('Denied', { reason: decision.reason, detail: decision.detail });
-    throw new Error(UNAUTHORIZED);
-  }
-  const { identity } = decision;
-  logger.info('Allowed', { sub: identity.sub, clientId: identity.clientId, jti: identity.tokenId });
-  return allowPolicy(identity.principal, event.methodArn, toAuthorizerContext(identity));
+  const decision = await authorize(event, {
+    verifyToken: tokens.verify,
+    store,
+    onTouchFailure: (error) => logger.warn('Could not refresh the client\'s lastUsedAt', { error: (error as Error)?.name }),
+  });
+  const request = { requestId: event.requestContext?.requestId, sourceIp: event.requestContext?.identity?.sourceIp };
+  recordDecision(decision, request, logger, metrics);
+  if (decision.effect === 'deny') throw new Error(UNAUTHORIZED);
+  return allowPolicy(decision.identity.principal, event.methodArn, toAuthorizerContext(decision.identity));
 }
 
 export const handler = middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>()
@@ -36,5 +54,8 @@ export const handler = middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthori
         logger.error('Authorizer failure', { error: error instanceof Error ? error.name : 'unknown' });
       }
       throw new Error(UNAUTHORIZED);
+    } finally {
+      // A request without a token only emits its per-reason metric (already published).
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }
   });

@@ -1,3 +1,4 @@
+import { FetchError } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
 
 /**
@@ -42,10 +43,13 @@ export function localJwksFetcher(origin: string): Fetcher {
   return {
     async fetch(uri: string): Promise<ArrayBuffer> {
       if (!COGNITO_ISSUER_ORIGIN.test(uri)) throw new Error(`Refusing to fetch ${uri}`);
+      // FetchError, like aws-jwt-verify's own fetcher: the authorizer reports a dependency failure.
       const response = await fetch(uri.replace(COGNITO_ISSUER_ORIGIN, `${origin}/`), {
         signal: AbortSignal.timeout(2000),
+      }).catch((error: unknown) => {
+        throw new FetchError(uri, error instanceof Error ? error.message : 'fetch failed');
       });
-      if (!response.ok) throw new Error(`JWKS fetch failed with HTTP ${response.status}`);
+      if (!response.ok) throw new FetchError(uri, `JWKS fetch failed with HTTP ${response.status}`);
       return response.arrayBuffer();
     },
   };

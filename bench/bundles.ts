@@ -23,6 +23,7 @@ const ENVIRONMENT = {
   CLIENTS_TABLE: 'bench-clients',
   RATE_LIMITS_TABLE: 'bench-rate-limits',
   REVOCATIONS_TABLE: 'bench-revocations',
+  API_KEYS_TABLE: 'bench-api-keys',
   AWS_REGION: 'us-east-1',
   POWERTOOLS_LOG_LEVEL: 'ERROR',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

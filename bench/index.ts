@@ -1,12 +1,14 @@
 /**
  * `npm run bench`: prints measurements, asserts nothing. Each benchmark is one module; list it here.
  */
+import { benchAuthorizer } from './authorizer.js';
 import { benchBundles } from './bundles.js';
 import { benchMcpHandler } from './mcp-handler.js';
 
 const benchmarks: Array<[string, () => void | Promise<void>]> = [
   ['bundles', benchBundles],
   ['mcp-handler', benchMcpHandler],
+  ['authorizer', benchAuthorizer],
 ];
 
 const only = process.argv[2];

@@ -1,9 +1,7 @@
 import { z } from 'zod';
+import { ConfigurationError } from './configuration-error.js';
 
-/** Raised at cold start when the function's environment is missing or malformed. */
-export class ConfigurationError extends Error {
-  override readonly name = 'ConfigurationError';
-}
+export { ConfigurationError };
 
 /**
  * Parses the environment once, at cold start. A function whose configuration is wrong refuses to

@@ -55,7 +55,9 @@ export function toAuthorizerContext(identity: CallerIdentity): AuthorizerContext
   };
 }
 
-const contextSchema = z.object({
+// Built on first use, not at import: the authorizer only writes the context and so bundles no zod.
+let contextSchema: ReturnType<typeof buildContextSchema> | undefined;
+const buildContextSchema = () => z.object({
   principal: z.string().min(1),
   auth_method: z.enum(['jwt', 'api_key']),
   sub: z.string().min(1),
@@ -72,6 +74,7 @@ const contextSchema = z.object({
  * context is missing or malformed: a function must then refuse the request, never guess.
  */
 export function fromAuthorizerContext(context: unknown): CallerIdentity | undefined {
+  contextSchema ??= buildContextSchema();
   const parsed = contextSchema.safeParse(context);
   if (!parsed.success) return undefined;
   const value = parsed.data;

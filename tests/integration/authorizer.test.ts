@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { type DemoSession, initializeRequest, mcpPost, signInDemoUser } from '../support/demo-login.js';
+import { generateApiKey } from '../../lib/api-keys.js';
 import { mintToken } from '../support/tokens.js';
 
 const challenge = (baseUrl: string) =>
@@ -32,12 +33,15 @@ describe('authorizer in front of /mcp (serverless-offline + cognito-local)', () 
     ['a token signed by an unknown key', async () => ({ Authorization: `Bearer ${await mintToken(stack.userPoolId, { signWith: 'stranger' })}` })],
     ['a token of another issuer', async () => ({ Authorization: `Bearer ${await mintToken('us-east-1_OtherPool', {})}` })],
     ['a token with token_use=id', async () => ({ Authorization: `Bearer ${await mintToken(stack.userPoolId, { claims: { token_use: 'id' } })}` })],
-    ['a token missing the username claim', async () => ({ Authorization: `Bearer ${await mintToken(stack.userPoolId, { claims: { username: undefined } })}` })],
+    // Refused by the claim checks, before the client registry would refuse the minted client.
+    ['a token missing the jti claim', async () => ({ Authorization: `Bearer ${await mintToken(stack.userPoolId, { claims: { jti: undefined } })}` })],
     ['alg none', async () => ({ Authorization: `Bearer ${unsigned(session.accessToken)}` })],
     ['a tampered payload', async () => ({ Authorization: `Bearer ${tampered(session.accessToken)}` })],
     ['the Basic scheme', async () => ({ Authorization: `Basic ${Buffer.from('demo:pw').toString('base64')}` })],
     ['a token without scheme', async () => ({ Authorization: session.accessToken })],
     ['garbage', async () => ({ Authorization: 'Bearer not-a-jwt' })],
+    ['a well-signed token of a client this deployment never registered', async () => ({ Authorization: `Bearer ${await mintToken(stack.userPoolId)}` })],
+    ['an API key nobody created', async () => ({ Authorization: `Bearer ${generateApiKey()}` })],
   ];
 
   it.each(refused)('refuses %s with 401 and the challenge', async (_name, headers) => {

@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccessTokenVerifier } from '../../authorizer/access-token.js';
-import { authorize } from '../../authorizer/authorize.js';
 import { mintToken } from '../support/tokens.js';
 
 /**
@@ -33,24 +32,24 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((resolve) => jwksServer.close(() => resolve())));
 
-const bearer = (token: string) => ({ headers: { Authorization: `Bearer ${token}` } });
+const RESOURCE = 'https://mcp.example.com/mcp';
+const verifierFor = (localJwksOrigin: string | undefined) =>
+  createAccessTokenVerifier({ userPoolId: POOL, resourceUrl: RESOURCE, clockSkewSeconds: 10, localJwksOrigin });
 
 describe('access token verification with the real verifier', () => {
   it('accepts a valid access token and maps its claims, fetching the JWKS once', async () => {
-    const verify = createAccessTokenVerifier({ userPoolId: POOL, localJwksOrigin: jwksOrigin });
+    const verifier = verifierFor(jwksOrigin);
     const before = jwksRequests;
     const token = await mintToken(POOL, { claims: { scope: 'a/read a/write', 'cognito:groups': ['ops'] } });
-    const decision = await authorize(bearer(token), verify);
-    expect(decision).toMatchObject({
-      effect: 'allow',
+    expect(await verifier.verify(token)).toMatchObject({
       identity: { sub: '11111111-2222-3333-4444-555555555555', principal: '11111111-2222-3333-4444-555555555555', authMethod: 'jwt', clientId: 'minted-client', scopes: ['a/read', 'a/write'], groups: ['ops'] },
     });
-    await authorize(bearer(await mintToken(POOL)), verify);
+    await verifier.verify(await mintToken(POOL));
     expect(jwksRequests - before).toBe(1);
   });
 
   it.each([
-    ['expired', { expiresIn: -5 }],
+    ['expired beyond the clock-skew allowance', { expiresIn: -60 }],
     ['an ID token', { claims: { token_use: 'id' } }],
     ['another pool', { claims: { iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other' } }],
     ['an unknown key id', { header: { kid: 'someone-else' } }],
@@ -58,24 +57,18 @@ describe('access token verification with the real verifier', () => {
     ['without jti', { claims: { jti: undefined } }],
     ['with a group containing a space', { claims: { 'cognito:groups': ['two words'] } }],
   ])('denies a token that is %s', async (_name, options) => {
-    const verify = createAccessTokenVerifier({ userPoolId: POOL, localJwksOrigin: jwksOrigin });
-    const decision = await authorize(bearer(await mintToken(POOL, options)), verify);
-    expect(decision).toMatchObject({ effect: 'deny', reason: 'invalid_token' });
+    await expect(verifierFor(jwksOrigin).verify(await mintToken(POOL, options))).rejects.toThrow();
   });
 
   it('denies (fails closed) when the JWKS cannot be fetched', async () => {
-    const verify = createAccessTokenVerifier({ userPoolId: POOL, localJwksOrigin: 'http://localhost:1' });
-    const decision = await authorize(bearer(await mintToken(POOL)), verify);
-    expect(decision).toMatchObject({ effect: 'deny', reason: 'invalid_token' });
+    await expect(verifierFor('http://localhost:1').verify(await mintToken(POOL))).rejects.toThrow();
   });
 
   it('never trusts the emulator key without the local mapping (the production configuration)', async () => {
     // Without the mapping the verifier asks AWS for the pool's JWKS: unreachable here, and even
     // where reachable it could not contain cognito-local's key. Either way: deny.
-    const verify = createAccessTokenVerifier({ userPoolId: POOL, localJwksOrigin: undefined });
     const before = jwksRequests;
-    const decision = await authorize(bearer(await mintToken(POOL)), verify);
-    expect(decision).toMatchObject({ effect: 'deny', reason: 'invalid_token' });
+    await expect(verifierFor(undefined).verify(await mintToken(POOL))).rejects.toThrow();
     expect(jwksRequests).toBe(before);
   }, 30_000);
 });

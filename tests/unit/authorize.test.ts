@@ -1,108 +1,245 @@
 import { describe, expect, it } from 'vitest';
-import type { AccessTokenVerifier } from '../../authorizer/access-token.js';
+import type { AccessTokenVerifier, VerifiedToken } from '../../authorizer/access-token.js';
+import type { ApiKeyRecord, AuthorizationStore, TokenRecords } from '../../authorizer/authorization-store.js';
 import { authorize } from '../../authorizer/authorize.js';
-import type { CallerIdentity } from '../../lib/identity.js';
+import { Denial } from '../../authorizer/denial.js';
+import { apiKeyHash, generateApiKey } from '../../lib/api-keys.js';
+import type { RevocationRecord } from '../../lib/revocations.js';
 
+// The decision logic with in-memory ports; the same logic against DynamoDB Local and cognito-local
+// is in tests/integration/authorizer-corpus.test.ts.
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEifQ.c2lnbmF0dXJl';
+const NOW = 1_800_000_000;
 
-const identity: CallerIdentity = {
-  principal: 'user-1',
-  authMethod: 'jwt',
-  sub: 'user-1',
-  username: 'alice',
-  clientId: 'client-1',
-  scopes: ['https://api.example.com/mcp/read'],
-  groups: [],
-  tokenId: 'jti-1',
-  expiresAt: 1_700_000_000,
+const verified: VerifiedToken = {
+  identity: {
+    principal: 'user-1',
+    authMethod: 'jwt',
+    sub: 'user-1',
+    username: 'alice',
+    clientId: 'client-1',
+    scopes: ['https://api.example.com/mcp/read'],
+    groups: [],
+    tokenId: 'jti-1',
+    expiresAt: NOW + 600,
+  },
+  originJti: 'family-1',
+  authenticatedAt: NOW - 100,
 };
 
-/** A verifier that records the tokens it was given and answers with `outcome`. */
-function fakeVerifier(outcome: () => Promise<CallerIdentity>): AccessTokenVerifier & { calls: string[] } {
+function verifierThat(outcome: () => Promise<VerifiedToken>): AccessTokenVerifier & { calls: string[] } {
   const calls: string[] = [];
-  const verify = async (token: string) => {
-    calls.push(token);
-    return outcome();
-  };
-  return Object.assign(verify, { calls });
+  return Object.assign(
+    async (token: string) => {
+      calls.push(token);
+      return outcome();
+    },
+    { calls },
+  );
 }
 
-function namedError(name: string, message: string): Error {
-  const error = new Error(message);
-  error.name = name;
-  return error;
+function memoryStore(records: Partial<TokenRecords> = {}, apiKeys: ApiKeyRecord[] = []) {
+  const calls: string[] = [];
+  const store: AuthorizationStore & { calls: string[]; keysAsked: string[][] } = {
+    calls,
+    keysAsked: [],
+    async tokenRecords(keys, clientId) {
+      calls.push(`tokenRecords:${clientId}`);
+      store.keysAsked.push(keys);
+      return { revocations: records.revocations ?? [], client: 'client' in records ? records.client : { clientId } };
+    },
+    async apiKey(hash) {
+      calls.push('apiKey');
+      return apiKeys.find((key) => key.keyHash === hash);
+    },
+    async touchClient(clientId) {
+      calls.push(`touch:${clientId}`);
+    },
+  };
+  return store;
 }
 
 const withToken = { headers: { Authorization: `Bearer ${TOKEN}` } };
+const now = () => NOW * 1000;
+const row = (pk: string, extra: Partial<RevocationRecord> = {}): RevocationRecord => ({
+  pk,
+  kind: pk.split('#')[0] as RevocationRecord['kind'],
+  subject: pk.split('#')[1]!,
+  revokedAt: NOW - 10,
+  expiresAt: NOW + 3600,
+  ...extra,
+});
 
-describe('authorize', () => {
-  it('allows and passes the verified identity through', async () => {
-    const verify = fakeVerifier(async () => identity);
-    const decision = await authorize(withToken, verify);
-    expect(decision).toEqual({ effect: 'allow', identity });
-    expect(decision.effect === 'allow' && decision.identity).toBe(identity);
+describe('authorize (access tokens)', () => {
+  it('allows a verified, unrevoked token of a registered client with one store call', async () => {
+    const store = memoryStore({ client: { clientId: 'client-1', lastUsedAt: NOW - 60 } });
+    const decision = await authorize(withToken, { verifyToken: verifierThat(async () => verified), store, now });
+    expect(decision).toEqual({ effect: 'allow', identity: verified.identity });
+    expect(store.calls).toEqual(['tokenRecords:client-1']);
+    expect(store.keysAsked[0]).toEqual(['jti#jti-1', 'user#user-1', 'client#client-1', 'jti#family-1']);
   });
 
-  it('gives the verifier exactly the token of the header', async () => {
-    const verify = fakeVerifier(async () => identity);
-    await authorize({ headers: { authorization: `bearer ${TOKEN}` } }, verify);
-    expect(verify.calls).toEqual([TOKEN]);
+  it('refreshes lastUsedAt once a day, not on every request', async () => {
+    const store = memoryStore({ client: { clientId: 'client-touch', lastUsedAt: NOW - 90_000 } });
+    const token = { ...verified, identity: { ...verified.identity, clientId: 'client-touch' } };
+    const dependencies = { verifyToken: verifierThat(async () => token), store, now };
+    await authorize(withToken, dependencies);
+    await authorize(withToken, dependencies);
+    expect(store.calls.filter((call) => call.startsWith('touch'))).toEqual(['touch:client-touch']);
+  });
+
+  it('gives the verifier exactly the token of the header (scheme in any case)', async () => {
+    const verifyToken = verifierThat(async () => verified);
+    await authorize({ headers: { authorization: `bEaReR ${TOKEN}` } }, { verifyToken, store: memoryStore(), now });
+    expect(verifyToken.calls).toEqual([TOKEN]);
   });
 
   it.each([
-    namedError('JwtExpiredError', 'Token expired at 2024-01-01T00:00:00.000Z'),
-    namedError('JwtInvalidSignatureError', 'Invalid signature'),
-    namedError('JwtInvalidClaimError', 'Token use not allowed: id. Expected: access'),
-    namedError('KidNotFoundInJwksError', 'JWK for kid "k1" not found in the JWKS'),
-    namedError('JwtParseError', 'JWT string does not consist of exactly 3 parts (header, payload, signature)'),
-    new TypeError('fetch failed'),
-  ])('denies with invalid_token when the verifier rejects ($name)', async (error) => {
-    const decision = await authorize(withToken, fakeVerifier(async () => Promise.reject(error)));
-    expect(decision).toEqual({ effect: 'deny', reason: 'invalid_token', detail: `${error.name}: ${error.message}` });
-    expect(JSON.stringify(decision)).not.toContain(TOKEN);
-    for (const part of TOKEN.split('.')) expect(JSON.stringify(decision)).not.toContain(part);
+    ['its jti', [row('jti#jti-1')], 'token revoked (jti)'],
+    ['its refresh token family', [row('jti#family-1')], 'refresh token family revoked (origin_jti)'],
+    ['its client', [row('client#client-1')], 'client revoked'],
+    ['its user, signed in before the revocation', [row('user#user-1', { notBefore: NOW - 50 })], 'user revoked'],
+    ['its user, signed in the same second', [row('user#user-1', { notBefore: NOW - 100 })], 'user revoked'],
+    ['its user, by a row without notBefore', [row('user#user-1')], 'user revoked'],
+  ])('denies a token revoked by %s', async (_label, revocations, detail) => {
+    const decision = await authorize(withToken, { verifyToken: verifierThat(async () => verified), store: memoryStore({ revocations }), now });
+    expect(decision).toEqual({ effect: 'deny', reason: 'revoked', detail });
   });
 
-  it.each([['a string', 'boom'], ['undefined', undefined], ['a plain object', { token: 'x' }]])(
-    'denies with "unknown error" when the verifier rejects with %s',
-    async (_label, reason) => {
-      const decision = await authorize(withToken, fakeVerifier(async () => Promise.reject(reason)));
-      expect(decision).toEqual({ effect: 'deny', reason: 'invalid_token', detail: 'unknown error' });
-    },
-  );
-
-  it('removes the token from the detail even if a verifier quotes it', async () => {
-    const decision = await authorize(withToken, fakeVerifier(async () => Promise.reject(new Error(`bad token ${TOKEN}`))));
-    expect(decision).toEqual({ effect: 'deny', reason: 'invalid_token', detail: 'Error: bad token [token]' });
+  it('ignores expired revocation rows and a user revocation older than the sign-in', async () => {
+    const revocations = [
+      row('jti#jti-1', { expiresAt: NOW }),
+      row('client#client-1', { expiresAt: NOW - 1 }),
+      row('user#user-1', { notBefore: NOW - 101 }),
+    ];
+    const decision = await authorize(withToken, { verifyToken: verifierThat(async () => verified), store: memoryStore({ revocations }), now });
+    expect(decision.effect).toBe('allow');
   });
 
-  it('caps the detail at 300 characters', async () => {
-    const decision = await authorize(withToken, fakeVerifier(async () => Promise.reject(new Error('x'.repeat(1000)))));
-    expect(decision.effect).toBe('deny');
-    expect(decision.effect === 'deny' && decision.detail?.length).toBe(300);
+  it.each([
+    ['absent from the registry', undefined, 'client_id is not in the client registry'],
+    ['deleted', { clientId: 'client-1', status: 'deleted' }, 'client is deleted'],
+    ['revoked', { clientId: 'client-1', status: 'revoked' }, 'client is revoked'],
+  ])('denies a token whose client is %s', async (_label, client, detail) => {
+    const decision = await authorize(withToken, { verifyToken: verifierThat(async () => verified), store: memoryStore({ client }), now });
+    expect(decision).toEqual({ effect: 'deny', reason: 'unknown_client', detail });
+  });
+
+  it('denies with dependency_failure when the store fails, and never calls it for a token that fails verification', async () => {
+    const failing = memoryStore();
+    failing.tokenRecords = async () => Promise.reject(new Denial('dependency_failure', 'DynamoDB BatchGetItem failed: TimeoutError'));
+    const decision = await authorize(withToken, { verifyToken: verifierThat(async () => verified), store: failing, now });
+    expect(decision).toMatchObject({ effect: 'deny', reason: 'dependency_failure' });
+
+    const store = memoryStore();
+    const rejected = await authorize(withToken, { verifyToken: verifierThat(async () => Promise.reject(new Error('nope'))), store, now });
+    expect(rejected).toEqual({ effect: 'deny', reason: 'internal_error', detail: 'nope' });
+    expect(store.calls).toEqual([]);
+  });
+
+  it('removes the token from the detail even if an error quotes it, and caps it', async () => {
+    const quoting = await authorize(withToken, {
+      verifyToken: verifierThat(async () => Promise.reject(new Error(`bad token ${TOKEN}`))),
+      store: memoryStore(),
+    });
+    expect(quoting).toMatchObject({ detail: 'bad token [token]' });
+    const long = await authorize(withToken, {
+      verifyToken: verifierThat(async () => Promise.reject(new Error('x'.repeat(1000)))),
+      store: memoryStore(),
+    });
+    expect(long.effect === 'deny' && long.detail?.length).toBe(300);
+  });
+
+  it.each([
+    ['a string', 'boom'],
+    ['undefined', undefined],
+    ['a plain object', { token: 'x' }],
+  ])('denies when the verifier rejects with %s', async (_label, reason) => {
+    const decision = await authorize(withToken, { verifyToken: verifierThat(async () => Promise.reject(reason)), store: memoryStore() });
+    expect(decision).toEqual({ effect: 'deny', reason: 'internal_error', detail: 'unknown error' });
   });
 
   it('does not throw when the verifier throws synchronously', async () => {
-    const verify: AccessTokenVerifier = () => {
+    const verifyToken: AccessTokenVerifier = () => {
       throw new Error('sync failure');
     };
-    await expect(authorize(withToken, verify)).resolves.toEqual({
-      effect: 'deny',
-      reason: 'invalid_token',
-      detail: 'Error: sync failure',
-    });
+    await expect(authorize(withToken, { verifyToken, store: memoryStore() })).resolves.toMatchObject({ effect: 'deny' });
   });
 
   it.each([
-    ['no Authorization header', { 'Content-Type': 'application/json' }],
-    ['null headers', null],
-    ['a Basic header', { Authorization: 'Basic dXNlcjpwYXNz' }],
-    ['a token without scheme', { Authorization: TOKEN }],
-    ['two spaces', { Authorization: `Bearer  ${TOKEN}` }],
-  ])('denies %s without calling the verifier', async (_label, headers) => {
-    const verify = fakeVerifier(async () => identity);
-    const decision = await authorize({ headers: headers as Record<string, string> | null }, verify);
-    expect(decision).toEqual({ effect: 'deny', reason: 'missing_or_malformed_header' });
-    expect(verify.calls).toHaveLength(0);
+    ['no Authorization header', { 'Content-Type': 'application/json' }, 'missing_token'],
+    ['null headers', null, 'missing_token'],
+    ['a Basic header', { Authorization: 'Basic dXNlcjpwYXNz' }, 'malformed'],
+    ['a token without scheme', { Authorization: TOKEN }, 'malformed'],
+    ['two spaces', { Authorization: `Bearer  ${TOKEN}` }, 'malformed'],
+  ])('denies %s without calling the verifier or the store', async (_label, headers, reason) => {
+    const verifyToken = verifierThat(async () => verified);
+    const store = memoryStore();
+    const decision = await authorize({ headers: headers as Record<string, string> | null }, { verifyToken, store });
+    expect(decision).toMatchObject({ effect: 'deny', reason });
+    expect(verifyToken.calls).toHaveLength(0);
+    expect(store.calls).toHaveLength(0);
+  });
+});
+
+describe('authorize (API keys)', () => {
+  const key = generateApiKey();
+  const record: ApiKeyRecord = {
+    keyHash: apiKeyHash(key),
+    keyId: 'key-1',
+    owner: 'ci-bot',
+    scopes: ['https://api.example.com/mcp/read'],
+    expiresAt: NOW + 3600,
+    createdAt: NOW - 10,
+  };
+  const bearer = (value: string) => ({ headers: { Authorization: `Bearer ${value}` } });
+
+  it('allows a known key with the same context shape as a token, in one store call', async () => {
+    const store = memoryStore({}, [record]);
+    const verifyToken = verifierThat(async () => verified);
+    const decision = await authorize(bearer(key), { verifyToken, store, now });
+    expect(decision).toEqual({
+      effect: 'allow',
+      identity: {
+        principal: 'ci-bot',
+        authMethod: 'api_key',
+        sub: 'ci-bot',
+        username: 'ci-bot',
+        clientId: 'api-key:key-1',
+        scopes: record.scopes,
+        groups: [],
+        tokenId: 'key-1',
+        expiresAt: NOW + 3600,
+      },
+    });
+    expect(store.calls).toEqual(['apiKey']);
+    expect(verifyToken.calls).toEqual([]);
+  });
+
+  it.each([
+    ['revoked', { status: 'revoked' }, 'revoked'],
+    ['expired', { expiresAt: NOW }, 'expired'],
+  ])('denies a %s key', async (_label, change, reason) => {
+    const decision = await authorize(bearer(key), { verifyToken: verifierThat(async () => verified), store: memoryStore({}, [{ ...record, ...change }]), now });
+    expect(decision).toMatchObject({ effect: 'deny', reason });
+  });
+
+  it('denies an unknown key after one lookup', async () => {
+    const store = memoryStore({}, [record]);
+    const decision = await authorize(bearer(generateApiKey()), { verifyToken: verifierThat(async () => verified), store, now });
+    expect(decision).toMatchObject({ effect: 'deny', reason: 'unknown_api_key' });
+    expect(store.calls).toEqual(['apiKey']);
+  });
+
+  it.each([
+    ['a prefix of a real key', key.slice(0, -1)],
+    ['a real key with one character changed', `${key.slice(0, 10)}${key[10] === 'A' ? 'B' : 'A'}${key.slice(11)}`],
+    ['a key with a character appended', `${key}A`],
+    ['the prefix alone', 'mcpk_'],
+  ])('denies %s without any store call', async (_label, value) => {
+    const store = memoryStore({}, [record]);
+    const decision = await authorize(bearer(value), { verifyToken: verifierThat(async () => verified), store, now });
+    expect(decision).toMatchObject({ effect: 'deny', reason: 'malformed' });
+    expect(store.calls).toEqual([]);
   });
 });

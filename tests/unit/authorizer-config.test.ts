@@ -1,12 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { loadAuthorizerConfig } from '../../authorizer/config.js';
+import { loadAuthorizerConfig as load } from '../../authorizer/config.js';
 import { ConfigurationError } from '../../lib/config.js';
+
+const REQUIRED = {
+  MCP_RESOURCE_URL: 'https://mcp.example.com/mcp',
+  REVOCATIONS_TABLE: 'secure-mcp-dev-revocations',
+  CLIENTS_TABLE: 'secure-mcp-dev-clients',
+  API_KEYS_TABLE: 'secure-mcp-dev-api-keys',
+};
+
+const DEFAULTS = {
+  resourceUrl: REQUIRED.MCP_RESOURCE_URL,
+  revocationsTable: REQUIRED.REVOCATIONS_TABLE,
+  clientsTable: REQUIRED.CLIENTS_TABLE,
+  apiKeysTable: REQUIRED.API_KEYS_TABLE,
+  dynamoDbTimeoutMs: 1000,
+  clockSkewSeconds: 10,
+};
+
+const loadAuthorizerConfig = (env: Record<string, string | undefined>) => load({ ...REQUIRED, ...env });
 
 describe('loadAuthorizerConfig', () => {
   it.each(['eu-west-1_AbC123xyz', 'us-east-1_LocalPool', 'ap-southeast-2_a1', 'ca-central-1_0'])(
     'accepts the user pool id %s',
     (id) => {
-      expect(loadAuthorizerConfig({ USER_POOL_ID: id })).toEqual({ userPoolId: id, localJwksOrigin: undefined });
+      expect(loadAuthorizerConfig({ USER_POOL_ID: id })).toEqual({ ...DEFAULTS, userPoolId: id, localJwksOrigin: undefined });
     },
   );
 
@@ -37,8 +55,7 @@ describe('loadAuthorizerConfig', () => {
     expect(() => loadAuthorizerConfig({ USER_POOL_ID: 'nope' })).toThrow('USER_POOL_ID: must be a Cognito user pool id');
   });
 
-  // KNOWN BUG (see report): pool ids of the GovCloud and EU sovereign partitions are valid (aws-jwt-verify
-  // accepts them) but the USER_POOL_ID pattern refuses them. Flip to `it` once the pattern is fixed.
+  // Pool ids of the GovCloud and EU sovereign partitions (aws-jwt-verify accepts them too).
   it.each(['us-gov-west-1_AbC123', 'eusc-de-east-1_AbC123'])('accepts the pool id %s of another partition', (id) => {
     expect(loadAuthorizerConfig({ USER_POOL_ID: id }).userPoolId).toBe(id);
   });
@@ -67,6 +84,34 @@ describe('loadAuthorizerConfig', () => {
         LOCAL_COGNITO_JWKS_ORIGIN: 'http://localhost:9229/',
         IS_OFFLINE: 'true',
       }),
-    ).toEqual({ userPoolId: 'us-east-1_LocalPool', localJwksOrigin: 'http://localhost:9229' });
+    ).toEqual({ ...DEFAULTS, userPoolId: 'us-east-1_LocalPool', localJwksOrigin: 'http://localhost:9229' });
+  });
+
+  it.each([
+    ['MCP_RESOURCE_URL', undefined, 'is required'],
+    ['MCP_RESOURCE_URL', 'mcp.example.com/mcp', 'must be an absolute http(s) URL'],
+    ['MCP_RESOURCE_URL', 'ftp://mcp.example.com/mcp', 'must be an absolute http(s) URL'],
+    ['REVOCATIONS_TABLE', undefined, 'is required'],
+    ['CLIENTS_TABLE', 'a b', 'must be a DynamoDB table name'],
+    ['API_KEYS_TABLE', '', 'is required'],
+    ['AUTHORIZER_DYNAMODB_TIMEOUT_MS', '0', 'must be an integer from 50 to 10000'],
+    ['AUTHORIZER_DYNAMODB_TIMEOUT_MS', '1e3', 'must be an integer from 50 to 10000'],
+    ['AUTHORIZER_CLOCK_SKEW_SECONDS', '-1', 'must be an integer from 0 to 300'],
+    ['AUTHORIZER_CLOCK_SKEW_SECONDS', '301', 'must be an integer from 0 to 300'],
+  ])('refuses %s=%s: %s', (name, value, message) => {
+    expect(() => loadAuthorizerConfig({ USER_POOL_ID: 'us-east-1_LocalPool', [name]: value })).toThrow(`${name}: ${message}`);
+  });
+
+  it('reports every problem at once', () => {
+    expect(() => load({})).toThrow(/USER_POOL_ID: is required; MCP_RESOURCE_URL: is required; REVOCATIONS_TABLE/);
+  });
+
+  it('reads the timeout and the clock skew', () => {
+    const config = loadAuthorizerConfig({
+      USER_POOL_ID: 'us-east-1_LocalPool',
+      AUTHORIZER_DYNAMODB_TIMEOUT_MS: '250',
+      AUTHORIZER_CLOCK_SKEW_SECONDS: '0',
+    });
+    expect(config).toMatchObject({ dynamoDbTimeoutMs: 250, clockSkewSeconds: 0 });
   });
 });

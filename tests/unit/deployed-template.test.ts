@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const COPIED = ['serverless.yml', 'package.json', 'tsconfig.json', 'resources', 'authorizer', 'dcr', 'functions', 'lib', 'serverless-plugins'];
 
-type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[] };
+type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[]; Condition?: string };
 let workDir: string;
 let resources: Record<string, Resource>;
 let template: { Resources: Record<string, Resource>; Conditions: Record<string, unknown> };
@@ -94,7 +94,7 @@ describe('the packaged CloudFormation template', () => {
 
   it('creates the tables with TTL, point-in-time recovery, encryption and retention', () => {
     const tables = ofType('AWS::DynamoDB::Table');
-    expect(tables.map(([id]) => id).sort()).toEqual(['ClientsTable', 'NotesTable', 'RateLimitsTable', 'RevocationsTable']);
+    expect(tables.map(([id]) => id).sort()).toEqual(['ApiKeysTable', 'ClientsTable', 'NotesTable', 'RateLimitsTable', 'RevocationsTable']);
     for (const [id, table] of tables) {
       expect(table.Properties.TimeToLiveSpecification, id).toEqual({ AttributeName: 'expiresAt', Enabled: true });
       expect(table.Properties.PointInTimeRecoverySpecification, id).toEqual({ PointInTimeRecoveryEnabled: true });
@@ -182,7 +182,14 @@ describe('the packaged CloudFormation template', () => {
       'xray:PutTelemetryRecords',
       'xray:PutTraceSegments',
     ]);
-    for (const roleId of ['AuthorizerRole', 'MetadataRole', 'HealthRole']) {
+    expect(actionsOf('AuthorizerRole')).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+    ]);
+    for (const roleId of ['MetadataRole', 'HealthRole']) {
       expect(actionsOf(roleId), roleId).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
     }
   });
@@ -230,5 +237,25 @@ describe('the packaged CloudFormation template', () => {
       expect(parameters['gatewayresponse.header.Access-Control-Expose-Headers']).toBe("'WWW-Authenticate'");
     }
     expect(template.Conditions.HasAllowedOrigins).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+  });
+
+  it('gives the authorizer its tables and resource, and alarms on authentication failures through SNS', () => {
+    const variables = resources.AuthorizerLambdaFunction!.Properties.Environment.Variables;
+    expect(Object.keys(variables)).toEqual(
+      expect.arrayContaining(['MCP_RESOURCE_URL', 'REVOCATIONS_TABLE', 'CLIENTS_TABLE', 'API_KEYS_TABLE', 'POWERTOOLS_METRICS_NAMESPACE']),
+    );
+    const alarm = resources.AuthenticationFailuresAlarm!.Properties;
+    expect(alarm).toMatchObject({
+      Namespace: 'secure-mcp',
+      MetricName: 'AuthenticationFailures',
+      Dimensions: [{ Name: 'service', Value: 'secure-mcp' }],
+      Statistic: 'Sum',
+      Threshold: 100,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: 'AlarmTopic' }],
+    });
+    expect(resources.AlarmTopic!.Type).toBe('AWS::SNS::Topic');
+    // No e-mail parameter, no subscription (the condition is false).
+    expect(resources.AlarmTopicEmailSubscription!.Condition).toBe('HasAlarmEmail');
   });
 });

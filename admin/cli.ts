@@ -1,0 +1,134 @@
+/**
+ * `npm run admin -- <command>`: operator controls for revocations, the client registry and API
+ * keys, on the local stack (--local) or a deployed stage (--stage, AWS credentials as usual).
+ */
+import { parseArgs } from 'node:util';
+import { createApiKey, listApiKeys, revokeApiKey } from './api-key-commands.js';
+import { registerClient } from './client-commands.js';
+import { type Output, listRevocations, revoke, undo } from './revocation-commands.js';
+import { type AdminTarget, resolveTarget } from './target.js';
+
+export const HELP = `Usage: npm run admin -- <command> [options]
+
+Revocations (effective within the authorizer cache TTL, authorizerCacheTtl, default 60 s):
+  revoke token <access token | jti>     Refuse one access token. Given the token, its jti and expiry
+                                        are read from it; given a bare jti, --expires-in (default 1d).
+         [--family]                     Also refuse every access token of its refresh token (origin_jti).
+  revoke refresh-token <token> --client-id <id>
+                                        Cognito RevokeToken: no new access tokens from this refresh token.
+  revoke user <username | e-mail | sub> Refuse every token of every session the user started until now,
+                                        and sign the user out of Cognito (AdminUserGlobalSignOut).
+  revoke client <client id>             Refuse every token of a client and mark it revoked in the registry.
+         [--delete-app-client]          Also delete the Cognito app client (cannot be undone).
+  list                                  Active revocations.
+  undo <token|user|client> <jti | user | client id>
+                                        Remove a revocation (a client is marked active again).
+  Options: --reason <text>  --expires-in <30d|12h|...> (how long the row lives; defaults cover the
+           longest token it can affect: 30 days for users, clients and refresh token families)
+
+Client registry:
+  client register <app client id>       Accept tokens of an app client created outside dynamic client
+                                        registration (console, CloudFormation): checks it exists first.
+
+API keys (for machine clients that cannot do OAuth; sent as "Authorization: Bearer mcpk_..."):
+  api-key create --owner <name> [--scopes "read write"] [--expires-in 90d]
+                                        Prints the key once; only its SHA-256 is stored.
+  api-key list                          Keys with owner, state, scopes and expiry (never the key).
+  api-key revoke <key id>               Refuse the key from now on. Rotate: create a new key, switch the
+                                        client over, then revoke the old one (both work meanwhile).
+
+Which stack:
+  --local [--local-dir <dir>]           The running local stack (npm start; .local/stack.json).
+  --stage <stage> [--region <region>]   A deployed stage: tables secure-mcp-<stage>-*; AWS credentials
+                                        and endpoints the usual AWS SDK way (profile, environment,
+                                        AWS_ENDPOINT_URL_DYNAMODB / _COGNITO_IDENTITY_PROVIDER).
+  --user-pool-id <id>                   Needed for user, client register and --delete-app-client
+                                        (or USER_POOL_ID; the stack output UserPoolId).
+  --resource-url <url>                  The MCP URL, to name scopes of API keys (or MCP_RESOURCE_URL).
+  --help                                This text.
+`;
+
+export async function runAdmin(argv: string[], out: Output = console.log, err: Output = console.error): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        local: { type: 'boolean' },
+        'local-dir': { type: 'string' },
+        stage: { type: 'string' },
+        region: { type: 'string' },
+        'user-pool-id': { type: 'string' },
+        'resource-url': { type: 'string' },
+        reason: { type: 'string' },
+        'expires-in': { type: 'string' },
+        family: { type: 'boolean' },
+        'client-id': { type: 'string' },
+        'delete-app-client': { type: 'boolean' },
+        owner: { type: 'string' },
+        scopes: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    err(`Error: ${(error as Error).message}\nRun with --help for usage.`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, sub, argument] = positionals;
+  if (values.help || !command) {
+    out(HELP);
+    return values.help ? 0 : 2;
+  }
+  let target: AdminTarget | undefined;
+  try {
+    target = resolveTarget({
+      local: values['local-dir'] ?? values.local,
+      stage: values.stage,
+      region: values.region,
+      userPoolId: values['user-pool-id'],
+      resourceUrl: values['resource-url'],
+    });
+    switch (command) {
+      case 'revoke':
+        await revoke(target, sub, argument, {
+          reason: values.reason,
+          expiresIn: values['expires-in'],
+          family: values.family,
+          clientId: values['client-id'],
+          deleteAppClient: values['delete-app-client'],
+        }, out);
+        break;
+      case 'list':
+        await listRevocations(target, out);
+        break;
+      case 'undo':
+        await undo(target, sub, argument, out);
+        break;
+      case 'client':
+        if (sub !== 'register') throw new Error('Usage: client register <app client id>');
+        await registerClient(target, argument, out);
+        break;
+      case 'api-key':
+        if (sub === 'create') await createApiKey(target, { owner: values.owner, scopes: values.scopes, expiresIn: values['expires-in'] }, out);
+        else if (sub === 'list') await listApiKeys(target, out);
+        else if (sub === 'revoke') await revokeApiKey(target, argument, out);
+        else throw new Error('Usage: api-key create|list|revoke');
+        break;
+      default:
+        throw new Error(`Unknown command "${command}"`);
+    }
+    return 0;
+  } catch (error) {
+    err(`Error: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  } finally {
+    target?.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  process.exitCode = await runAdmin(process.argv.slice(2));
+}

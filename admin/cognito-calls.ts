@@ -1,0 +1,67 @@
+import {
+  AdminGetUserCommand,
+  AdminUserGlobalSignOutCommand,
+  type CognitoIdentityProviderClient,
+  DeleteUserPoolClientCommand,
+  DescribeUserPoolClientCommand,
+  ListUsersCommand,
+  RevokeTokenCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+
+/**
+ * The Cognito calls the admin CLI makes besides its own tables. An endpoint that does not implement
+ * a call (cognito-local lacks AdminUserGlobalSignOut and RevokeToken) is reported as such: the
+ * revocation in DynamoDB still stands, so the CLI carries on and says what Cognito did not do.
+ */
+export type CognitoOutcome = { status: 'done' } | { status: 'unsupported'; message: string } | { status: 'failed'; message: string };
+
+function outcomeOf(error: unknown): CognitoOutcome {
+  const name = error instanceof Error ? error.name : '';
+  const message = error instanceof Error ? error.message : String(error);
+  if (/unsupported/i.test(name) || /unsupported/i.test(message)) {
+    return { status: 'unsupported', message: 'not supported by this Cognito endpoint' };
+  }
+  return { status: 'failed', message: `${name}: ${message}` };
+}
+
+async function attempt(call: () => Promise<unknown>): Promise<CognitoOutcome> {
+  try {
+    await call();
+    return { status: 'done' };
+  } catch (error) {
+    return outcomeOf(error);
+  }
+}
+
+export const describeOutcome = (action: string, outcome: CognitoOutcome) =>
+  outcome.status === 'done' ? `Cognito: ${action}: done` : `Cognito: ${action}: ${outcome.message}`;
+
+/** The user's sub, from a sub or a username (or e-mail, when the pool signs in by e-mail). */
+export async function findUserSub(cognito: CognitoIdentityProviderClient, userPoolId: string, user: string): Promise<{ sub: string; username: string }> {
+  try {
+    const found = await cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: user }));
+    const sub = found.UserAttributes?.find((attribute) => attribute.Name === 'sub')?.Value;
+    if (sub && found.Username) return { sub, username: found.Username };
+  } catch (error) {
+    if ((error as Error).name !== 'UserNotFoundException') throw error;
+  }
+  const listed = await cognito.send(new ListUsersCommand({ UserPoolId: userPoolId, Filter: `sub = "${user.replaceAll('"', '')}"`, Limit: 1 }));
+  const match = listed.Users?.find((candidate) => candidate.Attributes?.some((attribute) => attribute.Name === 'sub' && attribute.Value === user));
+  if (!match?.Username) throw new Error(`No user "${user}" in pool ${userPoolId}`);
+  return { sub: user, username: match.Username };
+}
+
+export const globalSignOut = (cognito: CognitoIdentityProviderClient, userPoolId: string, username: string) =>
+  attempt(() => cognito.send(new AdminUserGlobalSignOutCommand({ UserPoolId: userPoolId, Username: username })));
+
+export const revokeRefreshToken = (cognito: CognitoIdentityProviderClient, clientId: string, token: string) =>
+  attempt(() => cognito.send(new RevokeTokenCommand({ ClientId: clientId, Token: token })));
+
+export const deleteAppClient = (cognito: CognitoIdentityProviderClient, userPoolId: string, clientId: string) =>
+  attempt(() => cognito.send(new DeleteUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId })));
+
+export async function describeAppClient(cognito: CognitoIdentityProviderClient, userPoolId: string, clientId: string) {
+  const result = await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }));
+  if (!result.UserPoolClient) throw new Error(`No app client ${clientId} in pool ${userPoolId}`);
+  return result.UserPoolClient;
+}

@@ -1,0 +1,132 @@
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type RevocationKind, dynamoDbRevocationStore } from '../lib/revocations.js';
+import { deleteAppClient, describeOutcome, findUserSub, globalSignOut, revokeRefreshToken } from './cognito-calls.js';
+import { LIFETIMES, parseDuration } from './durations.js';
+import { type AdminTarget, requireUserPoolId } from './target.js';
+
+export type Output = (line: string) => void;
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** Reads a JWT's payload without verifying it: the operator hands in a token to revoke, not to trust. */
+function unverifiedClaims(token: string): Record<string, unknown> | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as unknown;
+    return claims && typeof claims === 'object' ? (claims as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface RevokeFlags {
+  reason?: string | undefined;
+  expiresIn?: string | undefined;
+  family?: boolean | undefined;
+  clientId?: string | undefined;
+  deleteAppClient?: boolean | undefined;
+  by?: string | undefined;
+}
+
+export async function revoke(target: AdminTarget, what: string | undefined, subject: string | undefined, flags: RevokeFlags, out: Output): Promise<void> {
+  if (!subject) throw new Error(`Usage: revoke ${what ?? '<token|user|client|refresh-token>'} <value>`);
+  const store = dynamoDbRevocationStore(target.tables.revocations, target.documents);
+  const common = { reason: flags.reason, revokedBy: flags.by ?? process.env.USER ?? 'admin-cli' };
+  const lifetime = (fallback: number) => (flags.expiresIn ? parseDuration(flags.expiresIn, '--expires-in') : fallback);
+  switch (what) {
+    case 'token': {
+      // An access token (its jti and expiry are read from it) or a bare jti.
+      const claims = unverifiedClaims(subject);
+      const jti = claims ? claims.jti : subject;
+      if (typeof jti !== 'string' || jti === '') throw new Error('The token has no jti claim');
+      const exp = typeof claims?.exp === 'number' ? claims.exp : nowSeconds() + lifetime(LIFETIMES.accessTokenMax);
+      const record = await store.revoke({ kind: 'jti', subject: jti, expiresAt: exp + LIFETIMES.margin, ...common });
+      out(`Revoked token jti ${jti} until ${iso(record.expiresAt)}`);
+      if (flags.family) {
+        const family = claims?.origin_jti;
+        if (typeof family !== 'string') throw new Error('--family needs an access token with an origin_jti claim (refresh token rotation or revocation enabled)');
+        const row = await store.revoke({ kind: 'jti', subject: family, expiresAt: nowSeconds() + lifetime(LIFETIMES.refreshToken) + LIFETIMES.margin, ...common });
+        out(`Revoked refresh token family origin_jti ${family} until ${iso(row.expiresAt)}`);
+      }
+      return;
+    }
+    case 'refresh-token': {
+      // Cognito's refresh tokens are opaque: only Cognito can revoke them (and their access tokens' family).
+      if (!flags.clientId) throw new Error('revoke refresh-token needs --client-id <the app client the token was issued to>');
+      out(describeOutcome('RevokeToken', await revokeRefreshToken(target.cognito, flags.clientId, subject)));
+      return;
+    }
+    case 'user': {
+      const userPoolId = requireUserPoolId(target);
+      const user = await findUserSub(target.cognito, userPoolId, subject);
+      const record = await store.revoke({ kind: 'user', subject: user.sub, expiresAt: nowSeconds() + lifetime(LIFETIMES.refreshToken) + LIFETIMES.margin, ...common });
+      out(`Revoked every session of user ${user.username} (sub ${user.sub}) started before ${iso(record.notBefore!)}; row kept until ${iso(record.expiresAt)}`);
+      out(describeOutcome('AdminUserGlobalSignOut (refresh tokens)', await globalSignOut(target.cognito, userPoolId, user.username)));
+      return;
+    }
+    case 'client': {
+      const record = await store.revoke({ kind: 'client', subject, expiresAt: nowSeconds() + lifetime(LIFETIMES.refreshToken) + LIFETIMES.margin, ...common });
+      out(`Revoked every token of client ${subject} until ${iso(record.expiresAt)}`);
+      const marked = await setClientStatus(target, subject, 'revoked', 'active');
+      out(marked ? 'Client registry: marked revoked' : 'Client registry: no active row for this client (tokens are refused anyway)');
+      if (flags.deleteAppClient) {
+        out(describeOutcome('DeleteUserPoolClient', await deleteAppClient(target.cognito, requireUserPoolId(target), subject)));
+      }
+      return;
+    }
+    default:
+      throw new Error(`Unknown revocation "${what ?? ''}": token, refresh-token, user or client`);
+  }
+}
+
+/** Sets the registry row's status when it currently has `from` (absent counts as active). */
+async function setClientStatus(target: AdminTarget, clientId: string, to: string, from: string): Promise<boolean> {
+  try {
+    await target.documents.send(
+      new UpdateCommand({
+        TableName: target.tables.clients,
+        Key: { clientId },
+        UpdateExpression: 'SET #status = :to',
+        ConditionExpression: from === 'active'
+          ? 'attribute_exists(clientId) AND (attribute_not_exists(#status) OR #status = :from)'
+          : 'attribute_exists(clientId) AND #status = :from',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':to': to, ':from': from },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+export async function listRevocations(target: AdminTarget, out: Output): Promise<void> {
+  const rows = await dynamoDbRevocationStore(target.tables.revocations, target.documents).list(nowSeconds());
+  if (rows.length === 0) return out('No active revocations.');
+  out(['kind', 'subject', 'revoked at', 'until', 'by', 'reason'].join('\t'));
+  for (const row of rows) {
+    out([row.kind, row.subject, iso(row.revokedAt), iso(row.expiresAt), row.revokedBy ?? '', row.reason ?? ''].join('\t'));
+  }
+}
+
+export async function undo(target: AdminTarget, kind: string | undefined, subject: string | undefined, out: Output): Promise<void> {
+  const kinds: Record<string, RevocationKind> = { token: 'jti', jti: 'jti', user: 'user', client: 'client' };
+  const revocationKind = kind ? kinds[kind] : undefined;
+  if (!revocationKind || !subject) throw new Error('Usage: undo <token|user|client> <jti|sub|client id>');
+  let key = subject;
+  if (revocationKind === 'user' && target.userPoolId && !(await rowExists(target, `user#${subject}`))) {
+    key = (await findUserSub(target.cognito, target.userPoolId, subject)).sub;
+  }
+  const removed = await dynamoDbRevocationStore(target.tables.revocations, target.documents).remove(revocationKind, key);
+  out(removed ? `Removed the ${revocationKind} revocation of ${key}` : `No ${revocationKind} revocation of ${key}`);
+  if (revocationKind === 'client' && (await setClientStatus(target, key, 'active', 'revoked'))) out('Client registry: marked active again');
+}
+
+async function rowExists(target: AdminTarget, pk: string): Promise<boolean> {
+  const found = await target.documents.send(new GetCommand({ TableName: target.tables.revocations, Key: { pk } }));
+  return found.Item !== undefined;
+}
+
+export const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();

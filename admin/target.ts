@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * The stack the admin CLI acts on. Deployed: table names from the service and stage, the pool id
+ * and MCP URL from flags or the environment, AWS endpoints and credentials the usual AWS SDK way
+ * (profile, environment, AWS_ENDPOINT_URL_*). Local: everything from the running local stack's
+ * stack.json (`--local`).
+ */
+export interface AdminTarget {
+  stage: string;
+  tables: { revocations: string; clients: string; apiKeys: string };
+  userPoolId: string | undefined;
+  resourceUrl: string | undefined;
+  documents: DynamoDBDocumentClient;
+  cognito: CognitoIdentityProviderClient;
+  close(): void;
+}
+
+export interface TargetOptions {
+  stage?: string | undefined;
+  region?: string | undefined;
+  userPoolId?: string | undefined;
+  resourceUrl?: string | undefined;
+  /** Directory of a running local stack (holds stack.json); true for the default `.local`. */
+  local?: string | boolean | undefined;
+}
+
+const SERVICE = 'secure-mcp';
+
+interface StackFile {
+  mcpUrl: string;
+  cognitoEndpoint: string;
+  dynamoDbEndpoint: string;
+  userPoolId: string;
+}
+
+export function resolveTarget(options: TargetOptions, env: Record<string, string | undefined> = process.env): AdminTarget {
+  if (options.local) {
+    const dir = typeof options.local === 'string' ? options.local : resolve(import.meta.dirname, '..', env.MCP_LOCAL_DATA_DIR ?? '.local');
+    let stack: StackFile;
+    try {
+      stack = JSON.parse(readFileSync(join(dir, 'stack.json'), 'utf8')) as StackFile;
+    } catch {
+      throw new Error(`No running local stack found (${join(dir, 'stack.json')}); start one with npm start`);
+    }
+    const client = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 };
+    return build('local', stack.userPoolId, stack.mcpUrl, new DynamoDBClient({ ...client, endpoint: stack.dynamoDbEndpoint }), new CognitoIdentityProviderClient({ ...client, endpoint: stack.cognitoEndpoint }));
+  }
+  const stage = options.stage ?? env.MCP_STAGE;
+  if (!stage) throw new Error('Name the stack: --stage <stage> (and --region), or --local for the local stack');
+  const region = options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const client = { ...(region ? { region } : {}), maxAttempts: 2 };
+  return build(
+    stage,
+    options.userPoolId ?? env.USER_POOL_ID,
+    options.resourceUrl ?? env.MCP_RESOURCE_URL,
+    new DynamoDBClient(client),
+    new CognitoIdentityProviderClient(client),
+  );
+}
+
+function build(
+  stage: string,
+  userPoolId: string | undefined,
+  resourceUrl: string | undefined,
+  dynamoDb: DynamoDBClient,
+  cognito: CognitoIdentityProviderClient,
+): AdminTarget {
+  return {
+    stage,
+    tables: {
+      revocations: `${SERVICE}-${stage}-revocations`,
+      clients: `${SERVICE}-${stage}-clients`,
+      apiKeys: `${SERVICE}-${stage}-api-keys`,
+    },
+    userPoolId,
+    resourceUrl,
+    documents: DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } }),
+    cognito,
+    close() {
+      dynamoDb.destroy();
+      cognito.destroy();
+    },
+  };
+}
+
+export function requireUserPoolId(target: AdminTarget): string {
+  if (!target.userPoolId) throw new Error('This command needs the user pool id: --user-pool-id <id> or USER_POOL_ID (stack output UserPoolId)');
+  return target.userPoolId;
+}

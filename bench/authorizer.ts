@@ -1,0 +1,216 @@
+/**
+ * The authorizer's cost, in process: a decision with warm caches (JWKS and public key cached, the
+ * DynamoDB port answering from memory, so DynamoDB's own latency is excluded by design) beside a
+ * bare RS256 crypto.verify of the same token; DynamoDB calls per decision; bundle size with and
+ * without the AWS SDK; cold module load.
+ */
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync, sign, verify } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { build } from 'esbuild';
+import { createAccessTokenVerifier } from '../authorizer/access-token.js';
+import type { AuthorizationStore } from '../authorizer/authorization-store.js';
+import { authorize } from '../authorizer/authorize.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const POOL = 'us-east-1_Bench';
+const RESOURCE = 'https://mcp.example.com/mcp';
+const WARMUP = 2_000;
+const ROUNDS = 7;
+const RUNS_PER_ROUND = 3_000;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/**
+ * Times each operation in interleaved rounds (so that a burst of load on a shared machine hits
+ * every operation alike) and reports, per operation, the lowest of the round medians and the p99
+ * over all samples, in microseconds.
+ */
+async function timeAll(operations: Array<[string, () => unknown]>): Promise<Map<string, { median: number; p99: number }>> {
+  const samples = new Map(operations.map(([label]) => [label, [] as number[]]));
+  const roundMedians = new Map(operations.map(([label]) => [label, [] as number[]]));
+  for (const [, once] of operations) for (let i = 0; i < WARMUP; i++) await once();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [label, once] of operations) {
+      const round: number[] = [];
+      for (let i = 0; i < RUNS_PER_ROUND; i++) {
+        const start = performance.now();
+        await once();
+        round.push((performance.now() - start) * 1000);
+      }
+      samples.get(label)!.push(...round);
+      roundMedians.get(label)!.push(percentile(round.sort((a, b) => a - b), 50));
+    }
+  }
+  const results = new Map<string, { median: number; p99: number }>();
+  for (const [label] of operations) {
+    const all = samples.get(label)!.sort((a, b) => a - b);
+    const result = { median: Math.min(...roundMedians.get(label)!), p99: percentile(all, 99) };
+    results.set(label, result);
+    console.log(`${label.padEnd(46)} ${result.median.toFixed(1).padStart(8)} ${result.p99.toFixed(1).padStart(8)}`);
+  }
+  return results;
+}
+
+export async function benchDecision(): Promise<void> {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'bench', alg: 'RS256', use: 'sig' };
+  const jwks = new TextEncoder().encode(JSON.stringify({ keys: [jwk] })).buffer as ArrayBuffer;
+  const now = Math.floor(Date.now() / 1000);
+  const claims = {
+    sub: 'bench-user',
+    username: 'bench-user',
+    client_id: 'bench-client',
+    token_use: 'access',
+    scope: `${RESOURCE}/read`,
+    jti: 'bench-jti',
+    iss: `https://cognito-idp.us-east-1.amazonaws.com/${POOL}`,
+    auth_time: now,
+    iat: now,
+    exp: now + 3600,
+  };
+  const input = `${Buffer.from(JSON.stringify({ alg: 'RS256', kid: 'bench' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+  const signature = sign('sha256', Buffer.from(input), privateKey);
+  const token = `${input}.${signature.toString('base64url')}`;
+  const forged = `${input}.${Buffer.from(signature.map((byte) => byte ^ 1)).toString('base64url')}`;
+
+  let storeCalls = 0;
+  // In memory: the decision's cost without DynamoDB's network latency (measured separately by nature).
+  const store: AuthorizationStore = {
+    tokenRecords: async (_keys, clientId) => (storeCalls++, { revocations: [], client: { clientId, lastUsedAt: now } }),
+    apiKey: async () => (storeCalls++, undefined),
+    touchClient: async () => {
+      storeCalls++;
+    },
+  };
+  const tokens = createAccessTokenVerifier(
+    { userPoolId: POOL, resourceUrl: RESOURCE, clockSkewSeconds: 10, localJwksOrigin: undefined },
+    new SimpleJwksCache({ fetcher: { fetch: async () => jwks } }),
+  );
+  await tokens.hydrate();
+  const decide = (value: string) => authorize({ headers: { Authorization: `Bearer ${value}` } }, { verifyToken: tokens.verify, store });
+  const first = await decide(token);
+  if (first.effect !== 'allow') throw new Error(`Benchmark token was denied: ${JSON.stringify(first)}`);
+
+  console.log('\nAuthorizer decision, in process, warm caches (DynamoDB port in memory)');
+  console.log(`${'operation'.padEnd(46)} ${'median µs'.padStart(8)} ${'p99 µs'.padStart(8)}`);
+  const library = CognitoJwtVerifier.create(
+    { userPoolId: POOL, tokenUse: 'access', clientId: null },
+    { jwksCache: new SimpleJwksCache({ fetcher: { fetch: async () => jwks } }) },
+  );
+  await library.hydrate();
+  const BARE = 'bare RS256 crypto.verify of the same token';
+  const ALLOW = 'decision: valid token → Allow';
+  const results = await timeAll([
+    [BARE, () => verify('sha256', Buffer.from(input), publicKey, signature)],
+    ['aws-jwt-verify verifySync() alone', () => library.verifySync(token)],
+    ['token checks (verifySync + claims), no store', () => tokens.verify(token)],
+    [ALLOW, () => decide(token)],
+    ['decision: forged signature → Deny', () => decide(forged)],
+  ]);
+  const ratio = results.get(ALLOW)!.median / results.get(BARE)!.median;
+  console.log(`decision / bare verify (median): ${ratio.toFixed(2)}× (target ≤ 1.5×)`);
+
+  storeCalls = 0;
+  await decide(token);
+  const validCalls = storeCalls;
+  storeCalls = 0;
+  await decide(forged);
+  await decide('not-a-jwt');
+  await decide(`${input.slice(0, -4)}AAAA.${signature.toString('base64url')}`);
+  console.log(`DynamoDB calls per decision: valid token ${validCalls} (target 1), invalid tokens ${storeCalls} over 3 (target 0)`);
+}
+
+// For the breakdown only: the authorizer's own code, with the AWS SDK replaced by empty classes.
+const SDK_STUB = `export class DynamoDBClient { destroy() {} }
+export const DynamoDBDocumentClient = { from: () => ({ send: async () => ({}) }) };
+export class BatchGetCommand {} export class GetCommand {} export class UpdateCommand {}
+export class PutCommand {} export class DeleteCommand {} export class ScanCommand {}`;
+
+type Variant = 'bundled' | 'external' | 'stubbed';
+
+async function bundle(outfile: string, variant: Variant): Promise<void> {
+  await build({
+    plugins: variant === 'stubbed'
+      ? [{
+          name: 'stub-aws-sdk',
+          setup(plugin) {
+            plugin.onResolve({ filter: /^@aws-sdk\// }, (args) => ({ path: args.path, namespace: 'sdk-stub' }));
+            plugin.onLoad({ filter: /.*/, namespace: 'sdk-stub' }, () => ({ contents: SDK_STUB, loader: 'js' }));
+          },
+        }]
+      : [],
+    entryPoints: [join(ROOT, 'authorizer/handler.ts')],
+    outfile,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    external: variant === 'external' ? ['@aws-sdk/*'] : [],
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    logLevel: 'error',
+  });
+}
+
+function coldLoadMs(file: string): number {
+  const env = {
+    PATH: process.env.PATH,
+    USER_POOL_ID: POOL,
+    MCP_RESOURCE_URL: RESOURCE,
+    REVOCATIONS_TABLE: 'bench-revocations',
+    CLIENTS_TABLE: 'bench-clients',
+    API_KEYS_TABLE: 'bench-api-keys',
+    AWS_REGION: 'us-east-1',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  const times: number[] = [];
+  for (let run = 0; run < 7; run++) {
+    // Exit right after the import: the cold-start JWKS download (no network here) is not waited for.
+    const script = `const t=performance.now();await import(${JSON.stringify(file)});console.log(performance.now()-t);process.exit(0)`;
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' });
+    times.push(Number(output.trim().split('\n').pop()));
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+export async function benchBundle(): Promise<void> {
+  // Inside the project, so that the bundle built without the SDK resolves it from node_modules
+  // (as Lambda's Node.js 22 runtime provides it).
+  const dir = join(ROOT, 'node_modules', '.cache', 'bench-authorizer');
+  mkdirSync(dir, { recursive: true });
+  try {
+    console.log('\nAuthorizer bundle (esbuild, minified ESM, as serverless-esbuild builds it)');
+    console.log('variant                                            size KB   gzip KB   cold load ms (median of 7)');
+    const variants: Array<[string, Variant]> = [
+      ['with the AWS SDK bundled (as deployed)', 'bundled'],
+      ['without the AWS SDK (external, from node_modules)', 'external'],
+      ['authorizer code only (AWS SDK stubbed)', 'stubbed'],
+    ];
+    for (const [label, variant] of variants) {
+      const file = join(dir, `${variant}.mjs`);
+      await bundle(file, variant);
+      const bytes = readFileSync(file);
+      console.log(
+        `${label.padEnd(50)} ${(bytes.length / 1024).toFixed(1).padStart(7)} ${(gzipSync(bytes).length / 1024).toFixed(1).padStart(9)} ${coldLoadMs(file).toFixed(1).padStart(10)}`,
+      );
+    }
+    console.log('cold load includes starting the JWKS download that the authorizer begins at cold start');
+    console.log('targets: < 150 KB without the SDK; cold load < 80 ms');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchAuthorizer(): Promise<void> {
+  await benchDecision();
+  await benchBundle();
+}

@@ -1,0 +1,199 @@
+import {
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  CreateUserPoolClientCommand,
+  DescribeUserPoolClientCommand,
+  InitiateAuthCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { execFileSync } from 'node:child_process';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { HELP, runAdmin } from '../../admin/cli.js';
+import { localCognitoClient } from '../../local/cognito.js';
+import { localDynamoDbClient } from '../../local/dynamodb.js';
+import { PROJECT_ROOT } from '../../local/settings.js';
+import { initializeRequest, mcpPost, signInDemoUser } from '../support/demo-login.js';
+
+/** The operator CLI against the local stack, each effect checked through the real API (/mcp). */
+describe('npm run admin (local stack: DynamoDB Local, cognito-local, serverless-offline)', () => {
+  const stack = inject('stack');
+  const cognito = localCognitoClient(stack.cognitoEndpoint);
+  const dynamoDb = localDynamoDbClient(stack.dynamoDbEndpoint);
+  const documents = DynamoDBDocumentClient.from(dynamoDb);
+  afterAll(() => {
+    cognito.destroy();
+    dynamoDb.destroy();
+  });
+
+  async function admin(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runAdmin([...args, '--local-dir', stack.dataDir], (line) => out.push(line), (line) => err.push(line));
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+  const status = async (token: string) => (await mcpPost(stack, initializeRequest, { token })).status;
+
+  /** A user of its own, so that revoking it cannot disturb other tests signed in as the demo user. */
+  async function newUser() {
+    const username = `user-${crypto.randomUUID().slice(0, 8)}@example.com`;
+    const password = 'Test-password-1';
+    const pool = { UserPoolId: stack.userPoolId };
+    const created = await cognito.send(
+      new AdminCreateUserCommand({ ...pool, Username: username, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: username }] }),
+    );
+    await cognito.send(new AdminSetUserPasswordCommand({ ...pool, Username: username, Password: password, Permanent: true }));
+    const sub = created.User?.Attributes?.find((attribute) => attribute.Name === 'sub')?.Value ?? '';
+    const user = { username, password, sub };
+    return { ...user, signIn: () => signInDemoUser({ ...stack, demoUser: user }) };
+  }
+
+  it('documents itself with --help, through npm run admin as the README says', () => {
+    const output = execFileSync('npm', ['run', '-s', 'admin', '--', '--help'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+    expect(output).toContain('Usage: npm run admin -- <command> [options]');
+    for (const command of ['revoke token', 'revoke user', 'revoke client', 'revoke refresh-token', 'list', 'undo', 'client register', 'api-key create', 'api-key list', 'api-key revoke']) {
+      expect(HELP).toContain(command);
+    }
+  });
+
+  it('refuses unknown commands and missing stack names with a clear error and exit code', async () => {
+    expect(await admin('frobnicate')).toMatchObject({ code: 1, err: 'Error: Unknown command "frobnicate"' });
+    expect(await runAdmin(['list'], () => {}, () => {})).toBe(1);
+    expect(await admin('revoke', 'token')).toMatchObject({ code: 1, err: expect.stringContaining('Usage: revoke token') });
+    expect(await admin('list', '--bogus')).toMatchObject({ code: 2 });
+  });
+
+  it('revokes a token (read from the token itself), lists it, and undoes it', async () => {
+    const session = await signInDemoUser(stack);
+    expect(await status(session.accessToken)).toBe(200);
+    const jti = JSON.parse(Buffer.from(session.accessToken.split('.')[1]!, 'base64url').toString()).jti as string;
+
+    const revoked = await admin('revoke', 'token', session.accessToken, '--reason', 'leaked in a log');
+    expect(revoked.code).toBe(0);
+    expect(revoked.out).toContain(`Revoked token jti ${jti}`);
+    expect(await status(session.accessToken)).toBe(401);
+    expect((await admin('list')).out).toMatch(new RegExp(`jti\\t${jti}\\t.*leaked in a log`));
+
+    expect((await admin('undo', 'token', jti)).out).toBe(`Removed the jti revocation of ${jti}`);
+    expect(await status(session.accessToken)).toBe(200);
+    expect((await admin('undo', 'token', jti)).out).toBe(`No jti revocation of ${jti}`);
+  });
+
+  it('revokes a user by e-mail: sessions started before are refused, a new sign-in works; Cognito sign-out reported as unsupported', async () => {
+    const user = await newUser();
+    const before = await user.signIn();
+    expect(await status(before.accessToken)).toBe(200);
+
+    const result = await admin('revoke', 'user', user.username);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain(`Revoked every session of user`);
+    expect(result.out).toContain(`(sub ${user.sub})`);
+    // cognito-local lacks AdminUserGlobalSignOut: said plainly, and the revocation stands.
+    expect(result.out).toContain('Cognito: AdminUserGlobalSignOut (refresh tokens): not supported by this Cognito endpoint');
+    expect(await status(before.accessToken)).toBe(401);
+
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // a sign-in in a later second
+    const after = await user.signIn();
+    expect(await status(after.accessToken)).toBe(200);
+
+    expect((await admin('undo', 'user', user.username)).out).toBe(`Removed the user revocation of ${user.sub}`);
+    expect(await status(before.accessToken)).toBe(200);
+  });
+
+  it('revokes a client (registry marked revoked), undoes it, and can delete the Cognito app client', async () => {
+    const session = await signInDemoUser(stack);
+    expect((await admin('revoke', 'client', session.clientId)).out).toContain('Client registry: marked revoked');
+    expect(await status(session.accessToken)).toBe(401);
+    const row = await documents.send(new GetCommand({ TableName: 'secure-mcp-local-clients', Key: { clientId: session.clientId } }));
+    expect(row.Item?.status).toBe('revoked');
+
+    expect((await admin('undo', 'client', session.clientId)).out).toContain('Client registry: marked active again');
+    expect(await status(session.accessToken)).toBe(200);
+
+    const deleted = await admin('revoke', 'client', session.clientId, '--delete-app-client');
+    expect(deleted.out).toContain('Cognito: DeleteUserPoolClient: done');
+    await expect(
+      cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: stack.userPoolId, ClientId: session.clientId })),
+    ).rejects.toThrow();
+    expect(await status(session.accessToken)).toBe(401);
+  });
+
+  it('revokes a refresh token in Cognito (RevokeToken): it no longer refreshes', async () => {
+    const session = await signInDemoUser(stack);
+    const refresh = () =>
+      fetch(`${stack.cognitoEndpoint}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', client_id: session.clientId, refresh_token: session.refreshToken }),
+      });
+    expect((await refresh()).status).toBe(200);
+    const result = await admin('revoke', 'refresh-token', session.refreshToken, '--client-id', session.clientId);
+    expect(result).toMatchObject({ code: 0, out: 'Cognito: RevokeToken: done' });
+    expect((await refresh()).status).toBe(400);
+    expect(await admin('revoke', 'refresh-token', session.refreshToken)).toMatchObject({ code: 1, err: expect.stringContaining('--client-id') });
+  });
+
+  it('registers an app client created outside DCR so that its tokens are accepted', async () => {
+    const created = await cognito.send(
+      new CreateUserPoolClientCommand({ UserPoolId: stack.userPoolId, ClientName: 'operators-own', ExplicitAuthFlows: ['USER_PASSWORD_AUTH'] }),
+    );
+    const clientId = created.UserPoolClient!.ClientId!;
+    const auth = await cognito.send(
+      new InitiateAuthCommand({
+        ClientId: clientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: stack.demoUser.username, PASSWORD: stack.demoUser.password },
+      }),
+    );
+    const token = auth.AuthenticationResult!.AccessToken!;
+    expect(await status(token)).toBe(401);
+    expect((await admin('client', 'register', clientId)).out).toContain(`Registered app client ${clientId} (operators-own)`);
+    expect(await status(token)).toBe(200);
+    expect((await admin('client', 'register', clientId)).out).toBe(`Client ${clientId} is already in the registry`);
+    expect(await admin('client', 'register', 'no-such-client')).toMatchObject({ code: 1 });
+  });
+
+  it('creates API keys shown once, accepts two at once for rotation, revokes one, lists them', async () => {
+    const owner = `bot-${crypto.randomUUID().slice(0, 6)}`;
+    const create = async () => {
+      const result = await admin('api-key', 'create', '--owner', owner, '--scopes', 'read write', '--expires-in', '7d');
+      expect(result.code).toBe(0);
+      const lines = result.out.split('\n');
+      const key = lines.at(-1)!;
+      expect(key).toMatch(/^mcpk_[A-Za-z0-9_-]{51}$/);
+      return { key, id: /Created API key (key_[0-9a-f]+)/.exec(lines[0]!)![1]! };
+    };
+    const first = await create();
+    const second = await create();
+
+    const call = { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'whoami', arguments: {} } };
+    const whoami = await (await mcpPost(stack, call, { token: first.key })).json();
+    expect(whoami.result.structuredContent).toMatchObject({
+      sub: owner,
+      username: owner,
+      clientId: `api-key:${first.id}`,
+      scopes: [`${stack.mcpUrl}/read`, `${stack.mcpUrl}/write`],
+    });
+    expect(await status(second.key)).toBe(200);
+
+    expect((await admin('api-key', 'revoke', first.id)).out).toBe(`Revoked API key ${first.id} of ${owner}`);
+    expect(await status(first.key)).toBe(401);
+    expect(await status(second.key)).toBe(200);
+
+    const listed = (await admin('api-key', 'list')).out;
+    expect(listed).toMatch(new RegExp(`${first.id}\\t${owner}\\trevoked`));
+    expect(listed).toMatch(new RegExp(`${second.id}\\t${owner}\\tactive`));
+    expect(listed).not.toContain(first.key);
+    expect(listed).not.toContain(second.key);
+  });
+
+  it('refuses bad API key input and writes nothing', async () => {
+    const before = (await admin('api-key', 'list')).out;
+    expect(await admin('api-key', 'create', '--owner', 'bad owner')).toMatchObject({ code: 1, err: expect.stringContaining('--owner') });
+    expect(await admin('api-key', 'create', '--owner', 'ok', '--scopes', 'root')).toMatchObject({ code: 1, err: 'Error: Unknown scope "root": use read, write or admin' });
+    expect(await admin('api-key', 'create', '--owner', 'ok', '--expires-in', '10y')).toMatchObject({ code: 1 });
+    expect(await admin('api-key', 'create', '--owner', 'ok', '--expires-in', '400d')).toMatchObject({ code: 1 });
+    expect(await admin('api-key', 'revoke', 'key_nope')).toMatchObject({ code: 1, err: 'Error: No API key key_nope' });
+    expect((await admin('api-key', 'list')).out).toBe(before);
+  });
+});
