@@ -97,6 +97,8 @@ export function checkClaims(
       groups: groups as string[],
       tokenId: claims.jti,
       expiresAt: claims.exp,
+      // Until the registry says otherwise (authorize.ts reads the client's row).
+      clientSource: 'dynamic',
     },
     originJti: claims.origin_jti as string | undefined,
     authenticatedAt: (claims.auth_time as number | undefined) ?? claims.iat,

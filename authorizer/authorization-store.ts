@@ -15,6 +15,8 @@ export interface ClientRecord {
   status?: string;
   /** Epoch seconds of the last authorized request, refreshed at most once a day. */
   lastUsedAt?: number;
+  /** 'manual' for clients the operator registered (`npm run admin -- client register`); DCR rows have none. */
+  source?: string;
 }
 
 /** An API key's row (ApiKeysTable), keyed by the SHA-256 of the key. Never the key itself. */

@@ -65,7 +65,7 @@ async function authorizeAccessToken(token: string, dependencies: AuthorizeDepend
       dependencies.onTouchFailure?.(error);
     });
   }
-  return verified.identity;
+  return { ...verified.identity, clientSource: records.client?.source === 'manual' ? 'operator' : 'dynamic' };
 }
 
 async function authorizeApiKey(key: string, dependencies: AuthorizeDependencies): Promise<CallerIdentity> {
@@ -85,5 +85,6 @@ async function authorizeApiKey(key: string, dependencies: AuthorizeDependencies)
     groups: [],
     tokenId: record.keyId,
     expiresAt: record.expiresAt,
+    clientSource: 'operator',
   };
 }

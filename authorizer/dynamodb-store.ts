@@ -35,8 +35,8 @@ export function dynamoDbAuthorizationStore(documents: DynamoDBDocumentClient, op
             [options.revocationsTable]: { Keys: keys },
             [options.clientsTable]: {
               Keys: [{ clientId }],
-              ProjectionExpression: 'clientId, #status, lastUsedAt',
-              ExpressionAttributeNames: { '#status': 'status' },
+              ProjectionExpression: 'clientId, #status, lastUsedAt, #source',
+              ExpressionAttributeNames: { '#status': 'status', '#source': 'source' },
             },
           },
         }),

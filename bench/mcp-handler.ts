@@ -64,6 +64,7 @@ function event(body: unknown): APIGatewayProxyEvent {
     groups: [],
     tokenId: 'jti',
     expiresAt: 2_000_000_000,
+    clientSource: 'dynamic',
   });
   return {
     httpMethod: 'POST',

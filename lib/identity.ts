@@ -17,9 +17,18 @@ export interface AuthorizerContext {
   groups: string;
   jti: string;
   exp: string;
+  client_source: ClientSource;
 }
 
 export type AuthMethod = 'jwt' | 'api_key';
+
+/**
+ * Who registered the client: `operator` for app clients the operator registered (`npm run admin
+ * -- client register`) and for API keys, `dynamic` for clients anyone could register through
+ * DCR. Group-granted scopes only apply to operator clients: a lookalike client registered by
+ * anyone must not inherit an administrator's powers because the administrator signed in with it.
+ */
+export type ClientSource = 'operator' | 'dynamic';
 
 /** The caller as the functions behind the authorizer see it. */
 export interface CallerIdentity {
@@ -33,6 +42,7 @@ export interface CallerIdentity {
   tokenId: string;
   /** Epoch seconds. */
   expiresAt: number;
+  clientSource: ClientSource;
 }
 
 const words = (value: string) => value.split(' ').filter((word) => word.length > 0);
@@ -52,6 +62,7 @@ export function toAuthorizerContext(identity: CallerIdentity): AuthorizerContext
     groups: identity.groups.join(' '),
     jti: identity.tokenId,
     exp: String(identity.expiresAt),
+    client_source: identity.clientSource,
   };
 }
 
@@ -67,6 +78,8 @@ const buildContextSchema = () => z.object({
   groups: z.string(),
   jti: z.string(),
   exp: z.coerce.string().regex(/^\d+$/),
+  // Absent (an older authorizer): the less trusted kind.
+  client_source: z.enum(['operator', 'dynamic']).default('dynamic'),
 });
 
 /**
@@ -88,5 +101,6 @@ export function fromAuthorizerContext(context: unknown): CallerIdentity | undefi
     groups: words(value.groups),
     tokenId: value.jti,
     expiresAt: Number(value.exp),
+    clientSource: value.client_source,
   };
 }

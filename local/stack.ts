@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seedDemoUser, startCognito } from './cognito.js';
+import { seedOperatorClient } from './operator-client.js';
 import { createTables, startDynamoDb } from './dynamodb.js';
 import { startGatewayProxy } from './gateway-proxy.js';
 import { gatewayResponsesOf } from './gateway-responses.js';
@@ -9,7 +10,7 @@ import { startOffline, offlineEnvironment } from './offline.js';
 import { type ManagedProcess, killAllSync } from './processes.js';
 import { gatewayCorsPolicy } from './gateway-cors.js';
 import { checkOrigin, corsHeaders } from '../lib/http/cors.js';
-import { resolveService } from './service-definition.js';
+import { evaluate, resolveService } from './service-definition.js';
 import { DEMO_USER, LOCAL_USER_POOL_ID, type LocalStackSettings, urls } from './settings.js';
 
 /** What scripts and tests need to talk to a running local stack (also written to stack.json). */
@@ -23,6 +24,8 @@ export interface StackInfo {
   /** Logs of every process are in {dataDir}/logs. */
   dataDir: string;
   demoUser: { username: string; password: string; sub: string };
+  /** An operator-registered app client: may carry the admin scope; the demo user's group grants it. */
+  operatorClientId: string;
 }
 
 export interface RunningStack {
@@ -55,6 +58,11 @@ export async function startLocalStack(settings: LocalStackSettings): Promise<Run
       track(startCognito(settings)),
     ]);
     const [, demo] = await Promise.all([createTables(service, at.dynamoDbUrl), seedDemoUser(at.cognitoUrl)]);
+    const operatorClientId = await seedOperatorClient(
+      { cognito: at.cognitoUrl, dynamoDb: at.dynamoDbUrl },
+      at.mcpUrl,
+      evaluate(service.resources.ClientsTable?.Properties.TableName),
+    );
     await track(startOffline(settings));
     const cors = gatewayCorsPolicy(service);
     proxy = await startGatewayProxy({
@@ -72,6 +80,7 @@ export async function startLocalStack(settings: LocalStackSettings): Promise<Run
       userPoolId: LOCAL_USER_POOL_ID,
       dataDir: settings.dataDir,
       demoUser: { username: DEMO_USER.username, password: DEMO_USER.password, sub: demo.sub },
+      operatorClientId,
     };
     writeFileSync(stackInfoFile(settings), `${JSON.stringify(info, null, 2)}\n`);
     return { info, stop };

@@ -37,11 +37,15 @@ Local MCP stack is up (${seconds} s). Ctrl-C stops it.
   Cognito (emulator)    ${info.cognitoEndpoint}  (pool ${info.userPoolId})
   DynamoDB Local        ${info.dynamoDbEndpoint}
 
-  Demo login            ${info.demoUser.username} / ${info.demoUser.password}
+  Demo login            ${info.demoUser.username} / ${info.demoUser.password}  (group mcp-admins)
+  Operator client id    ${info.operatorClientId}
+                        (registered by the operator: the only kind through which the demo user's
+                        group grants the admin tools; dynamically registered clients get read/write)
 
 Connect the MCP Inspector:
   npx @modelcontextprotocol/inspector      then: Transport "Streamable HTTP", URL ${info.mcpUrl},
-                                           "Connect" and sign in with the demo login.
+                                           "Connect" and sign in with the demo login. For the admin
+                                           tools, enter the operator client id as the OAuth Client ID.
 Connect an SDK client: see the README ("Connect a client"); the facts above are in
   ${stackInfoFileHint}
 `;

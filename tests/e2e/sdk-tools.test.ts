@@ -12,7 +12,7 @@ const READ_TOOLS = tools.filter((tool) => tool.scope === 'read').map((tool) => t
 
 /**
  * The official MCP SDK client calling every example tool: with a token whose scopes allow it
- * (the demo user: read and write from the token, admin from the mcp-admins group), and with a
+ * (the demo user through the operator's client: every scope from the token), and with a
  * read-only token of a user outside the admin group, which must be refused each write and admin
  * tool with 403 and the scope it lacks. The client validates each structuredContent against
  * the outputSchema it listed.
@@ -27,7 +27,10 @@ describe('MCP SDK client calling every tool', () => {
   beforeAll(async () => {
     const reader = await createTestUser(stack);
     target = await createTestUser(stack);
-    const [full, readOnly] = await Promise.all([signInDemoUser(stack), signInDemoUser(stack, { user: reader, scope: scopeOf(stack, 'read') })]);
+    const [full, readOnly] = await Promise.all([
+      signInDemoUser(stack, { clientId: stack.operatorClientId }),
+      signInDemoUser(stack, { user: reader, scope: scopeOf(stack, 'read') }),
+    ]);
     fullToken = full.accessToken;
     readOnlyToken = readOnly.accessToken;
   });

@@ -36,8 +36,8 @@ describe('MCP endpoint (stateless Streamable HTTP)', () => {
       authMethod: 'jwt',
       clientId: session.clientId,
       scopes: claims.scope.split(' '),
-      // read and write from the token's scopes, admin from the mcp-admins group.
-      grantedScopes: ['read', 'write', 'admin'],
+      // No admin: the mcp-admins group grants it only through clients the operator registered.
+      grantedScopes: ['read', 'write'],
       groups: ['mcp-admins'],
       tokenExpiresAt: new Date(claims.exp * 1000).toISOString(),
     });

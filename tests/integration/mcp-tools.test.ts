@@ -22,17 +22,19 @@ describe('MCP tools: scopes, per-user notes, admin tools', () => {
   let aliceSession: DemoSession; // read + write
   let aliceReadOnly: DemoSession;
   let bobSession: DemoSession; // read + write
-  let adminSession: DemoSession; // the demo user: read + write, admin through the mcp-admins group
+  let adminSession: DemoSession; // the demo user through the operator's client: admin through the mcp-admins group
+  let adminViaDynamicClient: DemoSession; // the same user through a dynamically registered client
   const dynamo = localDynamoDbClient(stack.dynamoDbEndpoint);
   const documents = DynamoDBDocumentClient.from(dynamo);
 
   beforeAll(async () => {
     [alice, bob] = await Promise.all([createTestUser(stack), createTestUser(stack)]);
-    [aliceSession, aliceReadOnly, bobSession, adminSession] = await Promise.all([
+    [aliceSession, aliceReadOnly, bobSession, adminSession, adminViaDynamicClient] = await Promise.all([
       signInDemoUser(stack, { user: alice }),
       signInDemoUser(stack, { user: alice, scope: scopeOf(stack, 'read') }),
       signInDemoUser(stack, { user: bob }),
-      signInDemoUser(stack),
+      signInDemoUser(stack, { clientId: stack.operatorClientId, scope: `${scopeOf(stack, 'read')} ${scopeOf(stack, 'write')}` }),
+      signInDemoUser(stack, { registration: { scope: 'read write admin' } }),
     ]);
   });
   afterAll(() => dynamo.destroy());
@@ -80,6 +82,19 @@ describe('MCP tools: scopes, per-user notes, admin tools', () => {
     it('refuses the admin tools to a user outside the admin group, even with read and write', async () => {
       for (const name of ADMIN_TOOLS) {
         const answer = await callTool(stack, aliceSession.accessToken, name, { sub: bob.sub });
+        expect(answer.status).toBe(403);
+        expect(answer.body.error.data.required_scope).toBe(scopeOf(stack, 'admin'));
+      }
+    });
+
+    it('refuses the admin tools to an administrator signed in through a dynamically registered client', async () => {
+      // The client asked for admin at registration and did not get it; the user's mcp-admins group
+      // grants admin only through clients the operator registered.
+      const scopes = JSON.parse(Buffer.from(adminViaDynamicClient.accessToken.split('.')[1]!, 'base64url').toString()).scope;
+      expect(scopes.split(' ')).not.toContain(scopeOf(stack, 'admin'));
+      expect(await listToolNames(stack, adminViaDynamicClient.accessToken)).toEqual([...READ_TOOLS, ...WRITE_TOOLS].sort());
+      for (const name of ADMIN_TOOLS) {
+        const answer = await callTool(stack, adminViaDynamicClient.accessToken, name, { sub: bob.sub });
         expect(answer.status).toBe(403);
         expect(answer.body.error.data.required_scope).toBe(scopeOf(stack, 'admin'));
       }

@@ -27,9 +27,17 @@ export async function registerPublicClient(stack: StackInfo, metadata: Record<st
  */
 export async function signInDemoUser(
   stack: StackInfo,
-  options: { scope?: string; registration?: Record<string, unknown>; user?: { username: string; password: string } } = {},
+  options: {
+    scope?: string;
+    registration?: Record<string, unknown>;
+    user?: { username: string; password: string };
+    /** Sign in through this existing client (e.g. stack.operatorClientId) instead of registering one. */
+    clientId?: string;
+  } = {},
 ): Promise<DemoSession> {
-  const client = await registerPublicClient(stack, options.registration);
+  const client = options.clientId
+    ? { client_id: options.clientId, scope: undefined }
+    : await registerPublicClient(stack, options.registration);
   const verifier = randomBytes(32).toString('base64url');
   const authorize = new URL(`${stack.cognitoEndpoint}/oauth2/authorize`);
   authorize.search = new URLSearchParams({
@@ -39,7 +47,7 @@ export async function signInDemoUser(
     code_challenge: createHash('sha256').update(verifier).digest('base64url'),
     code_challenge_method: 'S256',
     state: randomBytes(8).toString('hex'),
-    ...(options.scope === '' ? {} : { scope: options.scope ?? client.scope }),
+    ...(options.scope === '' || (options.scope ?? client.scope) === undefined ? {} : { scope: options.scope ?? client.scope }),
   }).toString();
   const redirect = await signInThroughLoginPage(authorize, options.user ?? stack.demoUser);
   const refusal = redirect.searchParams.get('error');

@@ -22,6 +22,7 @@ const verified: VerifiedToken = {
     groups: [],
     tokenId: 'jti-1',
     expiresAt: NOW + 600,
+    clientSource: 'dynamic',
   },
   originJti: 'family-1',
   authenticatedAt: NOW - 100,
@@ -210,6 +211,7 @@ describe('authorize (API keys)', () => {
         groups: [],
         tokenId: 'key-1',
         expiresAt: NOW + 3600,
+        clientSource: 'operator',
       },
     });
     expect(store.calls).toEqual(['apiKey']);

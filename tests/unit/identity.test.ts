@@ -11,6 +11,7 @@ const identity: CallerIdentity = {
   groups: ['mcp-admins', 'staff'],
   tokenId: 'jti-1234',
   expiresAt: 1_700_000_000,
+  clientSource: 'dynamic',
 };
 
 describe('toAuthorizerContext', () => {
@@ -25,12 +26,13 @@ describe('toAuthorizerContext', () => {
       groups: 'mcp-admins staff',
       jti: 'jti-1234',
       exp: '1700000000',
+      client_source: 'dynamic',
     });
   });
 
   it('produces only string values', () => {
     const context = toAuthorizerContext(identity);
-    expect(Object.keys(context).length).toBe(9);
+    expect(Object.keys(context).length).toBe(10);
     for (const value of Object.values(context)) expect(typeof value).toBe('string');
   });
 

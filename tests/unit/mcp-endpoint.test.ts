@@ -48,6 +48,7 @@ function event(overrides: Partial<APIGatewayProxyEvent> = {}, withCaller = true)
         groups: [],
         tokenId: 'j',
         expiresAt: 2_000_000_000,
+        clientSource: 'dynamic',
       })
     : undefined;
   return {

@@ -24,6 +24,7 @@ const caller: CallerIdentity = {
   groups: [],
   tokenId: 'jti-1',
   expiresAt: 2_000_000_000,
+  clientSource: 'dynamic',
 };
 
 describe('tool registry', () => {
@@ -54,8 +55,13 @@ describe('scopes', () => {
   it('counts only full scope names of this resource, plus what groups grant', () => {
     const mapping = { 'mcp-admins': ['admin' as const], editors: ['read' as const, 'write' as const] };
     expect([...grantedScopes(caller, RESOURCE, mapping)]).toEqual(['read']);
-    expect([...grantedScopes({ scopes: ['read', 'https://other.example.com/mcp/write', `${RESOURCE}/admin/x`], groups: [] }, RESOURCE, mapping)]).toEqual([]);
-    expect([...grantedScopes({ scopes: [], groups: ['editors', 'mcp-admins', 'unknown'] }, RESOURCE, mapping)].sort()).toEqual(['admin', 'read', 'write']);
+    expect([...grantedScopes({ scopes: ['read', 'https://other.example.com/mcp/write', `${RESOURCE}/admin/x`], groups: [], clientSource: 'operator' }, RESOURCE, mapping)]).toEqual([]);
+    expect([...grantedScopes({ scopes: [], groups: ['editors', 'mcp-admins', 'unknown'], clientSource: 'operator' }, RESOURCE, mapping)].sort()).toEqual(['admin', 'read', 'write']);
+  });
+
+  it('grants nothing through groups to a dynamically registered client', () => {
+    const mapping = { 'mcp-admins': ['admin' as const] };
+    expect([...grantedScopes({ scopes: [`${RESOURCE}/read`], groups: ['mcp-admins'], clientSource: 'dynamic' }, RESOURCE, mapping)]).toEqual(['read']);
   });
 
   it('parses the group mapping and refuses unknown scopes or malformed entries', () => {

@@ -14,6 +14,7 @@ const context: AuthorizerContext = {
   groups: 'mcp-admins',
   jti: 'jti-1',
   exp: '1700000000',
+  client_source: 'dynamic',
 };
 
 describe('wholeApiResource', () => {

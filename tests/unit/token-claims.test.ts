@@ -39,6 +39,7 @@ describe('checkClaims', () => {
         groups: [],
         tokenId: 'jti-1',
         expiresAt: NOW + 600,
+        clientSource: 'dynamic',
       },
       originJti: undefined,
       authenticatedAt: NOW - 100,
