@@ -246,7 +246,7 @@ describe('the packaged CloudFormation template', () => {
     );
     const alarm = resources.AuthenticationFailuresAlarm!.Properties;
     expect(alarm).toMatchObject({
-      Namespace: 'secure-mcp',
+      Namespace: 'SecureMcp',
       MetricName: 'AuthenticationFailures',
       Dimensions: [{ Name: 'service', Value: 'secure-mcp' }],
       Statistic: 'Sum',
@@ -255,6 +255,11 @@ describe('the packaged CloudFormation template', () => {
       AlarmActions: [{ Ref: 'AlarmTopic' }],
     });
     expect(resources.AlarmTopic!.Type).toBe('AWS::SNS::Topic');
+    // Every function publishes to one namespace, the one the alarms watch.
+    for (const [id, fn] of ofType('AWS::Lambda::Function')) {
+      expect(fn.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE, id).toBe('SecureMcp');
+    }
+    expect(resources.DynamicClientCountAlarm!.Properties).toMatchObject({ Namespace: 'SecureMcp', AlarmActions: [{ Ref: 'AlarmTopic' }] });
     // No e-mail parameter, no subscription (the condition is false).
     expect(resources.AlarmTopicEmailSubscription!.Condition).toBe('HasAlarmEmail');
   });
