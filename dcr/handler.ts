@@ -3,6 +3,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { createDocumentClient } from '../lib/dynamodb/document-client.js';
+import { checkOrigin, corsHeaders, preflightHeaders, registrationCorsPolicy } from '../lib/http/cors.js';
 import { jsonResponse } from '../lib/http/json-response.js';
 import { headerValue } from '../lib/http/request-body.js';
 import { createLogger } from '../lib/logger.js';
@@ -32,6 +33,7 @@ const policy = {
   maxClients: config.maxClients,
   idempotencySeconds: config.idempotencySeconds,
 };
+const cors = registrationCorsPolicy(config.allowedOrigins);
 const metadataPolicy = { allowClientCredentials: config.allowClientCredentials, httpsHosts: config.httpsHosts };
 const reportInconsistency = (clientId: string, what: string, error: unknown) =>
   logger.critical(what, { clientId, error: error instanceof Error ? error.message : String(error) });
@@ -120,9 +122,19 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics))
   .handler(async (event) => {
-    try {
-      return event.resource === '/register' ? await register(event) : await manage(event);
-    } catch (error) {
-      return errorResponse(error);
+    const origin = checkOrigin(headerValue(event.headers, 'origin'), cors);
+    if (origin.kind === 'refused') {
+      // Web pages of unknown origins may not register clients from a visitor's browser.
+      return jsonResponse(403, { error: 'access_denied', error_description: 'Requests from this origin are not allowed' });
     }
+    if (event.httpMethod === 'OPTIONS') {
+      return { statusCode: 204, headers: { ...preflightHeaders(origin, cors), 'Cache-Control': 'no-store' }, body: '' };
+    }
+    let response: APIGatewayProxyResult;
+    try {
+      response = event.resource === '/register' ? await register(event) : await manage(event);
+    } catch (error) {
+      response = errorResponse(error);
+    }
+    return { ...response, headers: { ...response.headers, ...corsHeaders(origin, cors) } };
   });

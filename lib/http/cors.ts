@@ -74,6 +74,17 @@ export function preflightHeaders(decision: OriginDecision, policy: CorsPolicy): 
   };
 }
 
+/** The policy of the registration endpoints (RFC 7591 /register, RFC 7592 /register/{client_id}). */
+export function registrationCorsPolicy(allowedOrigins: readonly string[]): CorsPolicy {
+  return {
+    allowedOrigins,
+    allowMethods: ['POST', 'GET', 'PUT', 'DELETE', 'OPTIONS'],
+    allowHeaders: ['Authorization', 'Content-Type', 'Accept'],
+    exposeHeaders: ['WWW-Authenticate', 'Retry-After'],
+    maxAgeSeconds: 600,
+  };
+}
+
 /** The policy of the MCP endpoint. */
 export function mcpCorsPolicy(allowedOrigins: readonly string[]): CorsPolicy {
   return {
