@@ -68,11 +68,13 @@ export async function revokeToken(request: RevocationRequest, dependencies: Revo
       throw new RevocationRequestError(401, 'invalid_client', 'Client authentication failed');
     }
   }
-  // Access tokens are signed JWTs (three parts); Cognito refresh tokens are encrypted (five parts)
-  // or opaque. The hint only saves work; a wrong hint changes nothing (RFC 7009 §2.1).
-  if (token.split('.').length === 3) {
-    const verified = await dependencies.verifyAccessToken(token).catch(() => undefined);
-    if (!verified) return 'ignored'; // invalid, expired or foreign: nothing to revoke (RFC 7009 §2.2)
+  // Access tokens are signed JWTs (three parts); Cognito's refresh tokens are encrypted (five parts),
+  // other servers' (cognito-local's) may be signed JWTs too. A token that is not a valid access token
+  // is tried as a refresh token: the server must search every token type it supports (RFC 7009
+  // §2.1), whatever the hint says.
+  const verified =
+    token.split('.').length === 3 ? await dependencies.verifyAccessToken(token).catch(() => undefined) : undefined;
+  if (verified) {
     if (verified.clientId !== clientId) {
       throw new RevocationRequestError(400, 'unauthorized_client', 'The token was not issued to this client');
     }
