@@ -1,7 +1,7 @@
-import { ListUserPoolClientsCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { localCognitoClient } from '../../local/cognito.js';
+import { listAppClients } from '../support/cognito-app-clients.js';
 import { localDynamoDbClient } from '../../local/dynamodb.js';
 
 /**
@@ -149,13 +149,7 @@ describe('registration bad-input corpus (POST /register)', () => {
       body: JSON.stringify({ client_name: 'listing check', redirect_uris: ['https://app.example.com/cb'] }),
     });
     expect(control.status).toBe(201);
-    const names: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await cognito.send(new ListUserPoolClientsCommand({ UserPoolId: stack.userPoolId, MaxResults: 60, NextToken: token }));
-      names.push(...(page.UserPoolClients ?? []).map((client) => client.ClientName ?? ''));
-      token = page.NextToken;
-    } while (token);
+    const names = (await listAppClients(cognito, stack.userPoolId)).map((client) => client.ClientName ?? '');
     expect(names).toContain('dcr listing check');
     expect(names.filter((name) => name.includes(MARK))).toEqual([]);
     const rows = await dynamodb.send(new ScanCommand({ TableName: CLIENTS_TABLE }));

@@ -1,4 +1,4 @@
-import { DescribeUserPoolClientCommand, ListUserPoolClientsCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { cleanUpClients } from '../../dcr/cleanup.js';
 import { type AppClients, cognitoAppClients } from '../../dcr/cognito-app-clients.js';
@@ -11,6 +11,7 @@ import { sha256Hex } from '../../dcr/registration-token.js';
 import { createDocumentClient } from '../../lib/dynamodb/document-client.js';
 import { dynamoDbRateLimiter } from '../../lib/rate-limit.js';
 import { localCognitoClient } from '../../local/cognito.js';
+import { listAppClients } from '../support/cognito-app-clients.js';
 import { localDynamoDbClient } from '../../local/dynamodb.js';
 
 const CLIENTS_TABLE = 'secure-mcp-local-clients';
@@ -113,16 +114,7 @@ describe('no orphans, no partial writes (injected failures against cognito-local
   };
   const metadata = (port: number, extra: Record<string, unknown> = {}) =>
     parseClientMetadata({ client_name: `in-process ${port}`, redirect_uris: [`http://localhost:${port}/cb`], ...extra });
-  const cognitoIds = async () => {
-    const ids: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await cognito.send(new ListUserPoolClientsCommand({ UserPoolId: stack.userPoolId, MaxResults: 60, NextToken: token }));
-      ids.push(...(page.UserPoolClients ?? []).map((client) => client.ClientId!));
-      token = page.NextToken;
-    } while (token);
-    return ids;
-  };
+  const cognitoIds = async () => (await listAppClients(cognito, stack.userPoolId)).map((client) => client.ClientId!);
   const failing = <T extends object>(real: T, method: keyof T, error = new Error(`injected ${String(method)} failure`)): T =>
     ({ ...real, [method]: async () => Promise.reject(error) }) as T;
   const recording = (real: AppClients) => {

@@ -1,6 +1,6 @@
-import { ListUserPoolClientsCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { describe, expect, inject, it } from 'vitest';
 import { localCognitoClient } from '../../local/cognito.js';
+import { listAppClients } from '../support/cognito-app-clients.js';
 
 /**
  * Browser-based MCP clients (the Inspector's UI) register from a web page. The local stage allows
@@ -52,13 +52,7 @@ describe('CORS on the registration endpoints', () => {
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
     const cognito = localCognitoClient(stack.cognitoEndpoint);
     try {
-      const names: string[] = [];
-      let next: string | undefined;
-      do {
-        const page = await cognito.send(new ListUserPoolClientsCommand({ UserPoolId: stack.userPoolId, MaxResults: 60, NextToken: next }));
-        names.push(...(page.UserPoolClients ?? []).map((client) => client.ClientName ?? ''));
-        next = page.NextToken;
-      } while (next);
+      const names = (await listAppClients(cognito, stack.userPoolId)).map((client) => client.ClientName ?? '');
       expect(names.length).toBeGreaterThan(0);
       expect(names).not.toContain(`dcr ${name}`);
     } finally {
