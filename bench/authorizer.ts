@@ -133,13 +133,19 @@ const WITH_SDK_CLIENT = `import '../authorizer/handler.ts';
 import { createDocumentClient } from '../lib/dynamodb/document-client.ts';
 createDocumentClient();`;
 
-type Variant = 'deployed' | 'with-sdk-client';
+// For the breakdown: what starting the cold-start JWKS download costs by itself in a fresh process
+// (TLS root store and socket set-up, paid once per container whichever call makes the first request).
+const HTTPS_REQUEST_ONLY = `import https from 'node:https';
+https.request('https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Bench/.well-known/jwks.json').on('error', () => {}).end();`;
+
+type Variant = 'deployed' | 'with-sdk-client' | 'https-request-only';
 
 async function bundle(outfile: string, variant: Variant): Promise<void> {
+  const entry = { 'with-sdk-client': WITH_SDK_CLIENT, 'https-request-only': HTTPS_REQUEST_ONLY }[variant as Exclude<Variant, 'deployed'>];
   await build({
     ...(variant === 'deployed'
       ? { entryPoints: [join(ROOT, 'authorizer/handler.ts')] }
-      : { stdin: { contents: WITH_SDK_CLIENT, resolveDir: join(ROOT, 'bench'), loader: 'ts' as const, sourcefile: 'with-sdk-client.ts' } }),
+      : { stdin: { contents: entry, resolveDir: join(ROOT, 'bench'), loader: 'ts' as const, sourcefile: `${variant}.ts` } }),
     outfile,
     bundle: true,
     minify: true,
@@ -183,6 +189,7 @@ export async function benchBundle(): Promise<void> {
     const variants: Array<[string, Variant]> = [
       ['as deployed (DynamoDB JSON API over aws4fetch)', 'deployed'],
       ['for comparison: + AWS SDK DynamoDB document client', 'with-sdk-client'],
+      ['breakdown: starting one HTTPS request, nothing else', 'https-request-only'],
     ];
     for (const [label, variant] of variants) {
       const file = join(dir, `${variant}.mjs`);
