@@ -1,4 +1,5 @@
-import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDbJsonApi } from '../lib/dynamodb/json-api.js';
 import type { RevocationRecord } from '../lib/revocations.js';
 import { type ApiKeyRecord, type AuthorizationStore, CLIENT_TOUCH_INTERVAL_SECONDS, type ClientRecord } from './authorization-store.js';
 import { Denial } from './denial.js';
@@ -11,68 +12,83 @@ export interface DynamoDbStoreOptions {
   timeoutMs: number;
 }
 
+type AttributeMap = Record<string, unknown>;
+interface BatchGetOutput {
+  Responses?: Record<string, AttributeMap[]>;
+  UnprocessedKeys?: Record<string, unknown>;
+}
+
+const item = <Row>(attributes: AttributeMap) => unmarshall(attributes as Parameters<typeof unmarshall>[0]) as Row;
 
 /**
- * The authorizer's DynamoDB reads. Eventually consistent reads: a revocation written by the admin
- * CLI is visible within about a second, well inside the authorizer cache TTL that bounds it anyway.
+ * The authorizer's DynamoDB reads, over DynamoDB's JSON API (lib/dynamodb/json-api.ts) rather than
+ * the AWS SDK client, which would triple the authorizer's cold start. Eventually consistent reads:
+ * a revocation written by the admin CLI is visible within about a second, well inside the
+ * authorizer cache TTL that bounds it anyway.
  */
-export function dynamoDbAuthorizationStore(documents: DynamoDBDocumentClient, options: DynamoDbStoreOptions): AuthorizationStore {
+export function dynamoDbAuthorizationStore(dynamoDb: DynamoDbJsonApi, options: DynamoDbStoreOptions): AuthorizationStore {
   const read = async <Output>(what: string, call: (abortSignal: AbortSignal) => Promise<Output>): Promise<Output> => {
     try {
       return await call(AbortSignal.timeout(options.timeoutMs));
     } catch (error) {
+      if (error instanceof Denial) throw error;
       const name = error instanceof Error ? error.name : 'unknown';
       throw new Denial('dependency_failure', `DynamoDB ${what} failed: ${name}`);
     }
   };
   return {
     async tokenRecords(revocationKeys, clientId) {
-      const keys = [...new Set(revocationKeys)].map((pk) => ({ pk }));
-      const result = await read('BatchGetItem', (abortSignal) =>
-        documents.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [options.revocationsTable]: { Keys: keys },
-            [options.clientsTable]: {
-              Keys: [{ clientId }],
-              ProjectionExpression: 'clientId, #status, lastUsedAt, #source',
-              ExpressionAttributeNames: { '#status': 'status', '#source': 'source' },
+      const keys = [...new Set(revocationKeys)].map((pk) => marshall({ pk }));
+      return read('BatchGetItem', async (abortSignal) => {
+        const result = await dynamoDb<BatchGetOutput>(
+          'BatchGetItem',
+          {
+            RequestItems: {
+              [options.revocationsTable]: { Keys: keys },
+              [options.clientsTable]: {
+                Keys: [marshall({ clientId })],
+                ProjectionExpression: 'clientId, #status, lastUsedAt, #source',
+                ExpressionAttributeNames: { '#status': 'status', '#source': 'source' },
+              },
             },
           },
-        }),
-          { abortSignal },
-        ),
-      );
-      // Unprocessed keys mean throttling: a missing revocation row must not read as "not revoked".
-      if (result.UnprocessedKeys && Object.keys(result.UnprocessedKeys).length > 0) {
-        throw new Denial('dependency_failure', 'DynamoDB BatchGetItem left keys unprocessed (throttled)');
-      }
-      const revocations = (result.Responses?.[options.revocationsTable] ?? []) as unknown as RevocationRecord[];
-      const client = result.Responses?.[options.clientsTable]?.[0] as ClientRecord | undefined;
-      return { revocations, client };
+          abortSignal,
+        );
+        // Unprocessed keys mean throttling: a missing revocation row must not read as "not revoked".
+        if (result.UnprocessedKeys && Object.keys(result.UnprocessedKeys).length > 0) {
+          throw new Denial('dependency_failure', 'DynamoDB BatchGetItem left keys unprocessed (throttled)');
+        }
+        const revocations = (result.Responses?.[options.revocationsTable] ?? []).map((row) => item<RevocationRecord>(row));
+        const clientRow = result.Responses?.[options.clientsTable]?.[0];
+        const client = clientRow ? item<ClientRecord>(clientRow) : undefined;
+        return { revocations, client };
+      });
     },
     async apiKey(keyHash) {
-      const result = await read('GetItem', (abortSignal) =>
-        documents.send(new GetCommand({ TableName: options.apiKeysTable, Key: { keyHash } }), { abortSignal }),
-      );
-      return result.Item as ApiKeyRecord | undefined;
+      return read('GetItem', async (abortSignal) => {
+        const result = await dynamoDb<{ Item?: AttributeMap }>(
+          'GetItem',
+          { TableName: options.apiKeysTable, Key: marshall({ keyHash }) },
+          abortSignal,
+        );
+        return result.Item ? item<ApiKeyRecord>(result.Item) : undefined;
+      });
     },
     async touchClient(clientId, nowSeconds) {
-      await documents
-        .send(
-          new UpdateCommand({
-            TableName: options.clientsTable,
-            Key: { clientId },
-            UpdateExpression: 'SET lastUsedAt = :now',
-            // Never create a row (a deleted client stays deleted), and skip rows touched recently.
-            ConditionExpression: 'attribute_exists(clientId) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :stale)',
-            ExpressionAttributeValues: { ':now': nowSeconds, ':stale': nowSeconds - CLIENT_TOUCH_INTERVAL_SECONDS },
-          }),
-          { abortSignal: AbortSignal.timeout(options.timeoutMs) },
-        )
-        .catch((error: Error) => {
-          if (error.name !== 'ConditionalCheckFailedException') throw error;
-        });
+      await dynamoDb(
+        'UpdateItem',
+        {
+          TableName: options.clientsTable,
+          Key: marshall({ clientId }),
+          UpdateExpression: 'SET lastUsedAt = :now',
+          // Never create a row (a deleted client stays deleted), and skip rows touched recently.
+          ConditionExpression: 'attribute_exists(clientId) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :stale)',
+          ExpressionAttributeValues: marshall({ ':now': nowSeconds, ':stale': nowSeconds - CLIENT_TOUCH_INTERVAL_SECONDS }),
+        },
+        AbortSignal.timeout(options.timeoutMs),
+      ).catch((error: Error) => {
+        if (error.name !== 'ConditionalCheckFailedException') throw error;
+      });
     },
   };
 }

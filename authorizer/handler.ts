@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { createDocumentClient } from '../lib/dynamodb/document-client.js';
+import { dynamoDbJsonApiFromEnvironment } from '../lib/dynamodb/json-api.js';
 import { toAuthorizerContext } from '../lib/identity.js';
 import { createLogger } from '../lib/logger.js';
 import { createAccessTokenVerifier } from './access-token.js';
@@ -16,7 +16,7 @@ const logger = createLogger('authorizer');
 const metrics = new Metrics();
 const config = loadAuthorizerConfig();
 const tokens = createAccessTokenVerifier(config);
-const store = dynamoDbAuthorizationStore(createDocumentClient(), {
+const store = dynamoDbAuthorizationStore(dynamoDbJsonApiFromEnvironment(), {
   revocationsTable: config.revocationsTable,
   clientsTable: config.clientsTable,
   apiKeysTable: config.apiKeysTable,

@@ -1,4 +1,5 @@
-import { isActive, revocationKey, type RevocationRecord } from '../lib/revocations.js';
+import { isActive, revocationKey } from '../lib/revocation-keys.js';
+import type { RevocationRecord } from '../lib/revocations.js';
 import type { VerifiedToken } from './access-token.js';
 import type { ClientRecord } from './authorization-store.js';
 import { Denial } from './denial.js';

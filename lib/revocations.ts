@@ -1,4 +1,7 @@
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { isActive, revocationKey, type RevocationKind } from './revocation-keys.js';
+
+export { isActive, revocationKey, type RevocationKind };
 
 /**
  * Revocations, one DynamoDB row each, keyed so that the authorizer can fetch every row that
@@ -10,7 +13,6 @@ import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, ScanCommand } f
  * affect is still valid. DynamoDB deletes expired rows late, so readers must compare
  * `expiresAt` with the clock themselves (see isActive).
  */
-export type RevocationKind = 'jti' | 'user' | 'client';
 
 export interface RevocationRecord {
   pk: string;
@@ -24,12 +26,6 @@ export interface RevocationRecord {
   expiresAt: number;
   reason?: string;
   revokedBy?: string;
-}
-
-export const revocationKey = (kind: RevocationKind, subject: string) => `${kind}#${subject}`;
-
-export function isActive(record: Pick<RevocationRecord, 'expiresAt'>, nowSeconds: number): boolean {
-  return record.expiresAt > nowSeconds;
 }
 
 export interface RevokeInput {

@@ -9,12 +9,13 @@ import { localJwksFetcher } from '../../authorizer/local-jwks.js';
 import { apiKeyHash, generateApiKey } from '../../lib/api-keys.js';
 import { localDynamoDbClient } from '../../local/dynamodb.js';
 import { type DemoSession, signInDemoUser } from '../support/demo-login.js';
+import { recordingDynamoDbJsonApi } from '../support/dynamodb-json-api.js';
 import { accessClaims, b64, signHs256WithPublicKey, signRs256, strangerKey } from '../support/raw-jwt.js';
 
 /**
  * The hostile corpus: broken and hostile tokens and headers, each decided by the real authorizer
- * logic with real parts — aws-jwt-verify against cognito-local's JWKS, and DynamoDB Local behind a
- * recording wrapper that counts every call. Each must be denied for the expected reason, none may
+ * logic with real parts — aws-jwt-verify against cognito-local's JWKS, and DynamoDB Local through the
+ * authorizer's own adapter, every HTTP request it sends recorded. Each must be denied for the expected reason, none may
  * throw, and none may reach DynamoDB before the cryptographic and claim checks pass.
  */
 const TABLES = {
@@ -27,20 +28,16 @@ describe('hostile corpus (aws-jwt-verify + cognito-local JWKS + DynamoDB Local)'
   const stack = inject('stack');
   const client = localDynamoDbClient(stack.dynamoDbEndpoint);
   const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  // The recording adapter: the real client, every command it sends counted by name.
-  const dynamoDbCalls: string[] = [];
-  const recording = DynamoDBDocumentClient.from(localDynamoDbClient(stack.dynamoDbEndpoint));
-  const originalSend = recording.send.bind(recording);
-  recording.send = ((command: { constructor: { name: string } }, options?: unknown) => {
-    dynamoDbCalls.push(command.constructor.name);
-    return originalSend(command as never, options as never);
-  }) as typeof recording.send;
+  // The authorizer's own adapter against DynamoDB Local, every HTTP request it sends recorded by operation.
+  const recording = recordingDynamoDbJsonApi(stack.dynamoDbEndpoint);
+  const dynamoDbCalls = recording.calls;
+  const sentOperations = () => recording.calls;
 
   const tokens = createAccessTokenVerifier(
     { userPoolId: stack.userPoolId, resourceUrl: stack.mcpUrl, clockSkewSeconds: 10, localJwksOrigin: undefined },
     new SimpleJwksCache({ fetcher: localJwksFetcher(stack.cognitoEndpoint) }),
   );
-  const store = dynamoDbAuthorizationStore(recording, { ...TABLES, timeoutMs: 2000 });
+  const store = dynamoDbAuthorizationStore(recording.api, { ...TABLES, timeoutMs: 2000 });
   const decide = (headers: Record<string, string> | null) => authorize({ headers }, { verifyToken: tokens.verify, store });
 
   // A registered client for minted tokens, one deleted client, and the revocations under test.
@@ -89,7 +86,6 @@ describe('hostile corpus (aws-jwt-verify + cognito-local JWKS + DynamoDB Local)'
   afterAll(async () => {
     await documents.send(new DeleteCommand({ TableName: TABLES.clientsTable, Key: { clientId: registered } }));
     client.destroy();
-    recording.destroy();
   });
 
   const pool = () => stack.userPoolId;
@@ -101,7 +97,7 @@ describe('hostile corpus (aws-jwt-verify + cognito-local JWKS + DynamoDB Local)'
   const flip = (text: string, at: number) => `${text.slice(0, at)}${text[at] === 'A' ? 'B' : 'A'}${text.slice(at + 1)}`;
 
   /** The DynamoDB calls expected: none, or the one read of a token's or an API key's decision. */
-  type Calls = [] | ['BatchGetCommand'] | ['GetCommand'];
+  type Calls = [] | ['BatchGetItem'] | ['GetItem'];
   type Entry = [name: string, headers: () => Record<string, string> | null, reason: DenyReason, dynamoDbCalls: Calls];
   const corpus: Entry[] = [
     // The header itself
@@ -183,16 +179,16 @@ describe('hostile corpus (aws-jwt-verify + cognito-local JWKS + DynamoDB Local)'
     ['a group name with whitespace', () => bearer(minted({ 'cognito:groups': ['mcp admins'] })), 'invalid_claims', []],
     ['auth_time as a string', () => bearer(minted({ auth_time: 'yesterday' })), 'invalid_claims', []],
     // Signed and well-formed, refused by the one DynamoDB round trip
-    ['a client this deployment never registered', () => bearer(minted({ client_id: `unknown-${run}` })), 'unknown_client', ['BatchGetCommand']],
-    ['a deleted client', () => bearer(minted({ client_id: deleted })), 'unknown_client', ['BatchGetCommand']],
-    ['a revoked client', () => bearer(minted({ client_id: revokedClient })), 'revoked', ['BatchGetCommand']],
-    ['a revoked jti', () => bearer(minted({ jti: revokedJti })), 'revoked', ['BatchGetCommand']],
-    ['a revoked refresh token family (origin_jti)', () => bearer(minted({ origin_jti: revokedFamily })), 'revoked', ['BatchGetCommand']],
-    ['a revoked user', () => bearer(minted({ sub: revokedUser })), 'revoked', ['BatchGetCommand']],
+    ['a client this deployment never registered', () => bearer(minted({ client_id: `unknown-${run}` })), 'unknown_client', ['BatchGetItem']],
+    ['a deleted client', () => bearer(minted({ client_id: deleted })), 'unknown_client', ['BatchGetItem']],
+    ['a revoked client', () => bearer(minted({ client_id: revokedClient })), 'revoked', ['BatchGetItem']],
+    ['a revoked jti', () => bearer(minted({ jti: revokedJti })), 'revoked', ['BatchGetItem']],
+    ['a revoked refresh token family (origin_jti)', () => bearer(minted({ origin_jti: revokedFamily })), 'revoked', ['BatchGetItem']],
+    ['a revoked user', () => bearer(minted({ sub: revokedUser })), 'revoked', ['BatchGetItem']],
     // API keys
-    ['an unknown, well-formed API key', () => bearer(generateApiKey()), 'unknown_api_key', ['GetCommand']],
-    ['a revoked API key', () => bearer(apiKeys.revoked), 'revoked', ['GetCommand']],
-    ['an expired API key', () => bearer(apiKeys.expired), 'expired', ['GetCommand']],
+    ['an unknown, well-formed API key', () => bearer(generateApiKey()), 'unknown_api_key', ['GetItem']],
+    ['a revoked API key', () => bearer(apiKeys.revoked), 'revoked', ['GetItem']],
+    ['an expired API key', () => bearer(apiKeys.expired), 'expired', ['GetItem']],
     ['a prefix of a real API key', () => bearer(apiKeys.valid.slice(0, 40)), 'malformed', []],
     ['a real API key missing its last character', () => bearer(apiKeys.valid.slice(0, -1)), 'malformed', []],
     ['a real API key with a character changed', () => bearer(flip(apiKeys.valid, 20)), 'malformed', []],
@@ -207,27 +203,37 @@ describe('hostile corpus (aws-jwt-verify + cognito-local JWKS + DynamoDB Local)'
 
   it.each(corpus)('denies %s', async (_name, headers, reason, calls) => {
     dynamoDbCalls.length = 0;
+    recording.requests.length = 0;
     const decision = await decide(headers());
     expect(decision, JSON.stringify(decision)).toMatchObject({ effect: 'deny', reason });
-    expect(dynamoDbCalls).toEqual(calls);
+    expect(sentOperations()).toEqual(calls);
+    await recording.settled();
+    expect(recording.requests.map((request) => request.operation)).toEqual(calls);
   });
 
   it('allows the controls: a real token (one BatchGetItem) and a valid API key (one GetItem)', async () => {
     dynamoDbCalls.length = 0;
+    recording.requests.length = 0;
     const token = await decide(bearer(real()));
     expect(token, JSON.stringify(token)).toMatchObject({ effect: 'allow', identity: { authMethod: 'jwt', clientId: session.clientId, sub: stack.demoUser.sub } });
-    expect(dynamoDbCalls[0]).toBe('BatchGetCommand');
+    expect(sentOperations()[0]).toBe('BatchGetItem');
     // A client used for the first time also gets its lastUsedAt set, once, fire and forget.
-    expect(dynamoDbCalls.slice(1).every((call) => call === 'UpdateCommand')).toBe(true);
+    expect(sentOperations().slice(1).every((call) => call === 'UpdateItem')).toBe(true);
+    await recording.settled();
+    // Every call above was one HTTP request to DynamoDB Local, no more.
+    expect(recording.requests.map((request) => request.operation)).toEqual(sentOperations());
+    recording.requests.length = 0;
 
     dynamoDbCalls.length = 0;
     expect(await decide(bearer(real()))).toMatchObject({ effect: 'allow' });
-    expect(dynamoDbCalls).toEqual(['BatchGetCommand']);
+    expect(sentOperations()).toEqual(['BatchGetItem']);
 
     dynamoDbCalls.length = 0;
     const key = await decide(bearer(apiKeys.valid));
     expect(key).toMatchObject({ effect: 'allow', identity: { authMethod: 'api_key', principal: 'corpus-bot' } });
-    expect(dynamoDbCalls).toEqual(['GetCommand']);
+    expect(sentOperations()).toEqual(['GetItem']);
+    await recording.settled();
+    expect(recording.requests.map((request) => request.operation)).toEqual(['BatchGetItem', 'GetItem']);
   });
 
   it('allows a minted token of a registered client, so the refusals above are about what they change', async () => {

@@ -1,5 +1,4 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
@@ -7,8 +6,8 @@ import { createAccessTokenVerifier } from '../../authorizer/access-token.js';
 import { authorize } from '../../authorizer/authorize.js';
 import { dynamoDbAuthorizationStore } from '../../authorizer/dynamodb-store.js';
 import { localJwksFetcher } from '../../authorizer/local-jwks.js';
-import { localDynamoDbClient } from '../../local/dynamodb.js';
 import { type DemoSession, signInDemoUser } from '../support/demo-login.js';
+import { recordingDynamoDbJsonApi } from '../support/dynamodb-json-api.js';
 import { mintToken } from '../support/tokens.js';
 
 const TABLES = {
@@ -138,7 +137,7 @@ describe('fail closed: dependencies that fail or hang', () => {
       new SimpleJwksCache({ fetcher: localJwksFetcher(jwksOrigin) }),
     );
   const storeAt = (endpoint: string, timeoutMs = 300) =>
-    dynamoDbAuthorizationStore(DynamoDBDocumentClient.from(localDynamoDbClient(endpoint)), { ...TABLES, timeoutMs });
+    dynamoDbAuthorizationStore(recordingDynamoDbJsonApi(endpoint).api, { ...TABLES, timeoutMs });
 
   it('denies with dependency_failure when DynamoDB does not answer within the timeout', async () => {
     const started = Date.now();
@@ -159,7 +158,7 @@ describe('fail closed: dependencies that fail or hang', () => {
   });
 
   it('denies with dependency_failure when a table is missing (a misconfigured stack)', async () => {
-    const store = dynamoDbAuthorizationStore(DynamoDBDocumentClient.from(localDynamoDbClient(stack.dynamoDbEndpoint)), {
+    const store = dynamoDbAuthorizationStore(recordingDynamoDbJsonApi(stack.dynamoDbEndpoint).api, {
       ...TABLES,
       revocationsTable: 'no-such-table',
       timeoutMs: 2000,

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { dynamoDbEndpoint } from '../../lib/dynamodb/json-api.js';
+
+describe('dynamoDbEndpoint (where the authorizer sends DynamoDB calls)', () => {
+  it.each([
+    ['us-east-1', {}, 'https://dynamodb.us-east-1.amazonaws.com'],
+    ['eu-west-3', {}, 'https://dynamodb.eu-west-3.amazonaws.com'],
+    ['us-gov-west-1', {}, 'https://dynamodb.us-gov-west-1.amazonaws.com'],
+    ['us-gov-west-1', { AWS_USE_FIPS_ENDPOINT: 'true' }, 'https://dynamodb-fips.us-gov-west-1.amazonaws.com'],
+    ['cn-north-1', {}, 'https://dynamodb.cn-north-1.amazonaws.com.cn'],
+    ['eusc-de-east-1', {}, 'https://dynamodb.eusc-de-east-1.amazonaws.eu'],
+    ['us-east-1', { AWS_ENDPOINT_URL_DYNAMODB: 'http://localhost:8000' }, 'http://localhost:8000'],
+    ['us-east-1', { AWS_ENDPOINT_URL_DYNAMODB: 'https://vpce.example.com/' }, 'https://vpce.example.com'],
+    ['us-east-1', { AWS_ENDPOINT_URL: 'http://localhost:4566' }, 'http://localhost:4566'],
+    ['', { AWS_ENDPOINT_URL_DYNAMODB: 'http://localhost:8000' }, 'http://localhost:8000'],
+  ])('%s with %j → %s', (region, env, expected) => {
+    expect(dynamoDbEndpoint(env, region)).toBe(expected);
+  });
+
+  it.each([
+    ['', {}, /AWS_REGION/],
+    ['not a region', {}, /AWS_REGION/],
+    ['us-iso-east-1', {}, /AWS_ENDPOINT_URL_DYNAMODB/],
+    ['us-east-1', { AWS_ENDPOINT_URL_DYNAMODB: 'not a url' }, /not a URL/],
+    ['us-east-1', { AWS_ENDPOINT_URL_DYNAMODB: 'file:///etc/passwd' }, /http\(s\)/],
+  ])('refuses %j with %j', (region, env, message) => {
+    expect(() => dynamoDbEndpoint(env, region)).toThrow(message);
+  });
+});
