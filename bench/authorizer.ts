@@ -4,17 +4,16 @@
  * bare RS256 crypto.verify of the same token; DynamoDB calls per decision; bundle size as deployed and,
  * for comparison, with the AWS SDK DynamoDB client it replaced; cold module load.
  */
-import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { build } from 'esbuild';
 import { createAccessTokenVerifier } from '../authorizer/access-token.js';
 import type { AuthorizationStore } from '../authorizer/authorization-store.js';
 import { authorize } from '../authorizer/authorize.js';
+import { medianColdLoadMs, percentile, sizeColumns } from './measure.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const POOL = 'us-east-1_Bench';
@@ -23,9 +22,6 @@ const WARMUP = 2_000;
 const ROUNDS = 7;
 const RUNS_PER_ROUND = 3_000;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 /**
  * Times each operation in interleaved rounds (so that a burst of load on a shared machine hits
@@ -157,28 +153,17 @@ async function bundle(outfile: string, variant: Variant): Promise<void> {
   });
 }
 
-function coldLoadMs(file: string): number {
-  const env = {
-    PATH: process.env.PATH,
-    USER_POOL_ID: POOL,
-    MCP_RESOURCE_URL: RESOURCE,
-    REVOCATIONS_TABLE: 'bench-revocations',
-    CLIENTS_TABLE: 'bench-clients',
-    API_KEYS_TABLE: 'bench-api-keys',
-    AWS_REGION: 'us-east-1',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
-  const times: number[] = [];
-  for (let run = 0; run < 7; run++) {
-    // Exit right after the import: the cold-start JWKS download (no network here) is not waited for.
-    const script = `const t=performance.now();await import(${JSON.stringify(file)});console.log(performance.now()-t);process.exit(0)`;
-    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' });
-    times.push(Number(output.trim().split('\n').pop()));
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
-}
+// What the authorizer's configuration needs at import time (it is validated at cold start).
+const COLD_START_ENVIRONMENT = {
+  USER_POOL_ID: POOL,
+  MCP_RESOURCE_URL: RESOURCE,
+  REVOCATIONS_TABLE: 'bench-revocations',
+  CLIENTS_TABLE: 'bench-clients',
+  API_KEYS_TABLE: 'bench-api-keys',
+  AWS_REGION: 'us-east-1',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
 
 export async function benchBundle(): Promise<void> {
   const dir = join(ROOT, 'node_modules', '.cache', 'bench-authorizer');
@@ -194,10 +179,7 @@ export async function benchBundle(): Promise<void> {
     for (const [label, variant] of variants) {
       const file = join(dir, `${variant}.mjs`);
       await bundle(file, variant);
-      const bytes = readFileSync(file);
-      console.log(
-        `${label.padEnd(50)} ${(bytes.length / 1024).toFixed(1).padStart(7)} ${(gzipSync(bytes).length / 1024).toFixed(1).padStart(9)} ${coldLoadMs(file).toFixed(1).padStart(10)}`,
-      );
+      console.log(`${label.padEnd(50)} ${sizeColumns(file)} ${medianColdLoadMs(file, COLD_START_ENVIRONMENT, 7).toFixed(1).padStart(10)}`);
     }
     console.log('cold load includes starting the JWKS download that the authorizer begins at cold start');
     console.log('targets: < 150 KB without the AWS SDK (the deployed bundle contains no AWS SDK client); cold load < 80 ms');

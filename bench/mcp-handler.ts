@@ -14,6 +14,7 @@ import { mcpCorsPolicy } from '../lib/http/cors.js';
 import { toAuthorizerContext } from '../lib/identity.js';
 import { createLogger } from '../lib/logger.js';
 import { dynamoDbRateLimiter } from '../lib/rate-limit.js';
+import { percentile } from './measure.js';
 
 const WARMUP = 300;
 const RUNS = 3000;
@@ -83,7 +84,6 @@ function event(body: unknown): APIGatewayProxyEvent {
   } as unknown as APIGatewayProxyEvent;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
 
 export async function benchMcpHandler(): Promise<void> {
   const config = loadMcpConfig({ PUBLIC_BASE_URL: 'https://mcp.example.com', MCP_RESOURCE_URL: RESOURCE, MCP_RATE_LIMIT: '1000000000' });

@@ -1,16 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageInScratchCopy } from '../../scripts/package-service.js';
 
 /**
  * Packages the real production stack with `serverless package` (offline, no AWS credentials) and
- * checks the CloudFormation template it would deploy. It runs in a copy of the project so that it
- * never races with the local stack's own esbuild output.
+ * checks the CloudFormation template it would deploy.
  */
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const COPIED = ['serverless.yml', 'package.json', 'tsconfig.json', 'resources', 'authorizer', 'dcr', 'functions', 'lib', 'serverless-plugins'];
 
 type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[]; Condition?: string };
 let workDir: string;
@@ -19,15 +15,7 @@ let template: { Resources: Record<string, Resource>; Conditions: Record<string, 
 let bundleSizes: Record<string, number>;
 
 beforeAll(() => {
-  workDir = mkdtempSync(join(tmpdir(), 'mcp-package-'));
-  for (const entry of COPIED) cpSync(join(ROOT, entry), join(workDir, entry), { recursive: true });
-  symlinkSync(join(ROOT, 'node_modules'), join(workDir, 'node_modules'), 'dir');
-  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_')));
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/serverless/bin/serverless.js'), 'package', '--stage', 'prod', '--region', 'eu-west-1'], {
-    cwd: workDir,
-    env: { ...cleanEnv, SLS_TELEMETRY_DISABLED: '1', HOME: workDir },
-    stdio: 'pipe',
-  });
+  workDir = packageInScratchCopy({ stage: 'prod', region: 'eu-west-1', prefix: 'mcp-package-' });
   template = JSON.parse(readFileSync(join(workDir, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8'));
   resources = template.Resources;
   bundleSizes = Object.fromEntries(
