@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { baseUrl, parseConfig, wordList } from '../lib/config.js';
-import { originSchema } from '../lib/http/cors.js';
+import { originList } from '../lib/http/cors.js';
 import { parseScopeNames, fullScopes } from '../lib/oauth/scopes.js';
 
 const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
@@ -16,7 +16,7 @@ const schema = z.object({
   RATE_LIMITS_TABLE: z.string().min(1),
   DCR_ALLOWED_SCOPES: wordList.default(['read', 'write']),
   // Browser origins that may register (the same allow-list as /mcp); others get 403.
-  ALLOWED_ORIGINS: wordList.pipe(z.array(originSchema)).default([]),
+  ALLOWED_ORIGINS: originList.default([]),
   DCR_MAX_BODY_BYTES: integer(1024, 65_536).default(16_384),
   DCR_ALLOW_CLIENT_CREDENTIALS: flag.default(false),
   // '*' (the serverless.yml default) or nothing: https redirect URIs may use any host.

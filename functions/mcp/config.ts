@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { baseUrl, parseConfig, wordList } from '../../lib/config.js';
-import { originSchema } from '../../lib/http/cors.js';
+import { baseUrl, parseConfig } from '../../lib/config.js';
+import { originList } from '../../lib/http/cors.js';
 import { SCOPE_NAMES, type ScopeName } from '../../lib/oauth/metadata.js';
 
 /**
@@ -38,7 +38,7 @@ const schema = z.object({
   /** Longest lifetime of an access token of the pool: how long a user revocation must last. */
   MCP_MAX_TOKEN_LIFETIME_SECONDS: z.coerce.number().int().positive().default(86_400),
   /** Browser origins allowed to call the MCP endpoint (space separated); none by default. */
-  ALLOWED_ORIGINS: wordList.pipe(z.array(originSchema)).default([]),
+  ALLOWED_ORIGINS: originList.default([]),
 });
 
 export function loadMcpConfig(env: Record<string, string | undefined> = process.env) {

@@ -2,9 +2,9 @@ import { CognitoIdentityProviderClient, RevokeTokenCommand } from '@aws-sdk/clie
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { CognitoJwtVerifier } from 'aws-jwt-verify';
-import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
-import { localJwksFetcher, localJwksOrigin } from '../../authorizer/local-jwks.js';
+import { createAccessTokenVerifier } from '../../authorizer/access-token.js';
+import { DEFAULT_CLOCK_SKEW_SECONDS } from '../../authorizer/config.js';
+import { localJwksOrigin } from '../../authorizer/local-jwks.js';
 import { dynamoDbClientRegistry } from '../../dcr/client-registry.js';
 import { cognitoAppClients } from '../../dcr/cognito-app-clients.js';
 import { loadDcrConfig } from '../../dcr/config.js';
@@ -22,19 +22,21 @@ if (!revocationsTable) throw new Error('Invalid configuration: REVOCATIONS_TABLE
 const documents = createDocumentClient();
 const cognito = new CognitoIdentityProviderClient({});
 const appClients = cognitoAppClients(config.userPoolId, config.appClientSettings, cognito);
-const jwksOrigin = localJwksOrigin(process.env);
-const verifier = CognitoJwtVerifier.create(
-  { userPoolId: config.userPoolId, tokenUse: 'access', clientId: null },
-  jwksOrigin ? { jwksCache: new SimpleJwksCache({ fetcher: localJwksFetcher(jwksOrigin) }) } : undefined,
-);
+// The authorizer's own notion of a valid access token of this pool (and its local-only JWKS guard).
+const accessTokens = createAccessTokenVerifier({
+  userPoolId: config.userPoolId,
+  resourceUrl: config.resourceServerId,
+  clockSkewSeconds: DEFAULT_CLOCK_SKEW_SECONDS,
+  localJwksOrigin: localJwksOrigin(process.env),
+});
 
 const dependencies = {
   registry: dynamoDbClientRegistry(config.clientsTable, documents),
   revocations: dynamoDbRevocationStore(revocationsTable, documents),
   clientSecret: (clientId: string) => appClients.clientSecret(clientId),
   async verifyAccessToken(token: string) {
-    const claims = await verifier.verify(token);
-    return { clientId: String(claims.client_id), jti: String(claims.jti), exp: Number(claims.exp) };
+    const { identity } = await accessTokens.verify(token);
+    return { clientId: identity.clientId, jti: identity.tokenId, exp: identity.expiresAt };
   },
   async revokeRefreshToken(token: string, clientId: string, clientSecret?: string) {
     try {

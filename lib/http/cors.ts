@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wordList } from '../config.js';
 
 /**
  * CORS with an allow-list of origins. Browsers send `Origin`; a request whose origin is not on
@@ -42,6 +43,9 @@ export function normalizeOrigin(value: string | undefined): string | undefined {
     return undefined;
   }
 }
+
+/** The allowedOrigins setting as the environment carries it: origins separated by spaces or commas. */
+export const originList = wordList.pipe(z.array(originSchema));
 
 export type OriginDecision = { kind: 'no-origin' } | { kind: 'allowed'; origin: string } | { kind: 'refused' };
 
