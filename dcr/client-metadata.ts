@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type RedirectUriPolicy, checkRedirectUri } from './redirect-uri.js';
+import { type RedirectUriPolicy, checkRedirectUri, redirectUriKey } from './redirect-uri.js';
 
 /** RFC 7591 §3.2.2 error codes. */
 export type RegistrationErrorCode = 'invalid_redirect_uri' | 'invalid_client_metadata';
@@ -152,7 +152,8 @@ function checkRedirectUris(metadata: ClientMetadata, policy: MetadataPolicy): vo
     const check = checkRedirectUri(uri, policy);
     if (!check.ok) throw new RegistrationError('invalid_redirect_uri', `redirect_uris.${index} ${check.reason}`);
   });
-  if (new Set(uris).size !== uris.length) {
+  // Compared as browsers read them: `http://localhost:8080` and `http://localhost:8080/` are one URI.
+  if (new Set(uris.map(redirectUriKey)).size !== uris.length) {
     throw new RegistrationError('invalid_redirect_uri', 'redirect_uris: lists the same URI twice');
   }
 }

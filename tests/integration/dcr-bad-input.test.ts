@@ -57,6 +57,18 @@ const corpus: Case[] = [
   redirect('a huge list (200)', Array.from({ length: 200 }, (_, i) => `http://localhost:${5000 + i}/cb`)),
   redirect('the same URI twice', ['https://app.example.com/cb', 'https://app.example.com/cb']),
   redirect('one good, one bad', ['https://app.example.com/cb', 'javascript:alert(1)']),
+  // Parser differentials: accepted only in the form browsers read (the WHATWG serialisation).
+  redirect('a backslash before @ (browsers: claude.ai, RFC 3986: evil.com)', ['https://claude.ai\\@evil.com/cb']),
+  redirect('backslashes for slashes on loopback', ['http:\\\\localhost:8080/cb']),
+  redirect('empty userinfo', ['https://@app.example.com/cb']),
+  redirect('a percent-encoded dot in the host', ['https://app%2Eexample.com/cb']),
+  redirect('an upper-case host', ['https://APP.example.com/cb']),
+  redirect('the default port :443', ['https://app.example.com:443/cb']),
+  redirect('a trailing dot in the host', ['https://app.example.com./cb']),
+  redirect('an IDN host in Unicode', ['https://\u00e4pp.example.com/cb']),
+  redirect('a dot segment', ['https://app.example.com/x/../cb']),
+  redirect('IPv4 as a number', ['https://2130706433/cb']),
+  redirect('the same loopback URI with and without the root path', ['http://localhost:8080', 'http://localhost:8080/']),
   // Auth methods, grant and response types.
   field('auth method private_key_jwt', { token_endpoint_auth_method: 'private_key_jwt' }),
   field('auth method tls_client_auth', { token_endpoint_auth_method: 'tls_client_auth' }),

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { RegistrationError, parseClientMetadata } from '../../dcr/client-metadata.js';
+import { type MetadataPolicy, RegistrationError, parseClientMetadata } from '../../dcr/client-metadata.js';
 
 const REDIRECT = 'http://localhost:33418/callback';
 const minimal = { redirect_uris: [REDIRECT] };
 
-function registrationErrorOf(body: unknown): RegistrationError {
+function registrationErrorOf(body: unknown, policy?: MetadataPolicy): RegistrationError {
   try {
-    parseClientMetadata(body);
+    parseClientMetadata(body, policy);
   } catch (error) {
     expect(error).toBeInstanceOf(RegistrationError);
     return error as RegistrationError;
@@ -109,6 +109,18 @@ describe('parseClientMetadata', () => {
       const error = registrationErrorOf({ redirect_uris: [uri] });
       expect(error.code).toBe('invalid_redirect_uri');
       expect(error.description).toBe(description);
+    });
+
+    it('stores redirect URIs exactly as sent and compares them in the form browsers read', () => {
+      const uris = ['http://localhost:8080', 'https://claude.ai/cb', 'cursor://anysphere.cursor-mcp/oauth/callback'];
+      expect(parseClientMetadata({ redirect_uris: uris }).redirect_uris).toEqual(uris);
+      const error = registrationErrorOf({ redirect_uris: ['http://localhost:8080', 'http://localhost:8080/'] });
+      expect(error).toMatchObject({ code: 'invalid_redirect_uri', description: 'redirect_uris: lists the same URI twice' });
+    });
+
+    it('refuses the allowed host hidden behind a backslash when the operator allows only claude.ai', () => {
+      const error = registrationErrorOf({ redirect_uris: ['https://claude.ai\\@evil.com/cb'] }, { httpsHosts: ['claude.ai'] });
+      expect(error).toMatchObject({ code: 'invalid_redirect_uri', description: 'redirect_uris.0 contains a backslash' });
     });
 
     it('names the index of the first bad URI', () => {
