@@ -18,7 +18,17 @@ export class ClientCapacityError extends Error {
   }
 }
 
-/** 401: a missing or wrong initial access token (RFC 7591 §3) or registration access token (RFC 7592). */
+/**
+ * 401: a missing or wrong initial access token (RFC 7591 §3) or registration access token, or a
+ * client the configuration endpoint does not know (RFC 7592 §2). Answered as RFC 6750 §3 asks.
+ */
 export class InvalidTokenError extends Error {
   override readonly name = 'InvalidTokenError';
+  constructor(
+    message: string,
+    /** false when the request carried no token at all: the challenge then names no error (RFC 6750 §3.1). */
+    readonly tokenPresented = true,
+  ) {
+    super(message);
+  }
 }

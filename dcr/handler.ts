@@ -47,6 +47,7 @@ const dependencies = {
   onInconsistency: reportInconsistency,
 };
 
+const MAX_COGNITO_MESSAGE = 500;
 const registrationError = (error: RegistrationError) =>
   jsonResponse(400, { error: error.code, error_description: error.description });
 
@@ -54,7 +55,7 @@ async function register(event: APIGatewayProxyEvent): Promise<APIGatewayProxyRes
   if (config.initialAccessTokenSha256) {
     const token = bearerToken(headerValue(event.headers, 'authorization'));
     if (!token || !tokenMatchesHash(token, config.initialAccessTokenSha256)) {
-      throw new InvalidTokenError('This server requires an initial access token (RFC 7591 §3) to register clients');
+      throw new InvalidTokenError('This server requires an initial access token (RFC 7591 §3) to register clients', token !== undefined);
     }
   }
   const metadata = parseClientMetadata(readRegistrationBody(event, config.maxBodyBytes), metadataPolicy);
@@ -99,8 +100,10 @@ function errorResponse(error: unknown): APIGatewayProxyResult {
     return jsonResponse(413, { error: 'invalid_client_metadata', error_description: error.message });
   }
   if (error instanceof InvalidTokenError) {
-    // API Gateway renames a WWW-Authenticate header set by a Lambda; the body carries the error.
-    return jsonResponse(401, { error: 'invalid_token', error_description: error.message });
+    // RFC 6750 §3. API Gateway delivers a Lambda's WWW-Authenticate renamed
+    // (x-amzn-Remapped-WWW-Authenticate), so the body carries the error as well.
+    const challenge = error.tokenPresented ? 'Bearer error="invalid_token"' : 'Bearer';
+    return jsonResponse(401, { error: 'invalid_token', error_description: error.message }, { 'WWW-Authenticate': challenge });
   }
   if (error instanceof RateLimitedError) {
     return jsonResponse(429, { error: 'slow_down', error_description: error.message }, { 'Retry-After': String(error.retryAfterSeconds) });
@@ -110,9 +113,11 @@ function errorResponse(error: unknown): APIGatewayProxyResult {
     return jsonResponse(503, { error: 'temporarily_unavailable', error_description: error.message });
   }
   if (error instanceof Error && error.name === 'InvalidParameterException') {
-    // Cognito's own rules (e.g. its redirect URI rules) refused what our checks let through.
-    logger.warn('Cognito refused the client metadata', { message: error.message });
-    return registrationError(new RegistrationError('invalid_client_metadata', `Refused by the authorization server: ${error.message}`));
+    // Cognito's own rules (e.g. its redirect URI rules) refused what our checks let through. Its
+    // message may quote the metadata back: bounded, in the log line and in the answer.
+    const message = error.message.slice(0, MAX_COGNITO_MESSAGE);
+    logger.warn('Cognito refused the client metadata', { message });
+    return registrationError(new RegistrationError('invalid_client_metadata', `Refused by the authorization server: ${message}`));
   }
   logger.error('Registration request failed', error as Error);
   return jsonResponse(500, { error: 'server_error', error_description: 'Registration failed; try again later' });

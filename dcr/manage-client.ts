@@ -1,4 +1,5 @@
 import type { AppClients } from './cognito-app-clients.js';
+import { isCognitoClientId } from './client-id.js';
 import { ClientNotActiveError, type ClientRegistry, type RegisteredClient } from './client-registry.js';
 import { type ClientMetadata, RegistrationError } from './client-metadata.js';
 import { InvalidTokenError } from './errors.js';
@@ -15,7 +16,8 @@ import { secretsEqual, tokenMatchesHash } from './registration-token.js';
  * RFC 7592 client configuration endpoint: GET/PUT/DELETE /register/{client_id}, authorised by
  * the registration access token issued at registration (compared with its stored hash in
  * constant time). An unknown client and a wrong token get the same answer, so the endpoint does
- * not reveal which client ids exist.
+ * not reveal which client ids exist; an id that cannot be a Cognito client id is such an unknown
+ * client, answered without a registry read.
  */
 export interface ManagementDependencies {
   appClients: AppClients;
@@ -31,7 +33,8 @@ export async function authenticateManagement(
   token: string | undefined,
   registry: ClientRegistry,
 ): Promise<RegisteredClient> {
-  if (!token) throw new InvalidTokenError(INVALID);
+  if (!token) throw new InvalidTokenError(INVALID, false);
+  if (!isCognitoClientId(clientId)) throw new InvalidTokenError(INVALID);
   const record = await registry.get(clientId);
   const active = record && (record.status === undefined || record.status === 'active');
   if (!record || !active || !record.registrationTokenHash || !tokenMatchesHash(token, record.registrationTokenHash)) {

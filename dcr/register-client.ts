@@ -59,9 +59,13 @@ export function grantScopes(requested: string | undefined, policy: RegistrationP
   return granted.length > 0 ? granted : [...policy.allowedScopes];
 }
 
-/** Cognito client names allow only [\w\s+=,.@-], up to 128 characters. */
+/**
+ * Cognito client names allow only [\w\s+=,.@-], up to 128 characters. JavaScript's \s also
+ * matches Unicode spaces (U+2003, U+3000...), which a service-side regex may not: every space
+ * becomes a plain one, so the name Cognito gets is ASCII.
+ */
 export function cognitoClientName(metadata: Pick<ClientMetadata, 'client_name'>): string {
-  const cleaned = (metadata.client_name ?? 'MCP client').replace(/[^\w\s+=,.@-]/g, '').trim();
+  const cleaned = (metadata.client_name ?? 'MCP client').replace(/\s/g, ' ').replace(/[^\w +=,.@-]/g, '').trim();
   return `dcr ${cleaned || 'MCP client'}`.slice(0, 128);
 }
 

@@ -10,9 +10,10 @@ import { cognitoAppClients } from '../../dcr/cognito-app-clients.js';
 import { loadDcrConfig } from '../../dcr/config.js';
 import { createDocumentClient } from '../../lib/dynamodb/document-client.js';
 import { jsonResponse } from '../../lib/http/json-response.js';
-import { headerValue, mediaType, requestBodyBytes } from '../../lib/http/request-body.js';
+import { headerValue } from '../../lib/http/request-body.js';
 import { createLogger } from '../../lib/logger.js';
 import { dynamoDbRevocationStore } from '../../lib/revocations.js';
+import { loggedTokenTypeHint, readRevocationForm } from './revocation-request.js';
 import { RevocationRequestError, revokeToken } from './revoke-token.js';
 
 const logger = createLogger('revoke');
@@ -56,16 +57,17 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event) => {
     try {
-      if (mediaType(headerValue(event.headers, 'content-type')) !== 'application/x-www-form-urlencoded') {
-        throw new RevocationRequestError(400, 'invalid_request', 'Content-Type must be application/x-www-form-urlencoded');
-      }
-      const form = new URLSearchParams(requestBodyBytes(event).toString('utf8'));
+      const form = readRevocationForm(event);
       const outcome = await revokeToken({ form, authorization: headerValue(event.headers, 'authorization') }, dependencies);
-      logger.info('Revocation request', { outcome, hint: form.get('token_type_hint') ?? undefined });
+      // Only fixed values: the client's own strings (the hint could be a megabyte) stay out of the log.
+      logger.info('Revocation request', { outcome, hint: loggedTokenTypeHint(form.tokenTypeHint) });
       return { statusCode: 200, headers: { 'Cache-Control': 'no-store' }, body: '' };
     } catch (error) {
       if (error instanceof RevocationRequestError) {
-        return jsonResponse(error.status, { error: error.code, error_description: error.message });
+        logger.info('Revocation request refused', { status: error.status, error: error.code });
+        // API Gateway delivers a Lambda's WWW-Authenticate renamed; the body carries the error as well.
+        const headers: Record<string, string> = error.challenge ? { 'WWW-Authenticate': error.challenge } : {};
+        return jsonResponse(error.status, { error: error.code, error_description: error.message }, headers);
       }
       logger.error('Revocation failed', error as Error);
       return jsonResponse(503, { error: 'temporarily_unavailable', error_description: 'Revocation failed; try again' }, { 'Retry-After': '5' });

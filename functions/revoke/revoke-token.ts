@@ -1,23 +1,16 @@
 import type { ClientRegistry } from '../../dcr/client-registry.js';
 import { secretsEqual } from '../../dcr/registration-token.js';
 import type { RevocationStore } from '../../lib/revocations.js';
+import { type RevocationForm, clientCredentials } from './client-authentication.js';
+import { BASIC_CHALLENGE, RevocationRequestError } from './errors.js';
+
+export { RevocationRequestError } from './errors.js';
 
 /**
  * RFC 7009 token revocation. Cognito's own revocation only covers refresh tokens, and a revoked
  * access token still verifies, so access tokens are recorded by jti in the revocation table
  * (which the authorizer reads) and refresh tokens are forwarded to Cognito's RevokeToken.
  */
-export class RevocationRequestError extends Error {
-  override readonly name = 'RevocationRequestError';
-  constructor(
-    readonly status: 400 | 401 | 503,
-    readonly code: 'invalid_request' | 'invalid_client' | 'unauthorized_client' | 'unsupported_token_type' | 'temporarily_unavailable',
-    description: string,
-  ) {
-    super(description);
-  }
-}
-
 export interface VerifiedAccessToken {
   clientId: string;
   jti: string;
@@ -36,38 +29,37 @@ export interface RevocationDependencies {
 }
 
 export interface RevocationRequest {
-  form: URLSearchParams;
+  form: RevocationForm;
   authorization?: string | undefined;
 }
 
-function clientCredentials(request: RevocationRequest): { clientId: string; secret?: string } {
-  const basic = /^Basic +([A-Za-z0-9+/=]+) *$/i.exec(request.authorization ?? '');
-  if (basic) {
-    const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon < 1) throw new RevocationRequestError(401, 'invalid_client', 'Malformed Basic client credentials');
-    return { clientId: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
-  }
-  const clientId = request.form.get('client_id');
-  if (!clientId) throw new RevocationRequestError(401, 'invalid_client', 'Client authentication is required (client_id)');
-  return { clientId, secret: request.form.get('client_secret') ?? undefined };
-}
+/**
+ * What a token of this pool can look like: Cognito's RevokeToken takes tokens matching
+ * `[A-Za-z0-9-_=.]+` (its API reference); its JWTs and encrypted refresh tokens are a few kB.
+ * Anything else cannot be a token we issued, so it is answered like any unknown token (RFC 7009
+ * §2.2: 200) without being verified or sent to Cognito.
+ */
+export const MAX_TOKEN_LENGTH = 16_384;
+const TOKEN_SHAPE = /^[A-Za-z0-9\-_=.]+$/;
+const couldBeOurToken = (token: string) => token.length <= MAX_TOKEN_LENGTH && TOKEN_SHAPE.test(token);
 
 export async function revokeToken(request: RevocationRequest, dependencies: RevocationDependencies): Promise<'revoked' | 'ignored'> {
-  const token = request.form.get('token');
+  const token = request.form.token;
   if (!token) throw new RevocationRequestError(400, 'invalid_request', 'token: is required');
-  const { clientId, secret } = clientCredentials(request);
+  const { clientId, secret, method } = clientCredentials(request.authorization, request.form);
+  const challenge = method === 'basic' ? BASIC_CHALLENGE : undefined;
   const client = await dependencies.registry.get(clientId);
   if (!client || (client.status !== undefined && client.status !== 'active')) {
-    throw new RevocationRequestError(401, 'invalid_client', 'Unknown client');
+    throw new RevocationRequestError(401, 'invalid_client', 'Unknown client', challenge);
   }
   let cognitoSecret: string | undefined;
   if (client.tokenEndpointAuthMethod !== 'none') {
     cognitoSecret = await dependencies.clientSecret(clientId);
     if (!secret || !cognitoSecret || !secretsEqual(secret, cognitoSecret)) {
-      throw new RevocationRequestError(401, 'invalid_client', 'Client authentication failed');
+      throw new RevocationRequestError(401, 'invalid_client', 'Client authentication failed', challenge);
     }
   }
+  if (!couldBeOurToken(token)) return 'ignored';
   // Access tokens are signed JWTs (three parts); Cognito's refresh tokens are encrypted (five parts),
   // other servers' (cognito-local's) may be signed JWTs too. A token that is not a valid access token
   // is tried as a refresh token: the server must search every token type it supports (RFC 7009

@@ -72,6 +72,10 @@ describe('cognitoClientName', () => {
     expect(cognitoClientName({ client_name: 'My <App> (beta)! / "v2" ☃ café' })).toBe('dcr My App beta  v2  caf');
   });
 
+  it('turns Unicode spaces into plain spaces (Cognito\'s \\s may be ASCII only)', () => {
+    expect(cognitoClientName({ client_name: 'My\u2003App\u00a0v2\u3000x' })).toBe('dcr My App v2 x');
+  });
+
   it('uses a default name when there is none', () => {
     expect(cognitoClientName({})).toBe('dcr MCP client');
   });
