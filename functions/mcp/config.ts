@@ -58,7 +58,7 @@ export function loadMcpConfig(env: Record<string, string | undefined> = process.
     resourceMetadataUrl,
     maxRequestBytes: parsed.MCP_MAX_REQUEST_BYTES,
     groupScopes: parsed.MCP_GROUP_SCOPES,
-    dcrAllowedScopes: [...new Set(parsed.DCR_ALLOWED_SCOPES)] as ScopeName[],
+    dcrAllowedScopes: [...new Set(parsed.DCR_ALLOWED_SCOPES)],
     tables: { notes: parsed.NOTES_TABLE, revocations: parsed.REVOCATIONS_TABLE, rateLimits: parsed.RATE_LIMITS_TABLE },
     rateLimit: { limit: parsed.MCP_RATE_LIMIT, windowSeconds: parsed.MCP_RATE_LIMIT_WINDOW_SECONDS },
     maxTokenLifetimeSeconds: parsed.MCP_MAX_TOKEN_LIFETIME_SECONDS,
