@@ -1,4 +1,4 @@
-import { type IncomingMessage, type Server, type ServerResponse, createServer, request as httpRequest } from 'node:http';
+import { type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse, createServer, request as httpRequest } from 'node:http';
 import { type GatewayResponses, gatewayResponseFor, renderGatewayResponse } from './gateway-responses.js';
 
 /** Offline answers larger than this are never gateway errors, so they are streamed untouched. */
@@ -7,7 +7,8 @@ const MAX_INSPECTED_BODY = 64 * 1024;
 /**
  * The local API endpoint: forwards every request to serverless-offline and applies the gateway
  * responses from serverless.yml to the answers offline generates itself (401/403 from the
- * authorizer, 404 for unknown routes).
+ * authorizer, 404 for unknown routes). The functions' own answers get what API Gateway REST does
+ * to a Lambda proxy response (asApiGatewayForwards), so that nothing works here that fails deployed.
  */
 export function startGatewayProxy(options: {
   port: number;
@@ -57,7 +58,7 @@ async function forward(
   const length = Number(upstream.headers['content-length'] ?? NaN);
   const mayBeGatewayError = [401, 403, 404].includes(status) && !(length > MAX_INSPECTED_BODY);
   if (!mayBeGatewayError) {
-    clientResponse.writeHead(status, upstream.headers);
+    clientResponse.writeHead(status, asApiGatewayForwards(upstream.headers));
     upstream.pipe(clientResponse);
     return;
   }
@@ -71,8 +72,21 @@ async function forward(
     clientResponse.end(replacement.body);
     return;
   }
-  clientResponse.writeHead(status, upstream.headers);
+  clientResponse.writeHead(status, asApiGatewayForwards(upstream.headers));
   clientResponse.end(body);
+}
+
+/**
+ * API Gateway REST renames a WWW-Authenticate header that a Lambda proxy response sets: it reaches
+ * the client as x-amzn-Remapped-WWW-Authenticate. Only gateway responses (the UNAUTHORIZED and
+ * ACCESS_DENIED answers above) deliver the real header, so the same happens here.
+ */
+export function asApiGatewayForwards(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const forwarded: IncomingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    forwarded[name.toLowerCase() === 'www-authenticate' ? 'x-amzn-Remapped-WWW-Authenticate' : name] = value;
+  }
+  return forwarded;
 }
 
 function corsHeadersOf(response: IncomingMessage): Record<string, string> {

@@ -21,9 +21,14 @@ export interface AuditEvent {
   clientId: string;
   authMethod: AuthMethod;
   tool: string;
+  /** SHA-256 of the canonical arguments; of the request body as sent when it was refused unread (reason nesting_too_deep). */
   inputSha256: string;
   outcome: AuditOutcome;
-  /** Why it was not ok: the missing scope, a ToolError code, `internal`. */
+  /**
+   * Why it was not ok: `missing_scope:<name>`, `rate_limited`, `unknown_tool`, `invalid_arguments`,
+   * `invalid_params`, `not_a_request`, `batch_not_supported`, `nesting_too_deep`, `protocol_error`
+   * (refused by the MCP SDK's transport), `rate_limit_unavailable`, a ToolError code, `internal`.
+   */
   reason?: string;
   durationMs: number;
   sourceIp: string;
@@ -56,4 +61,23 @@ export function auditEvent(
 /** Audit events go to the function's log as `{"message":"audit", "audit": {...}}` lines (timestamp added by the logger). */
 export function loggerAuditSink(logger: Logger): AuditSink {
   return (event) => logger.info('audit', { audit: event });
+}
+
+/**
+ * The audit of one tools/call: exactly one event, whichever path the call takes. The first event
+ * recorded is written and any later one dropped; `recorded` tells the endpoint, once the SDK has
+ * answered, whether it refused the call before any handler could account for it.
+ */
+export function singleToolCallAudit(sink: AuditSink): { record: AuditSink; readonly recorded: boolean } {
+  let recorded = false;
+  return {
+    record(event) {
+      if (recorded) return;
+      recorded = true;
+      sink(event);
+    },
+    get recorded() {
+      return recorded;
+    },
+  };
 }

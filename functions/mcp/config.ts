@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { baseUrl, parseConfig } from '../../lib/config.js';
+import { ConfigurationError, baseUrl, parseConfig, wordList } from '../../lib/config.js';
 import { originList } from '../../lib/http/cors.js';
 import { SCOPE_NAMES, type ScopeName } from '../../lib/oauth/metadata.js';
+import { CHALLENGE_SCOPE, CHALLENGE_VALUE } from './bearer-challenge.js';
 
 /**
  * `MCP_GROUP_SCOPES`: Cognito groups that grant scopes, for pools whose clients cannot ask for
@@ -27,9 +28,12 @@ export const groupScopeMapping = z.string().transform((value, context) => {
 
 const schema = z.object({
   PUBLIC_BASE_URL: baseUrl,
-  MCP_RESOURCE_URL: z.url(),
+  // Scopes are `{MCP_RESOURCE_URL}/read` etc. and go into challenges as RFC 6750 scope-tokens.
+  MCP_RESOURCE_URL: z.url().regex(CHALLENGE_SCOPE, 'must not contain spaces, quotes or backslashes (RFC 6750 scope characters)'),
   MCP_MAX_REQUEST_BYTES: z.coerce.number().int().positive().default(1_048_576),
   MCP_GROUP_SCOPES: groupScopeMapping.default({}),
+  /** What DCR may grant a dynamically registered client (the same parameter the registration endpoint reads). */
+  DCR_ALLOWED_SCOPES: wordList.pipe(z.array(z.enum(SCOPE_NAMES))).default(['read', 'write']),
   NOTES_TABLE: z.string().min(1).default('notes'),
   REVOCATIONS_TABLE: z.string().min(1).default('revocations'),
   RATE_LIMITS_TABLE: z.string().min(1).default('rate-limits'),
@@ -43,12 +47,18 @@ const schema = z.object({
 
 export function loadMcpConfig(env: Record<string, string | undefined> = process.env) {
   const parsed = parseConfig(schema, env);
+  const resourceMetadataUrl = `${parsed.PUBLIC_BASE_URL}/.well-known/oauth-protected-resource/mcp`;
+  if (!CHALLENGE_VALUE.test(resourceMetadataUrl)) {
+    // It goes into the 403 challenge as a quoted-string with nothing escaped (bearer-challenge.ts).
+    throw new ConfigurationError('Invalid configuration: PUBLIC_BASE_URL: must not contain quotes, backslashes or non-ASCII characters');
+  }
   return {
     publicBaseUrl: parsed.PUBLIC_BASE_URL,
     resourceUrl: parsed.MCP_RESOURCE_URL,
-    resourceMetadataUrl: `${parsed.PUBLIC_BASE_URL}/.well-known/oauth-protected-resource/mcp`,
+    resourceMetadataUrl,
     maxRequestBytes: parsed.MCP_MAX_REQUEST_BYTES,
     groupScopes: parsed.MCP_GROUP_SCOPES,
+    dcrAllowedScopes: [...new Set(parsed.DCR_ALLOWED_SCOPES)],
     tables: { notes: parsed.NOTES_TABLE, revocations: parsed.REVOCATIONS_TABLE, rateLimits: parsed.RATE_LIMITS_TABLE },
     rateLimit: { limit: parsed.MCP_RATE_LIMIT, windowSeconds: parsed.MCP_RATE_LIMIT_WINDOW_SECONDS },
     maxTokenLifetimeSeconds: parsed.MCP_MAX_TOKEN_LIFETIME_SECONDS,

@@ -1,8 +1,19 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { jsonResponse } from '../../lib/http/json-response.js';
+import { bearerChallenge } from './bearer-challenge.js';
 
 /** JSON-RPC error code for "authenticated, but not allowed" (implementation-defined server range). */
 export const INSUFFICIENT_SCOPE_CODE = -32003;
+
+/**
+ * How to answer a caller that lacks a tool's scope (decided by scopes.ts, scopeRefusal):
+ * challenge it to step up to scopes its client can be granted, or, when signing in again cannot
+ * get it the scope, refuse without inviting a re-authorization and say what would help.
+ */
+export type ScopeRefusal =
+  | { kind: 'step_up'; challengeScopes: readonly string[] }
+  | { kind: 'not_grantable'; reason: 'dynamic_client'; grantable: readonly string[] }
+  | { kind: 'not_grantable'; reason: 'api_key' };
 
 /**
  * 403 for a tool call whose scope the caller lacks (RFC 6750 §3.1, MCP authorization "scope
@@ -10,20 +21,44 @@ export const INSUFFICIENT_SCOPE_CODE = -32003;
  * x-amzn-Remapped-WWW-Authenticate), so the body carries the same challenge in
  * `error.data.www_authenticate`, plus its parts, for clients to read. The header is still set
  * for deployments that put it back (see the README, "Insufficient scope").
+ *
+ * A refusal that no new sign-in can lift carries no challenge at all, in no header and not in the
+ * body: MCP clients (the SDK's, mcp-remote) re-authorize on any 403 whose challenge says
+ * insufficient_scope, and the browser they open would end in Cognito's invalid_scope.
  */
 export function insufficientScopeResponse(input: {
   id: string | number | null;
   tool: string;
   /** Full scope name, e.g. https://mcp.example.com/mcp/write. */
   requiredScope: string;
-  /** What the client should request: the scopes its token has plus the one it lacks. */
-  challengeScopes: readonly string[];
   resourceMetadataUrl: string;
+  refusal: ScopeRefusal;
 }): APIGatewayProxyResult {
-  const description = `The tool "${input.tool}" requires the scope ${input.requiredScope}`;
-  const challenge =
-    `Bearer error="insufficient_scope", scope="${input.challengeScopes.join(' ')}", ` +
-    `resource_metadata="${input.resourceMetadataUrl}", error_description="${description}"`;
+  const description = `The tool ${input.tool} requires the scope ${input.requiredScope}`;
+  const refusal = input.refusal;
+  if (refusal.kind === 'not_grantable') {
+    const remedy =
+      refusal.reason === 'api_key'
+        ? 'which this API key does not carry. Ask the operator for an API key with it (npm run admin -- api-key create --scopes ...)'
+        : `which a client that registered itself cannot be granted (such clients may be granted: ${refusal.grantable.join(' ') || 'nothing'}). ` +
+          'Signing in again will not help: connect with an app client the operator registered for this server (npm run admin -- client register)';
+    return jsonResponse(403, {
+      jsonrpc: '2.0',
+      id: input.id,
+      error: {
+        code: INSUFFICIENT_SCOPE_CODE,
+        message: `Insufficient scope: ${description}, ${remedy}.`,
+        data: { error: 'insufficient_scope', required_scope: input.requiredScope, step_up: false, reason: refusal.reason },
+      },
+    });
+  }
+  const scope = refusal.challengeScopes.join(' ');
+  const challenge = bearerChallenge({
+    error: 'insufficient_scope',
+    scope,
+    resource_metadata: input.resourceMetadataUrl,
+    error_description: description,
+  });
   return jsonResponse(
     403,
     {
@@ -34,7 +69,7 @@ export function insufficientScopeResponse(input: {
         message: `Insufficient scope: ${description}`,
         data: {
           error: 'insufficient_scope',
-          scope: input.challengeScopes.join(' '),
+          scope,
           required_scope: input.requiredScope,
           resource_metadata: input.resourceMetadataUrl,
           www_authenticate: challenge,

@@ -3,20 +3,21 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { fromWebResponse, toWebRequest } from '../../lib/http/api-gateway-fetch.js';
 import { type CorsPolicy, checkOrigin, corsHeaders, preflightHeaders } from '../../lib/http/cors.js';
 import { JsonRpcErrorCode, jsonRpcErrorResponse } from '../../lib/http/json-rpc-error.js';
-import { headerValue, mediaType, requestBodyBytes } from '../../lib/http/request-body.js';
+import { isJsonContentType } from '@modelcontextprotocol/sdk/shared/mediaType.js';
+import { headerValue, requestBodyBytes } from '../../lib/http/request-body.js';
 import { type CallerIdentity, fromAuthorizerContext } from '../../lib/identity.js';
 import { fullScope } from '../../lib/oauth/metadata.js';
 import type { RateLimitDecision, RateLimiter } from '../../lib/rate-limit.js';
-import { type AuditEvent, type RequestFacts, auditEvent } from './audit.js';
-import { canonicalSha256 } from './canonical-hash.js';
+import { type AuditEvent, type AuditOutcome, type RequestFacts, auditEvent, singleToolCallAudit } from './audit.js';
 import { toAuthInfo } from './caller.js';
 import type { McpConfig } from './config.js';
 import { insufficientScopeResponse } from './insufficient-scope.js';
-import { inspectJsonRpcBody } from './json-rpc-message.js';
+import { type BodyInspection, type ToolCallFacts, inspectJsonRpcBody } from './json-rpc-message.js';
 import { handleMcpRequest } from './mcp-server.js';
-import { grantedScopes } from './scopes.js';
+import { grantedScopes, scopeRefusal } from './scopes.js';
 import type { ToolServices } from './services.js';
 import type { CompiledTool } from './tool.js';
+import type { ToolCallEnvironment } from './tool-call.js';
 
 /** What the MCP endpoint works with, built once per container (handler.ts) or by a test/bench. */
 export interface McpEndpoint {
@@ -32,7 +33,9 @@ export interface McpEndpoint {
 
 /**
  * One request to /mcp, in the order that refuses the cheapest way first: origin, method, caller,
- * rate limit (one DynamoDB round trip), size, batch, tool scope; then the MCP SDK.
+ * rate limit (one DynamoDB round trip), size, the body's shape (nesting, batch, a well-formed
+ * tools/call), tool scope; then the MCP SDK. Every tools/call leaves exactly one audit line,
+ * whichever of these answers it.
  */
 export async function answerMcpRequest(event: APIGatewayProxyEvent, endpoint: McpEndpoint): Promise<APIGatewayProxyResult> {
   const origin = checkOrigin(headerValue(event.headers, 'origin'), endpoint.cors);
@@ -60,6 +63,16 @@ export async function answerMcpRequest(event: APIGatewayProxyEvent, endpoint: Mc
     return withCors(jsonRpcErrorResponse(401, JsonRpcErrorCode.ServerError, 'Unauthorized'));
   }
 
+  const facts = requestFacts(event);
+  // Every tools/call, however it ends, leaves one audit line: these are the refusals before the SDK.
+  const auditRefused = (calls: readonly ToolCallFacts[], outcome: AuditOutcome, reason: string) => {
+    for (const call of calls) endpoint.onToolCall(refusedToolCallEvent(caller, facts, call, outcome, reason));
+  };
+  const body = requestBodyBytes(event);
+  const tooLarge = body.length > endpoint.config.maxRequestBytes;
+  // Bodies over the limit are not read, so a refusal before the size check audits only the others.
+  const toolCallsInBody = () => (tooLarge ? [] : toolCallsOf(inspectJsonRpcBody(body)));
+
   const { limit, windowSeconds } = endpoint.config.rateLimit;
   let quota: RateLimitDecision;
   try {
@@ -67,6 +80,7 @@ export async function answerMcpRequest(event: APIGatewayProxyEvent, endpoint: Mc
   } catch (error) {
     // Fail closed: without a working counter nobody gets unlimited calls.
     endpoint.logger.error('Rate limit check failed', { error: error as Error });
+    auditRefused(toolCallsInBody(), 'error', 'rate_limit_unavailable');
     return withCors(
       jsonRpcErrorResponse(503, JsonRpcErrorCode.ServerError, 'Service temporarily unavailable; retry shortly', { 'Retry-After': '1' }),
     );
@@ -77,7 +91,7 @@ export async function answerMcpRequest(event: APIGatewayProxyEvent, endpoint: Mc
     'RateLimit-Reset': String(quota.retryAfterSeconds),
   };
   if (!quota.allowed) {
-    auditRateLimitedToolCall(event, caller, endpoint);
+    auditRefused(toolCallsInBody(), 'denied', 'rate_limited');
     return withCors(
       jsonRpcErrorResponse(
         429,
@@ -88,18 +102,15 @@ export async function answerMcpRequest(event: APIGatewayProxyEvent, endpoint: Mc
       quotaHeaders,
     );
   }
-
-  const body = requestBodyBytes(event);
-  if (body.length > endpoint.config.maxRequestBytes) {
+  if (tooLarge) {
     return withCors(
       jsonRpcErrorResponse(413, JsonRpcErrorCode.ServerError, `Payload too large: at most ${endpoint.config.maxRequestBytes} bytes`),
       quotaHeaders,
     );
   }
   const request = toWebRequest(event, endpoint.config.resourceUrl);
-  const facts = requestFacts(event);
   const scopes = grantedScopes(caller, endpoint.config.resourceUrl, endpoint.config.groupScopes);
-  const environment = {
+  const environment: ToolCallEnvironment = {
     scopes,
     services: endpoint.services,
     request: facts,
@@ -111,68 +122,79 @@ export async function answerMcpRequest(event: APIGatewayProxyEvent, endpoint: Mc
   const authInfo = toAuthInfo(caller, endpoint.config.resourceUrl);
   const options = { authInfo, maxRequestBytes: endpoint.config.maxRequestBytes, visibleTools, environment };
 
-  // The SDK itself answers a wrong Accept (406) or Content-Type (415): only JSON bodies are inspected.
-  if (mediaType(headerValue(event.headers, 'content-type')) !== 'application/json') {
+  // Only what the SDK would parse is inspected, judged by the SDK's own test on the header it
+  // reads: a body the SDK refuses unread (415) cannot reach a tool, and no body can reach the SDK
+  // without the checks below.
+  if (!isJsonContentType(request.headers.get('content-type'))) {
     return withCors(await fromWebResponse(await handleMcpRequest(request, options)), quotaHeaders);
   }
   const inspection = inspectJsonRpcBody(body);
   if (inspection.kind === 'refused') {
-    return withCors(jsonRpcErrorResponse(inspection.statusCode, inspection.code, inspection.message), quotaHeaders);
+    auditRefused(inspection.toolCalls, 'invalid', inspection.auditReason);
+    return withCors(
+      jsonRpcErrorResponse(inspection.statusCode, inspection.code, inspection.message, {}, inspection.id),
+      quotaHeaders,
+    );
   }
-  if (inspection.toolName !== undefined) {
-    const refusal = checkToolAccess(inspection.toolName, inspection.toolArguments, inspection.id, caller, endpoint, environment);
-    if (refusal) return withCors(refusal, quotaHeaders);
+  const toolCall = inspection.toolCall;
+  if (!toolCall) {
+    return withCors(await fromWebResponse(await handleMcpRequest(request, { ...options, parsedBody: inspection.message })), quotaHeaders);
   }
-  const response = await handleMcpRequest(request, { ...options, parsedBody: inspection.message });
+
+  const audit = singleToolCallAudit(endpoint.onToolCall);
+  const tool = endpoint.tools.get(toolCall.name);
+  if (!tool) {
+    audit.record(refusedToolCallEvent(caller, facts, toolCall, 'invalid', 'unknown_tool')); // The SDK answers with a JSON-RPC error.
+  } else if (!scopes.has(tool.definition.scope)) {
+    audit.record(refusedToolCallEvent(caller, facts, toolCall, 'denied', `missing_scope:${tool.definition.scope}`));
+    return withCors(
+      insufficientScopeResponse({
+        id: inspection.id,
+        tool: tool.definition.name,
+        requiredScope: fullScope(endpoint.config.resourceUrl, tool.definition.scope),
+        resourceMetadataUrl: endpoint.config.resourceMetadataUrl,
+        refusal: scopeRefusal(caller, tool.definition.scope, endpoint.config.resourceUrl, endpoint.config.dcrAllowedScopes),
+      }),
+      quotaHeaders,
+    );
+  }
+  let response: Response;
+  try {
+    response = await handleMcpRequest(request, {
+      ...options,
+      environment: { ...environment, onToolCall: audit.record },
+      parsedBody: inspection.message,
+    });
+  } catch (error) {
+    if (!audit.recorded) audit.record(refusedToolCallEvent(caller, facts, toolCall, 'error', 'internal'));
+    throw error;
+  }
+  // The SDK refused the call before our handler ran (a protocol version header it does not
+  // support, say): still one line.
+  if (!audit.recorded) audit.record(refusedToolCallEvent(caller, facts, toolCall, 'invalid', 'protocol_error'));
   return withCors(await fromWebResponse(response), quotaHeaders);
 }
 
-/** 403 with the scope challenge when the caller may not call this tool; audits refusals. */
-function checkToolAccess(
-  name: string,
-  args: unknown,
-  id: string | number | null,
-  caller: CallerIdentity,
-  endpoint: McpEndpoint,
-  environment: { scopes: ReadonlySet<string>; request: RequestFacts },
-): APIGatewayProxyResult | undefined {
-  const tool = endpoint.tools.get(name);
-  const account = (outcome: 'denied' | 'invalid', reason: string) =>
-    endpoint.onToolCall(
-      auditEvent(caller, environment.request, { tool: name.slice(0, 64), inputSha256: canonicalSha256(args ?? {}), outcome, reason, durationMs: 0 }),
-    );
-  if (!tool) {
-    account('invalid', 'unknown_tool'); // The SDK answers with a JSON-RPC error.
-    return undefined;
-  }
-  if (environment.scopes.has(tool.definition.scope)) return undefined;
-  const requiredScope = fullScope(endpoint.config.resourceUrl, tool.definition.scope);
-  account('denied', `missing_scope:${tool.definition.scope}`);
-  const resourcePrefix = `${endpoint.config.resourceUrl}/`;
-  return insufficientScopeResponse({
-    id,
-    tool: name,
-    requiredScope,
-    challengeScopes: [...new Set([...caller.scopes.filter((scope) => scope.startsWith(resourcePrefix)), requiredScope])],
-    resourceMetadataUrl: endpoint.config.resourceMetadataUrl,
-  });
+function toolCallsOf(inspection: BodyInspection): readonly ToolCallFacts[] {
+  if (inspection.kind === 'refused') return inspection.toolCalls;
+  return inspection.toolCall ? [inspection.toolCall] : [];
 }
 
-/** A tools/call refused by the rate limiter is still a tool call: it is audited as denied. */
-function auditRateLimitedToolCall(event: APIGatewayProxyEvent, caller: CallerIdentity, endpoint: McpEndpoint): void {
-  const body = requestBodyBytes(event);
-  if (body.length > endpoint.config.maxRequestBytes) return;
-  const inspection = inspectJsonRpcBody(body);
-  if (inspection.kind !== 'message' || inspection.toolName === undefined) return;
-  endpoint.onToolCall(
-    auditEvent(caller, requestFacts(event), {
-      tool: inspection.toolName.slice(0, 64),
-      inputSha256: canonicalSha256(inspection.toolArguments ?? {}),
-      outcome: 'denied',
-      reason: 'rate_limited',
-      durationMs: 0,
-    }),
-  );
+/** The audit event of a tools/call answered without running the tool. */
+function refusedToolCallEvent(
+  caller: CallerIdentity,
+  request: RequestFacts,
+  call: ToolCallFacts,
+  outcome: AuditOutcome,
+  reason: string,
+): AuditEvent {
+  return auditEvent(caller, request, {
+    tool: (call.name ?? '').slice(0, 64),
+    inputSha256: call.inputSha256(),
+    outcome,
+    reason,
+    durationMs: 0,
+  });
 }
 
 function requestFacts(event: APIGatewayProxyEvent): RequestFacts {

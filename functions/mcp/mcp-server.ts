@@ -1,13 +1,28 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { callerOf } from './caller.js';
 import { noSchemaValidator } from './no-schema-validator.js';
 import type { CompiledTool } from './tool.js';
 import { type ToolCallEnvironment, executeToolCall } from './tool-call.js';
 
 export const SERVER_INFO = { name: 'secure-mcp', version: '0.1.0' } as const;
+
+/**
+ * A JSON-RPC error for the SDK to answer with: it sends `code` and `message` as they are. Not the
+ * SDK's McpError, whose constructor makes the message "MCP error <code>: <message>": that text
+ * would go on the wire, and clients, whose own McpError adds the same prefix, would print it twice.
+ */
+export class ProtocolError extends Error {
+  override readonly name = 'ProtocolError';
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * The SDK's low-level server with our own tools/list and tools/call handlers: it negotiates the
@@ -21,7 +36,7 @@ function createMcpServer(visibleTools: ReadonlyMap<string, CompiledTool>, enviro
   }));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const tool = visibleTools.get(request.params.name);
-    if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${request.params.name}`);
+    if (!tool) throw new ProtocolError(ErrorCode.InvalidParams, `Unknown tool: ${request.params.name}`);
     return executeToolCall(tool, request.params.arguments, callerOf(extra), environment);
   });
   return server;

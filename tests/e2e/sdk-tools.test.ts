@@ -1,5 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { CallToolResultSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
 import { tools } from '../../functions/mcp/tools/index.js';
@@ -98,5 +99,19 @@ describe('MCP SDK client calling every tool', () => {
       expect(error.message).toContain('insufficient_scope');
       expect(error.message).toContain(scopeOf(stack, tool.scope));
     }
+  });
+
+  it('shows a protocol error with the "MCP error <code>:" prefix once (the client adds it; the server does not)', async () => {
+    const client = await connect(fullToken);
+    const unknown = (await client.callTool({ name: 'no_such_tool', arguments: {} }).catch((caught: unknown) => caught)) as McpError;
+    expect(unknown).toBeInstanceOf(McpError);
+    expect(unknown.message).toBe('MCP error -32602: Unknown tool: no_such_tool');
+    // Arguments that are not an object: refused before the SDK's own schema (which answered -32603).
+    const request = { method: 'tools/call', params: { name: 'whoami', arguments: 'not an object' } } as unknown as Parameters<Client['request']>[0];
+    const invalid = (await client.request(request, CallToolResultSchema).catch((caught: unknown) => caught)) as McpError;
+    expect(invalid).toBeInstanceOf(McpError);
+    expect(invalid.code).toBe(-32602);
+    expect(invalid.message).toMatch(/^MCP error -32602: Invalid params: /);
+    expect(invalid.message.match(/MCP error/g)).toHaveLength(1);
   });
 });

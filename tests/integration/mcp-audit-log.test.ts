@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { type DemoSession, signInDemoUser } from '../support/demo-login.js';
+import type { StackInfo } from '../../local/stack.js';
+import { type DemoSession, mcpPost, signInDemoUser } from '../support/demo-login.js';
 import { callTool, scopeOf } from '../support/mcp-calls.js';
 import { type TestUser, createTestUser } from '../support/test-users.js';
 
@@ -16,6 +17,20 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 const sha256 = (value: unknown) => createHash('sha256').update(canonical(value)).digest('hex');
+const sha256OfText = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * A tools/call whose arguments nest `depth` arrays deep, written as text: JSON.stringify of such a
+ * value would itself overflow the stack.
+ */
+const deeplyNestedCall = (tool: string, depth: number) =>
+  `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"${tool}","arguments":{"x":${'['.repeat(depth)}${']'.repeat(depth)}}}}`;
+
+/** A raw POST to /mcp after initialization, as a client sends it. */
+async function postRaw(stack: StackInfo, token: string, body: string, headers: Record<string, string> = {}) {
+  const response = await mcpPost(stack, body, { token, headers: { 'MCP-Protocol-Version': '2025-06-18', ...headers } });
+  return { status: response.status, text: await response.text() };
+}
 
 interface AuditLine {
   timestamp: string;
@@ -35,6 +50,17 @@ function auditLinesOf(log: string, sub: string): AuditLine[] {
     .split('\n')
     .filter((line) => line.includes('"message":"audit"') && line.includes(sub))
     .map((line) => JSON.parse(line.slice(line.indexOf('{'))) as AuditLine);
+}
+
+async function waitForAuditLines(dataDir: string, sub: string, count: number): Promise<AuditLine[]> {
+  let events: AuditLine[] = [];
+  for (let attempt = 0; attempt < 50 && events.length < count; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    events = auditLinesOf(readFunctionLog(dataDir), sub);
+  }
+  // A little longer, so that a second line for the same call would be seen too.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  return auditLinesOf(readFunctionLog(dataDir), sub);
 }
 
 describe('audit trail', () => {
@@ -96,5 +122,68 @@ describe('audit trail', () => {
       // Nor the signature alone, which identifies the token as well.
       expect(log).not.toContain(secret.split('.')[2] ?? secret);
     }
+  });
+
+  it('refuses a tools/call nested 20,000 levels deep with a 400 JSON-RPC error, and audits it: visible, denied or unknown tool', async () => {
+    const deepUser = await createTestUser(stack);
+    const deepSession = await signInDemoUser(stack, { user: deepUser });
+    const tools = ['whoami', 'users_revoke_tokens', 'no_such_tool']; // visible, denied (admin), unknown
+    const bodies = tools.map((tool) => deeplyNestedCall(tool, 20_000));
+    for (const body of bodies) {
+      const answer = await postRaw(stack, deepSession.accessToken, body);
+      expect(answer.status).toBe(400);
+      expect(answer.text).not.toMatch(/call stack|RangeError|at \w+ \(/);
+      expect(JSON.parse(answer.text)).toMatchObject({
+        jsonrpc: '2.0',
+        id: 7,
+        error: { code: -32600, message: expect.stringMatching(/nest.*64/) },
+      });
+    }
+    const events = await waitForAuditLines(stack.dataDir, deepUser.sub, tools.length);
+    expect(events.map((event) => event.audit)).toEqual(
+      tools.map((tool, index) =>
+        expect.objectContaining({
+          tool,
+          outcome: 'invalid',
+          reason: 'nesting_too_deep',
+          // The arguments are never read into a value: the hash is of the body as sent.
+          inputSha256: sha256OfText(bodies[index]!),
+        }),
+      ),
+    );
+  });
+
+  it('leaves exactly one audit line for every tools/call, however it is refused', async () => {
+    const auditedUser = await createTestUser(stack);
+    const [readWrite, readOnlyToken] = await Promise.all([
+      signInDemoUser(stack, { user: auditedUser }),
+      signInDemoUser(stack, { user: auditedUser, scope: scopeOf(stack, 'read') }),
+    ]);
+    const token = readWrite.accessToken;
+    const call = (name: unknown, args?: unknown, extra: Record<string, unknown> = { id: 1 }) =>
+      JSON.stringify({ jsonrpc: '2.0', ...extra, method: 'tools/call', params: { name, ...(args === undefined ? {} : { arguments: args }) } });
+    const cases: Array<{ body: string; token?: string; headers?: Record<string, string>; status: number; tool: string; outcome: string; reason?: string }> = [
+      { body: call('no_such_tool', {}), status: 200, tool: 'no_such_tool', outcome: 'invalid', reason: 'unknown_tool' },
+      { body: call('notes_put', { title: 't', body: 'b' }), token: readOnlyToken.accessToken, status: 403, tool: 'notes_put', outcome: 'denied', reason: 'missing_scope:write' },
+      { body: call('notes_put', { title: '' }), status: 200, tool: 'notes_put', outcome: 'invalid', reason: 'invalid_arguments' },
+      { body: call('whoami', 'not an object'), status: 200, tool: 'whoami', outcome: 'invalid', reason: 'invalid_params' },
+      { body: call(42, {}), status: 200, tool: '', outcome: 'invalid', reason: 'invalid_params' },
+      { body: call('whoami', {}, {}), status: 400, tool: 'whoami', outcome: 'invalid', reason: 'not_a_request' },
+      { body: `[${call('whoami', {})}]`, status: 400, tool: 'whoami', outcome: 'invalid', reason: 'batch_not_supported' },
+      { body: deeplyNestedCall('whoami', 65), status: 400, tool: 'whoami', outcome: 'invalid', reason: 'nesting_too_deep' },
+      { body: call('whoami', {}), headers: { 'MCP-Protocol-Version': '1999-01-01' }, status: 400, tool: 'whoami', outcome: 'invalid', reason: 'protocol_error' },
+      { body: call('whoami', {}), status: 200, tool: 'whoami', outcome: 'ok' },
+    ];
+    for (const item of cases) {
+      const answer = await postRaw(stack, item.token ?? token, item.body, item.headers);
+      expect(answer.status, `${item.body.slice(0, 120)}: ${answer.text.slice(0, 300)}`).toBe(item.status);
+      // A client's mistake is never answered as an internal error.
+      expect(answer.text).not.toMatch(/Internal error|-32603/);
+    }
+    const events = await waitForAuditLines(stack.dataDir, auditedUser.sub, cases.length);
+    expect(events.map((event) => [event.audit.tool, event.audit.outcome, event.audit.reason])).toEqual(
+      cases.map((item) => [item.tool, item.outcome, item.reason]),
+    );
+    expect(new Set(events.map((event) => event.audit.requestId)).size).toBe(cases.length);
   });
 });

@@ -24,17 +24,19 @@ describe('MCP tools: scopes, per-user notes, admin tools', () => {
   let bobSession: DemoSession; // read + write
   let adminSession: DemoSession; // the demo user through the operator's client: admin through the mcp-admins group
   let adminViaDynamicClient: DemoSession; // the same user through a dynamically registered client
+  let aliceViaOperatorClient: DemoSession; // read + write through the operator's client, not in mcp-admins
   const dynamo = localDynamoDbClient(stack.dynamoDbEndpoint);
   const documents = DynamoDBDocumentClient.from(dynamo);
 
   beforeAll(async () => {
     [alice, bob] = await Promise.all([createTestUser(stack), createTestUser(stack)]);
-    [aliceSession, aliceReadOnly, bobSession, adminSession, adminViaDynamicClient] = await Promise.all([
+    [aliceSession, aliceReadOnly, bobSession, adminSession, adminViaDynamicClient, aliceViaOperatorClient] = await Promise.all([
       signInDemoUser(stack, { user: alice }),
       signInDemoUser(stack, { user: alice, scope: scopeOf(stack, 'read') }),
       signInDemoUser(stack, { user: bob }),
       signInDemoUser(stack, { clientId: stack.operatorClientId, scope: `${scopeOf(stack, 'read')} ${scopeOf(stack, 'write')}` }),
       signInDemoUser(stack, { registration: { scope: 'read write admin' } }),
+      signInDemoUser(stack, { user: alice, clientId: stack.operatorClientId, scope: `${scopeOf(stack, 'read')} ${scopeOf(stack, 'write')}` }),
     ]);
   });
   afterAll(() => dynamo.destroy());
@@ -74,8 +76,12 @@ describe('MCP tools: scopes, per-user notes, admin tools', () => {
           data: { error: 'insufficient_scope', required_scope: scopeOf(stack, 'write'), resource_metadata: resourceMetadata },
         },
       });
-      // Locally nothing renames the header; behind API Gateway it arrives as x-amzn-Remapped-WWW-Authenticate.
-      expect(answer.headers.get('www-authenticate')).toBe(challenge);
+      // API Gateway renames a WWW-Authenticate header a Lambda sets; the local gateway proxy does the same.
+      expect(answer.headers.get('www-authenticate')).toBeNull();
+      expect(answer.headers.get('x-amzn-remapped-www-authenticate')).toBe(challenge);
+      // RFC 6750 §3: every auth-param a quoted string whose characters are %x20-21 / %x23-5B / %x5D-7E.
+      expect(challenge).toMatch(/^Bearer [a-z_]+="[\x20\x21\x23-\x5B\x5D-\x7E]*"(, [a-z_]+="[\x20\x21\x23-\x5B\x5D-\x7E]*")*$/);
+      expect(challenge).toContain(`error_description="The tool notes_put requires the scope ${scopeOf(stack, 'write')}"`);
       expect((await callTool(stack, aliceSession.accessToken, 'notes_list', {})).status).toBe(200);
     });
 
@@ -85,6 +91,15 @@ describe('MCP tools: scopes, per-user notes, admin tools', () => {
         expect(answer.status).toBe(403);
         expect(answer.body.error.data.required_scope).toBe(scopeOf(stack, 'admin'));
       }
+    });
+
+    it('challenges an operator client lacking a scope to step up to it (operator clients may be granted any scope)', async () => {
+      const answer = await callTool(stack, aliceViaOperatorClient.accessToken, 'users_revocation_status', { sub: bob.sub });
+      expect(answer.status).toBe(403);
+      const challenge = answer.headers.get('x-amzn-remapped-www-authenticate');
+      expect(challenge).toBe(answer.body.error.data.www_authenticate);
+      expect(challenge).toContain(`scope="${scopeOf(stack, 'read')} ${scopeOf(stack, 'write')} ${scopeOf(stack, 'admin')}"`);
+      expect(answer.body.error.data).toMatchObject({ error: 'insufficient_scope', required_scope: scopeOf(stack, 'admin') });
     });
 
     it('refuses the admin tools to an administrator signed in through a dynamically registered client', async () => {
@@ -97,13 +112,22 @@ describe('MCP tools: scopes, per-user notes, admin tools', () => {
         const answer = await callTool(stack, adminViaDynamicClient.accessToken, name, { sub: bob.sub });
         expect(answer.status).toBe(403);
         expect(answer.body.error.data.required_scope).toBe(scopeOf(stack, 'admin'));
+        // No invitation to re-authorize for a scope DCR never grants (mcp-remote would open a
+        // browser that can only fail with invalid_scope): no challenge in any header or the body.
+        expect(answer.headers.get('www-authenticate')).toBeNull();
+        expect(answer.headers.get('x-amzn-remapped-www-authenticate')).toBeNull();
+        expect(answer.body.error.data.www_authenticate).toBeUndefined();
+        expect(answer.body.error.data.scope).toBeUndefined();
+        expect(answer.body.error.message).toMatch(/cannot be granted/);
+        expect(answer.body.error.message).toMatch(/operator/);
       }
     });
 
     it('answers an unknown tool with a JSON-RPC error', async () => {
       const answer = await callTool(stack, aliceSession.accessToken, 'no_such_tool', {});
       expect(answer.status).toBe(200);
-      expect(answer.body.error).toMatchObject({ code: -32602, message: expect.stringContaining('no_such_tool') });
+      // Just the message: clients put "MCP error <code>:" in front themselves.
+      expect(answer.body.error).toEqual({ code: -32602, message: 'Unknown tool: no_such_tool' });
     });
   });
 

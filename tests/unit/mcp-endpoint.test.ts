@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { loadMcpConfig } from '../../functions/mcp/config.js';
+import type { AuditEvent } from '../../functions/mcp/audit.js';
 import { type McpEndpoint, answerMcpRequest } from '../../functions/mcp/mcp-endpoint.js';
 import { createToolServices } from '../../functions/mcp/services.js';
 import { compileTools } from '../../functions/mcp/tool.js';
@@ -23,6 +24,7 @@ function unreachableDynamoDbEndpoint() {
   );
   const logger = createLogger('test');
   const errors = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+  const audited: AuditEvent[] = [];
   const endpoint: McpEndpoint = {
     config,
     tools: compileTools(tools),
@@ -30,10 +32,10 @@ function unreachableDynamoDbEndpoint() {
     rateLimiter: dynamoDbRateLimiter(config.tables.rateLimits, documents),
     cors: mcpCorsPolicy(['https://app.example.com']),
     logger,
-    onToolCall: () => undefined,
+    onToolCall: (audit) => audited.push(audit),
     now: () => new Date(),
   };
-  return { endpoint, errors };
+  return { endpoint, errors, audited };
 }
 
 function event(overrides: Partial<APIGatewayProxyEvent> = {}, withCaller = true): APIGatewayProxyEvent {
@@ -71,6 +73,14 @@ describe('MCP endpoint, in process', () => {
     expect(JSON.parse(response.body)).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 } });
     expect(response.body).not.toMatch(/127\.0\.0\.1|ECONNREFUSED/);
     expect(errors).toHaveBeenCalledOnce();
+  });
+
+  it('still audits a tools/call it refuses because the rate limit cannot be checked', async () => {
+    const { endpoint, audited } = unreachableDynamoDbEndpoint();
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'whoami', arguments: {} } });
+    const response = await answerMcpRequest(event({ body }), endpoint);
+    expect(response.statusCode).toBe(503);
+    expect(audited).toEqual([expect.objectContaining({ tool: 'whoami', outcome: 'error', reason: 'rate_limit_unavailable', principal: 'user-1' })]);
   });
 
   it('refuses a request without a verified caller (route deployed without the authorizer)', async () => {
