@@ -1,4 +1,4 @@
-import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminInitiateAuthCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localCognitoClient } from '../../local/cognito.js';
 import { jwtClaims } from '../support/authorization-code.js';
@@ -99,8 +99,19 @@ describe('cognito-local refreshes as Cognito does', () => {
     expect((await refreshAtTokenEndpoint(session.refreshToken, session.clientId)).status).toBe(200);
   });
 
-  it('refuses a refresh token presented with another client\'s id through InitiateAuth (NotAuthorizedException)', async () => {
+  it('refuses a refresh token presented with another client\'s id through InitiateAuth and AdminInitiateAuth (NotAuthorizedException)', async () => {
     await expect(refreshThroughInitiateAuth(session.refreshToken, otherClientId)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
     await expect(refreshThroughInitiateAuth(session.refreshToken, stack.operatorClientId)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    const admin = (clientId: string) =>
+      cognito.send(
+        new AdminInitiateAuthCommand({
+          UserPoolId: stack.userPoolId,
+          ClientId: clientId,
+          AuthFlow: 'REFRESH_TOKEN_AUTH',
+          AuthParameters: { REFRESH_TOKEN: session.refreshToken },
+        }),
+      );
+    await expect(admin(otherClientId)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    expect(jwtClaims((await admin(session.clientId)).AuthenticationResult?.AccessToken ?? '').auth_time).toBe(jwtClaims(session.accessToken).auth_time);
   });
 });
