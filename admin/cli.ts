@@ -38,7 +38,8 @@ API keys (for machine clients that cannot do OAuth; sent as "Authorization: Bear
                                         client over, then revoke the old one (both work meanwhile).
 
 Which stack:
-  --local [--local-dir <dir>]           The running local stack (npm start; .local/stack.json).
+  --local [--local-dir <dir>]           The running local stack (npm start): its stack.json in
+                                        MCP_LOCAL_DATA_DIR (default .local), or in <dir>.
   --stage <stage> [--region <region>]   A deployed stage: tables secure-mcp-<stage>-*; AWS credentials
                                         and endpoints the usual AWS SDK way (profile, environment,
                                         AWS_ENDPOINT_URL_DYNAMODB / _COGNITO_IDENTITY_PROVIDER).

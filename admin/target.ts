@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dataDirFromEnv, stackInfoFileIn } from '../local/settings.js';
 
 /**
  * The stack the admin CLI acts on. Deployed: table names from the service and stage, the pool id
@@ -25,7 +26,7 @@ export interface TargetOptions {
   region?: string | undefined;
   userPoolId?: string | undefined;
   resourceUrl?: string | undefined;
-  /** Directory of a running local stack (holds stack.json); true for the default `.local`. */
+  /** Directory of a running local stack (holds stack.json); true for MCP_LOCAL_DATA_DIR, else `.local`. */
   local?: string | boolean | undefined;
 }
 
@@ -40,12 +41,14 @@ interface StackFile {
 
 export function resolveTarget(options: TargetOptions, env: Record<string, string | undefined> = process.env): AdminTarget {
   if (options.local) {
-    const dir = typeof options.local === 'string' ? options.local : resolve(import.meta.dirname, '..', env.MCP_LOCAL_DATA_DIR ?? '.local');
+    // The same resolution as `npm start` (local/settings.ts), so the CLI finds the stack wherever
+    // MCP_LOCAL_DATA_DIR put it; --local-dir names a directory outright.
+    const file = stackInfoFileIn(typeof options.local === 'string' ? resolve(options.local) : dataDirFromEnv(env));
     let stack: StackFile;
     try {
-      stack = JSON.parse(readFileSync(join(dir, 'stack.json'), 'utf8')) as StackFile;
+      stack = JSON.parse(readFileSync(file, 'utf8')) as StackFile;
     } catch {
-      throw new Error(`No running local stack found (${join(dir, 'stack.json')}); start one with npm start`);
+      throw new Error(`No running local stack found (${file}); start one with npm start (MCP_LOCAL_DATA_DIR as for it)`);
     }
     const client = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 };
     return build('local', stack.userPoolId, stack.mcpUrl, new DynamoDBClient({ ...client, endpoint: stack.dynamoDbEndpoint }), new CognitoIdentityProviderClient({ ...client, endpoint: stack.cognitoEndpoint }));

@@ -21,6 +21,8 @@ export function offlineEnvironment(settings: LocalStackSettings): NodeJS.Process
     LOCAL_COGNITO_URL: at.cognitoUrl,
     LOCAL_OFFLINE_PORT: String(settings.offlinePort),
     LOCAL_LAMBDA_PORT: String(settings.offlineLambdaPort),
+    // Unset, serverless.yml's default applies (the MCP Inspector's origin).
+    ...(settings.allowedOrigins === undefined ? {} : { LOCAL_ALLOWED_ORIGINS: settings.allowedOrigins }),
     [LOCAL_JWKS_VARIABLE]: at.cognitoUrl,
     AWS_REGION: LOCAL_REGION,
     // The local stack runs on the machine's Node 20; Lambda runs Node 22.

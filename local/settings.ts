@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { originList } from '../lib/http/cors.js';
 
 /** Where and on which ports the embedded local stack runs. Every port can be changed by env. */
 export interface LocalStackSettings {
@@ -15,6 +16,11 @@ export interface LocalStackSettings {
   inMemoryDynamoDb: boolean;
   /** Echo serverless-offline's output (the functions' logs) to this process's stdout. */
   echoFunctionLogs: boolean;
+  /**
+   * serverless.yml's `allowedOrigins` for the local stage, space separated (empty: no browser
+   * origin); undefined leaves serverless.yml its default (the MCP Inspector's origin).
+   */
+  allowedOrigins: string | undefined;
 }
 
 export const LOCAL_STAGE = 'local';
@@ -33,18 +39,65 @@ function port(env: Record<string, string | undefined>, name: string, fallback: n
   return parsed;
 }
 
+/**
+ * The LOCAL_* variables serverless.yml's local params read. The stack sets them for the processes
+ * it starts, from the MCP_LOCAL_* setting named here (null: fixed by the stack); set in the shell
+ * they would be ignored, so they are refused with a pointer to the setting that works.
+ */
+export const STACK_SET_VARIABLES: Readonly<Record<string, string | null>> = {
+  LOCAL_PUBLIC_BASE_URL: 'MCP_LOCAL_PORT',
+  LOCAL_COGNITO_URL: 'MCP_LOCAL_COGNITO_PORT',
+  LOCAL_USER_POOL_ID: null,
+  LOCAL_OFFLINE_PORT: 'MCP_LOCAL_OFFLINE_PORT',
+  LOCAL_LAMBDA_PORT: 'MCP_LOCAL_LAMBDA_PORT',
+  LOCAL_ALLOWED_ORIGINS: 'MCP_LOCAL_ALLOWED_ORIGINS',
+};
+
+function refuseStackSetVariables(env: Record<string, string | undefined>): void {
+  for (const [name, setting] of Object.entries(STACK_SET_VARIABLES)) {
+    if (env[name] === undefined) continue;
+    throw new Error(`${name} is set by the local stack itself; ${setting ? `set ${setting} instead` : 'unset it'}`);
+  }
+}
+
+function allowedOrigins(env: Record<string, string | undefined>): string | undefined {
+  const value = env.MCP_LOCAL_ALLOWED_ORIGINS;
+  if (value === undefined) return undefined;
+  const parsed = originList.safeParse(value);
+  if (!parsed.success) {
+    throw new Error(`MCP_LOCAL_ALLOWED_ORIGINS: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
+  }
+  // Normalised and space separated, as the deployed gateway responses split the list.
+  return parsed.data.join(' ');
+}
+
+/**
+ * Where the stack keeps its state and stack.json: MCP_LOCAL_DATA_DIR, relative to the project root
+ * (npm runs every script there), else `.local`. `npm start` and `npm run admin -- --local` both
+ * use this, so the CLI finds the stack wherever the variable put it.
+ */
+export function dataDirFromEnv(env: Record<string, string | undefined> = process.env): string {
+  const value = env.MCP_LOCAL_DATA_DIR;
+  return resolve(PROJECT_ROOT, value === undefined || value === '' ? '.local' : value);
+}
+
 export function settingsFromEnv(env: Record<string, string | undefined> = process.env): LocalStackSettings {
+  refuseStackSetVariables(env);
   return {
     apiPort: port(env, 'MCP_LOCAL_PORT', 3000),
     offlinePort: port(env, 'MCP_LOCAL_OFFLINE_PORT', 3002),
     offlineLambdaPort: port(env, 'MCP_LOCAL_LAMBDA_PORT', 3003),
     cognitoPort: port(env, 'MCP_LOCAL_COGNITO_PORT', 9229),
     dynamoDbPort: port(env, 'MCP_LOCAL_DYNAMODB_PORT', 8000),
-    dataDir: resolve(PROJECT_ROOT, env.MCP_LOCAL_DATA_DIR ?? '.local'),
+    dataDir: dataDirFromEnv(env),
     inMemoryDynamoDb: env.MCP_LOCAL_DYNAMODB_IN_MEMORY === '1',
     echoFunctionLogs: true,
+    allowedOrigins: allowedOrigins(env),
   };
 }
+
+/** The stack's description for scripts (see StackInfo in stack.ts), in its data directory. */
+export const stackInfoFileIn = (dataDir: string) => join(dataDir, 'stack.json');
 
 export const urls = (settings: LocalStackSettings) => ({
   baseUrl: `http://localhost:${settings.apiPort}`,

@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { seedDemoUser, startCognito } from './cognito.js';
 import { seedOperatorClient } from './operator-client.js';
 import { createTables, startDynamoDb } from './dynamodb.js';
@@ -11,7 +10,7 @@ import { type ManagedProcess, killAllSync } from './processes.js';
 import { gatewayCorsPolicy } from './gateway-cors.js';
 import { checkOrigin, corsHeaders } from '../lib/http/cors.js';
 import { evaluate, resolveService } from './service-definition.js';
-import { DEMO_USER, LOCAL_USER_POOL_ID, type LocalStackSettings, urls } from './settings.js';
+import { DEMO_USER, LOCAL_USER_POOL_ID, type LocalStackSettings, stackInfoFileIn, urls } from './settings.js';
 
 /** What scripts and tests need to talk to a running local stack (also written to stack.json). */
 export interface StackInfo {
@@ -34,7 +33,7 @@ export interface RunningStack {
 }
 
 export function stackInfoFile(settings: LocalStackSettings): string {
-  return join(settings.dataDir, 'stack.json');
+  return stackInfoFileIn(settings.dataDir);
 }
 
 export async function startLocalStack(settings: LocalStackSettings): Promise<RunningStack> {

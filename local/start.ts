@@ -42,10 +42,13 @@ Local MCP stack is up (${seconds} s). Ctrl-C stops it.
                         (registered by the operator: the only kind through which the demo user's
                         group grants the admin tools; dynamically registered clients get read/write)
 
-Connect the MCP Inspector:
-  npx @modelcontextprotocol/inspector      then: Transport "Streamable HTTP", URL ${info.mcpUrl},
-                                           "Connect" and sign in with the demo login. For the admin
-                                           tools, enter the operator client id as the OAuth Client ID.
+Connect the MCP Inspector (2.x):
+  HOST=localhost npx @modelcontextprotocol/inspector
+                        open it at localhost, not 127.0.0.1 (its redirect URI follows the page's
+                        address; the operator client has http://localhost:6274/oauth/callback).
+                        Add Servers > + Add manually: Transport streamable-http, URL ${info.mcpUrl};
+                        connect and sign in with the demo login. For the admin tools: Server
+                        Settings > OAuth Settings > Client ID = the operator client id above.
 Connect an SDK client: see the README ("Connect a client"); the facts above are in
   ${stackInfoFileHint}
 `;

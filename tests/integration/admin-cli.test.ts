@@ -7,8 +7,11 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { execFileSync } from 'node:child_process';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import { HELP, runAdmin } from '../../admin/cli.js';
 import { localCognitoClient } from '../../local/cognito.js';
 import { localDynamoDbClient } from '../../local/dynamodb.js';
@@ -54,6 +57,33 @@ describe('npm run admin (local stack: DynamoDB Local, cognito-local, serverless-
     for (const command of ['revoke token', 'revoke user', 'revoke client', 'revoke refresh-token', 'list', 'undo', 'client register', 'api-key create', 'api-key list', 'api-key revoke']) {
       expect(HELP).toContain(command);
     }
+  });
+
+  it('finds the stack with --local wherever MCP_LOCAL_DATA_DIR put it (absolute, or relative to the project like npm start)', async () => {
+    const list = async (dataDir: string) => {
+      vi.stubEnv('MCP_LOCAL_DATA_DIR', dataDir);
+      try {
+        const err: string[] = [];
+        return { code: await runAdmin(['list', '--local'], () => {}, (line) => err.push(line)), err: err.join('\n') };
+      } finally {
+        vi.unstubAllEnvs();
+      }
+    };
+    expect(await list(stack.dataDir)).toEqual({ code: 0, err: '' });
+    const empty = mkdtempSync(join(tmpdir(), 'mcp-no-stack-'));
+    try {
+      expect(await list(empty)).toEqual({ code: 1, err: expect.stringContaining(`No running local stack found (${join(empty, 'stack.json')})`) });
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+    // Through `npm run admin` as the README says, from a subdirectory and with a relative path: npm
+    // runs the script at the project root, where `npm start` resolved the same variable.
+    const viaNpm = spawnSync('npm', ['run', '-s', 'admin', '--', 'list', '--local'], {
+      cwd: join(PROJECT_ROOT, 'tests'),
+      env: { ...process.env, MCP_LOCAL_DATA_DIR: relative(PROJECT_ROOT, stack.dataDir) },
+      encoding: 'utf8',
+    });
+    expect({ status: viaNpm.status, stderr: viaNpm.stderr }).toEqual({ status: 0, stderr: '' });
   });
 
   it('refuses unknown commands and missing stack names with a clear error and exit code', async () => {

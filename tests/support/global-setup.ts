@@ -11,6 +11,12 @@ declare module 'vitest' {
   }
 }
 
+/**
+ * A browser origin the test stack allows besides the MCP Inspector's, set the way a developer sets
+ * one for `npm start` (tests/integration/local-allowed-origins.test.ts).
+ */
+export const EXTRA_ALLOWED_ORIGIN = 'http://localhost:5173';
+
 /** Starts the real local stack for the integration tests and stops it (and its files) after. */
 export default async function setup(project: TestProject) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -27,6 +33,7 @@ export default async function setup(project: TestProject) {
       MCP_LOCAL_DYNAMODB_PORT: String(base + 4),
       MCP_LOCAL_DATA_DIR: dataDir,
       MCP_LOCAL_DYNAMODB_IN_MEMORY: '1',
+      MCP_LOCAL_ALLOWED_ORIGINS: `http://localhost:6274 ${EXTRA_ALLOWED_ORIGIN}`,
     }),
     echoFunctionLogs: false,
   };

@@ -1,0 +1,58 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { offlineEnvironment } from '../../local/offline.js';
+import { PROJECT_ROOT, STACK_SET_VARIABLES, settingsFromEnv } from '../../local/settings.js';
+
+/** Every `${env:NAME...}` the service definition reads (serverless.yml and resources/*.yml). */
+function environmentVariablesReadByTheService(): string[] {
+  const files = ['serverless.yml', ...readdirSync(join(PROJECT_ROOT, 'resources')).map((name) => join('resources', name))];
+  const names = files.flatMap((file) =>
+    [...readFileSync(join(PROJECT_ROOT, file), 'utf8').matchAll(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)/g)].map((match) => match[1]!),
+  );
+  return [...new Set(names)].sort();
+}
+
+describe('the local stack settings (MCP_LOCAL_*) reach serverless.yml (LOCAL_*)', () => {
+  it('sets every variable the service definition reads, when each setting is given', () => {
+    const settings = settingsFromEnv({ MCP_LOCAL_ALLOWED_ORIGINS: 'http://localhost:5173' });
+    const read = environmentVariablesReadByTheService();
+    expect(read.length).toBeGreaterThan(0);
+    const environment = offlineEnvironment(settings);
+    expect(read.filter((name) => environment[name] === undefined)).toEqual([]);
+  });
+
+  it('refuses from the shell exactly the LOCAL_* variables the service definition reads', () => {
+    expect(Object.keys(STACK_SET_VARIABLES).sort()).toEqual(environmentVariablesReadByTheService().filter((name) => name.startsWith('LOCAL_')));
+  });
+
+  it('passes MCP_LOCAL_ALLOWED_ORIGINS on as LOCAL_ALLOWED_ORIGINS; unset leaves serverless.yml its default', () => {
+    const listed = settingsFromEnv({ MCP_LOCAL_ALLOWED_ORIGINS: 'http://localhost:6274 https://app.example.com' });
+    expect(offlineEnvironment(listed).LOCAL_ALLOWED_ORIGINS).toBe('http://localhost:6274 https://app.example.com');
+    expect(offlineEnvironment(settingsFromEnv({ MCP_LOCAL_ALLOWED_ORIGINS: '' })).LOCAL_ALLOWED_ORIGINS).toBe('');
+    expect(offlineEnvironment(settingsFromEnv({})).LOCAL_ALLOWED_ORIGINS).toBeUndefined();
+  });
+
+  it.each([
+    ['a wildcard', '*', 'wildcard'],
+    ['a path', 'http://localhost:5173/app', 'is not an origin'],
+    ['not a URL', 'localhost:5173', 'is not an origin'],
+  ])('refuses %s in MCP_LOCAL_ALLOWED_ORIGINS, naming the variable', (_label, value, message) => {
+    expect(() => settingsFromEnv({ MCP_LOCAL_ALLOWED_ORIGINS: value })).toThrow(/MCP_LOCAL_ALLOWED_ORIGINS/);
+    expect(() => settingsFromEnv({ MCP_LOCAL_ALLOWED_ORIGINS: value })).toThrow(message);
+  });
+
+  it('refuses a LOCAL_* variable from the shell (the stack sets those itself), naming the MCP_LOCAL_* one to use', () => {
+    expect(() => settingsFromEnv({ LOCAL_ALLOWED_ORIGINS: 'http://localhost:5173' })).toThrow(
+      'LOCAL_ALLOWED_ORIGINS is set by the local stack itself; set MCP_LOCAL_ALLOWED_ORIGINS instead',
+    );
+    expect(() => settingsFromEnv({ LOCAL_OFFLINE_PORT: '4002' })).toThrow('set MCP_LOCAL_OFFLINE_PORT instead');
+  });
+
+  it('resolves MCP_LOCAL_DATA_DIR against the project root; unset or empty is .local', () => {
+    expect(settingsFromEnv({}).dataDir).toBe(join(PROJECT_ROOT, '.local'));
+    expect(settingsFromEnv({ MCP_LOCAL_DATA_DIR: '' }).dataDir).toBe(join(PROJECT_ROOT, '.local'));
+    expect(settingsFromEnv({ MCP_LOCAL_DATA_DIR: 'state' }).dataDir).toBe(join(PROJECT_ROOT, 'state'));
+    expect(settingsFromEnv({ MCP_LOCAL_DATA_DIR: '/tmp/stack' }).dataDir).toBe('/tmp/stack');
+  });
+});
