@@ -13,7 +13,8 @@ export const INSUFFICIENT_SCOPE_CODE = -32003;
 export type ScopeRefusal =
   | { kind: 'step_up'; challengeScopes: readonly string[] }
   | { kind: 'not_grantable'; reason: 'dynamic_client'; grantable: readonly string[] }
-  | { kind: 'not_grantable'; reason: 'api_key' };
+  | { kind: 'not_grantable'; reason: 'api_key' }
+  | { kind: 'not_grantable'; reason: 'group_required' };
 
 /**
  * 403 for a tool call whose scope the caller lacks (RFC 6750 §3.1, MCP authorization "scope
@@ -40,7 +41,9 @@ export function insufficientScopeResponse(input: {
     const remedy =
       refusal.reason === 'api_key'
         ? 'which this API key does not carry. Ask the operator for an API key with it (npm run admin -- api-key create --scopes ...)'
-        : `which a client that registered itself cannot be granted (such clients may be granted: ${refusal.grantable.join(' ') || 'nothing'}). ` +
+        : refusal.reason === 'group_required'
+          ? 'which is granted only through membership of a Cognito group mapped to it (the mcpGroupScopes parameter). Signing in again will not help: ask the operator to add you to that group'
+          : `which a client that registered itself cannot be granted (such clients may be granted: ${refusal.grantable.join(' ') || 'nothing'}). ` +
           'Signing in again will not help: connect with an app client the operator registered for this server (npm run admin -- client register)';
     return jsonResponse(403, {
       jsonrpc: '2.0',

@@ -24,19 +24,19 @@ describe('MCP tools: scopes, per-user notes, admin tools', () => {
   let bobSession: DemoSession; // read + write
   let adminSession: DemoSession; // the demo user through the operator's client: admin through the mcp-admins group
   let adminViaDynamicClient: DemoSession; // the same user through a dynamically registered client
-  let aliceViaOperatorClient: DemoSession; // read + write through the operator's client, not in mcp-admins
+  let aliceAskingForAdmin: DemoSession; // read + admin through the operator's client, not in mcp-admins
   const dynamo = localDynamoDbClient(stack.dynamoDbEndpoint);
   const documents = DynamoDBDocumentClient.from(dynamo);
 
   beforeAll(async () => {
     [alice, bob] = await Promise.all([createTestUser(stack), createTestUser(stack)]);
-    [aliceSession, aliceReadOnly, bobSession, adminSession, adminViaDynamicClient, aliceViaOperatorClient] = await Promise.all([
+    [aliceSession, aliceReadOnly, bobSession, adminSession, adminViaDynamicClient, aliceAskingForAdmin] = await Promise.all([
       signInDemoUser(stack, { user: alice }),
       signInDemoUser(stack, { user: alice, scope: scopeOf(stack, 'read') }),
       signInDemoUser(stack, { user: bob }),
       signInDemoUser(stack, { clientId: stack.operatorClientId, scope: `${scopeOf(stack, 'read')} ${scopeOf(stack, 'write')}` }),
       signInDemoUser(stack, { registration: { scope: 'read write admin' } }),
-      signInDemoUser(stack, { user: alice, clientId: stack.operatorClientId, scope: `${scopeOf(stack, 'read')} ${scopeOf(stack, 'write')}` }),
+      signInDemoUser(stack, { user: alice, clientId: stack.operatorClientId, scope: `${scopeOf(stack, 'read')} ${scopeOf(stack, 'admin')}` }),
     ]);
   });
   afterAll(() => dynamo.destroy());
@@ -93,13 +93,30 @@ describe('MCP tools: scopes, per-user notes, admin tools', () => {
       }
     });
 
-    it('challenges an operator client lacking a scope to step up to it (operator clients may be granted any scope)', async () => {
-      const answer = await callTool(stack, aliceViaOperatorClient.accessToken, 'users_revocation_status', { sub: bob.sub });
+    it('refuses the admin tools to a user outside mcp-admins whose operator-client token carries the admin scope', async () => {
+      // Cognito grants a custom scope the app client allows to whoever signs in and asks for it:
+      // the token says admin, but only the mcp-admins group makes a user an administrator.
+      const scopes = JSON.parse(Buffer.from(aliceAskingForAdmin.accessToken.split('.')[1]!, 'base64url').toString()).scope;
+      expect(scopes.split(' ')).toContain(scopeOf(stack, 'admin'));
+      expect(await listToolNames(stack, aliceAskingForAdmin.accessToken)).toEqual(READ_TOOLS);
+      for (const name of ADMIN_TOOLS) {
+        const answer = await callTool(stack, aliceAskingForAdmin.accessToken, name, { sub: bob.sub });
+        expect(answer.status).toBe(403);
+        expect(answer.body.error.data).toMatchObject({ required_scope: scopeOf(stack, 'admin'), step_up: false, reason: 'group_required' });
+        // Signing in again changes no group: no invitation to re-authorize.
+        expect(answer.headers.get('x-amzn-remapped-www-authenticate')).toBeNull();
+        expect(answer.body.error.data.www_authenticate).toBeUndefined();
+        expect(answer.body.error.message).toMatch(/group/);
+      }
+    });
+
+    it('challenges an operator client lacking a scope its app client may grant to step up to it', async () => {
+      const answer = await callTool(stack, aliceAskingForAdmin.accessToken, 'notes_put', { title: 't', body: 'b' });
       expect(answer.status).toBe(403);
       const challenge = answer.headers.get('x-amzn-remapped-www-authenticate');
       expect(challenge).toBe(answer.body.error.data.www_authenticate);
-      expect(challenge).toContain(`scope="${scopeOf(stack, 'read')} ${scopeOf(stack, 'write')} ${scopeOf(stack, 'admin')}"`);
-      expect(answer.body.error.data).toMatchObject({ error: 'insufficient_scope', required_scope: scopeOf(stack, 'admin') });
+      expect(challenge).toContain(`scope="${scopeOf(stack, 'read')} ${scopeOf(stack, 'write')}"`);
+      expect(answer.body.error.data).toMatchObject({ error: 'insufficient_scope', required_scope: scopeOf(stack, 'write') });
     });
 
     it('refuses the admin tools to an administrator signed in through a dynamically registered client', async () => {

@@ -109,8 +109,13 @@ describe('scopeRefusal: a step-up only to scopes the client can obtain', () => {
       reason: 'dynamic_client',
       grantable: [scope('read'), scope('write')],
     });
-    // Unless the operator lets DCR grant it.
-    expect(scopeRefusal({ ...dynamic, scopes: [scope('read')] }, 'admin', RESOURCE, [...SCOPE_NAMES])).toMatchObject({ kind: 'step_up' });
+    // Not even when the operator lets DCR grant it: admin counts only with a group, and groups
+    // count only through operator clients.
+    expect(scopeRefusal({ ...dynamic, scopes: [scope('read')] }, 'admin', RESOURCE, [...SCOPE_NAMES])).toEqual({
+      kind: 'not_grantable',
+      reason: 'dynamic_client',
+      grantable: [scope('read'), scope('write')],
+    });
   });
 
   it('leaves out of the challenge a scope the token has that DCR no longer grants', () => {
@@ -120,10 +125,17 @@ describe('scopeRefusal: a step-up only to scopes the client can obtain', () => {
     });
   });
 
-  it("challenges an operator's client to any scope (its app client settings or a group may grant it)", () => {
-    expect(scopeRefusal({ ...operator, scopes: [scope('read'), scope('write')] }, 'admin', RESOURCE, ['read'])).toEqual({
+  it("challenges an operator's client to any scope its app client settings may grant", () => {
+    expect(scopeRefusal({ ...operator, scopes: [scope('read')] }, 'write', RESOURCE, ['read'])).toEqual({
       kind: 'step_up',
-      challengeScopes: [scope('read'), scope('write'), scope('admin')],
+      challengeScopes: [scope('read'), scope('write')],
+    });
+  });
+
+  it('does not invite an operator client to admin: only a group grants it, and signing in again changes no group', () => {
+    expect(scopeRefusal({ ...operator, scopes: [scope('read'), scope('write'), scope('admin')] }, 'admin', RESOURCE, ['read'])).toEqual({
+      kind: 'not_grantable',
+      reason: 'group_required',
     });
   });
 
