@@ -135,6 +135,25 @@ describe('the API Gateway stage', () => {
     expect(stage.RestApiId).toEqual({ Ref: 'ApiGatewayRestApi' });
   });
 
+  it('deploys the gateway responses with the first deployment: the Deployment waits for every one of them', () => {
+    const graph = dependencyGraph(template);
+    const [deploymentId] = ofType('AWS::ApiGateway::Deployment')[0]!;
+    const reachable = new Set<string>();
+    const visit = (id: string) => {
+      for (const next of graph.get(id) ?? []) {
+        if (reachable.has(next)) continue;
+        reachable.add(next);
+        visit(next);
+      }
+    };
+    visit(deploymentId);
+    const responses = ofType('AWS::ApiGateway::GatewayResponse').map(([id]) => id);
+    expect(responses).toHaveLength(5);
+    expect(responses.filter((id) => !reachable.has(id))).toEqual([]);
+    // No custom domain in the stack, so no base path mapping that would have to wait for the stage.
+    expect(ofType('AWS::ApiGateway::BasePathMapping')).toEqual([]);
+  });
+
   it('survives a second deploy as a plain Stage update: nothing that replaces the stage changes with the deployment', () => {
     // Every deploy brings a Deployment with a new logical id. The Stage then changes only in
     // properties the registry marks as updatable in place; a property that replaced the stage
