@@ -1,12 +1,29 @@
 'use strict';
 
 /**
- * Stage-wide API Gateway settings the framework has no option for: throttling (the outer guard
- * in front of the MCP handler's per-caller rate limit) and X-Ray tracing. They are set on the
- * stage through the Deployment resource's StageDescription, which API Gateway applies to the
- * stage whenever the framework deploys (it creates a new Deployment each time).
+ * Stage-wide API Gateway settings the framework has no CloudFormation option for: throttling (the
+ * outer guard in front of the MCP handler's per-caller rate limit) and X-Ray tracing.
+ *
+ * They live on an explicit AWS::ApiGateway::Stage resource that this plugin adds, and the
+ * framework's Deployment loses its StageName. Why not on the Deployment: the framework gives the
+ * Deployment a new logical id on every deploy, and a Deployment may carry StageDescription only
+ * while its stage does not exist yet, so every deploy after the first failed ("StageDescription
+ * cannot be specified when stage referenced by StageName already exists"). With the Stage resource
+ * every deploy is the same three steps: create the new Deployment (no stage), update the Stage in
+ * place (DeploymentId and the settings are updatable properties), and, in the clean-up phase,
+ * delete the old Deployment, which no stage points at any more.
+ *
+ * The framework itself (osls) would set tracing and logging with API calls after CloudFormation
+ * has finished (its "update-stage" hack, run when provider.tracing.apiGateway, provider.logs.restApi
+ * or provider.apiGateway.metrics is set); that would change this stage behind CloudFormation's
+ * back, so those settings are refused here.
+ *
  * Configuration: custom.stageSettings.{throttlingRateLimit, throttlingBurstLimit, tracingEnabled}.
  */
+
+/** The logical id the framework reserves for its own stage resource (naming.getStageLogicalId). */
+const STAGE_LOGICAL_ID = 'ApiGatewayStage';
+
 class StageSettings {
   constructor(serverless) {
     this.serverless = serverless;
@@ -14,22 +31,64 @@ class StageSettings {
   }
 
   apply() {
+    const settings = this.readSettings();
+    this.refuseFrameworkStageOptions();
+    const resources = this.serverless.service.provider.compiledCloudFormationTemplate.Resources;
+    const deployments = Object.entries(resources).filter(([, resource]) => resource.Type === 'AWS::ApiGateway::Deployment');
+    if (deployments.length !== 1) {
+      throw new Error(`stage-settings: expected the framework's one AWS::ApiGateway::Deployment, found ${deployments.length}`);
+    }
+    const [deploymentId, deployment] = deployments[0];
+    const { StageName: stageName, StageDescription: stageDescription, RestApiId: restApiId } = deployment.Properties;
+    if (typeof stageName !== 'string' || stageName === '') {
+      throw new Error(`stage-settings: the Deployment ${deploymentId} names no stage`);
+    }
+    if (stageDescription !== undefined) {
+      throw new Error(`stage-settings: the Deployment ${deploymentId} carries a StageDescription; stage settings belong on ${STAGE_LOGICAL_ID}`);
+    }
+    if (resources[STAGE_LOGICAL_ID]) throw new Error(`stage-settings: ${STAGE_LOGICAL_ID} is already defined`);
+
+    delete deployment.Properties.StageName;
+    resources[STAGE_LOGICAL_ID] = {
+      Type: 'AWS::ApiGateway::Stage',
+      Properties: {
+        RestApiId: restApiId,
+        StageName: stageName,
+        DeploymentId: { Ref: deploymentId },
+        TracingEnabled: settings.tracingEnabled,
+        // `/*` + `*` is the stage-wide default every method inherits.
+        MethodSettings: [{ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: settings.rate, ThrottlingBurstLimit: settings.burst }],
+      },
+    };
+  }
+
+  readSettings() {
     const settings = this.serverless.service.custom?.stageSettings ?? {};
     const rate = Number(settings.throttlingRateLimit);
     const burst = Number(settings.throttlingBurstLimit);
     if (!(rate > 0) || !(burst > 0) || !Number.isInteger(burst)) {
       throw new Error('custom.stageSettings needs a positive throttlingRateLimit and an integer throttlingBurstLimit');
     }
-    const resources = this.serverless.service.provider.compiledCloudFormationTemplate.Resources;
-    const deployments = Object.values(resources).filter((resource) => resource.Type === 'AWS::ApiGateway::Deployment');
-    for (const deployment of deployments) {
-      deployment.Properties.StageDescription = {
-        ...deployment.Properties.StageDescription,
-        ThrottlingRateLimit: rate,
-        ThrottlingBurstLimit: burst,
-        TracingEnabled: settings.tracingEnabled === true || settings.tracingEnabled === 'true',
-        MethodSettings: [{ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: rate, ThrottlingBurstLimit: burst }],
-      };
+    const tracing = settings.tracingEnabled;
+    if (![true, false, 'true', 'false'].includes(tracing)) {
+      throw new Error('custom.stageSettings.tracingEnabled must be true or false');
+    }
+    return { rate, burst, tracingEnabled: tracing === true || tracing === 'true' };
+  }
+
+  refuseFrameworkStageOptions() {
+    const provider = this.serverless.service.provider;
+    const options = {
+      'provider.tracing.apiGateway': provider.tracing?.apiGateway,
+      'provider.logs.restApi': provider.logs?.restApi,
+      'provider.apiGateway.metrics': provider.apiGateway?.metrics,
+    };
+    const set = Object.entries(options).filter(([, value]) => value !== undefined && value !== null).map(([name]) => name);
+    if (set.length > 0) {
+      throw new Error(
+        `stage-settings: ${set.join(', ')} would make the framework change the stage after CloudFormation has deployed it; ` +
+          `set stage options on the ${STAGE_LOGICAL_ID} resource through custom.stageSettings instead`,
+      );
     }
   }
 }

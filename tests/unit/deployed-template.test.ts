@@ -1,22 +1,33 @@
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packageInScratchCopy } from '../../scripts/package-service.js';
+import type { CfnTemplate } from '../support/template/cloudformation.js';
+import { deployerPermissionsTable, unmappedResourceTypes } from '../support/template/deployer-permissions.js';
+import { packageTemplate } from '../support/template/packaged-template.js';
+import { loadRegistry } from '../support/template/registry.js';
 
 /**
  * Packages the real production stack with `serverless package` (offline, no AWS credentials) and
  * checks the CloudFormation template it would deploy.
  */
 
-type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[]; Condition?: string };
+type Resource = {
+  Type: string;
+  Properties: Record<string, any>;
+  DependsOn?: string[];
+  Condition?: string;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+};
 let workDir: string;
 let resources: Record<string, Resource>;
 let template: { Resources: Record<string, Resource>; Conditions: Record<string, unknown> };
 let bundleSizes: Record<string, number>;
 
 beforeAll(() => {
-  workDir = packageInScratchCopy({ stage: 'prod', region: 'eu-west-1', prefix: 'mcp-package-' });
-  template = JSON.parse(readFileSync(join(workDir, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8'));
+  const packaged = packageTemplate({ stage: 'prod', region: 'eu-west-1', prefix: 'mcp-package-' });
+  workDir = packaged.dir;
+  template = packaged.template as unknown as typeof template;
   resources = template.Resources;
   bundleSizes = Object.fromEntries(
     readdirSync(join(workDir, '.serverless'))
@@ -90,11 +101,19 @@ describe('the packaged CloudFormation template', () => {
       expect(table.Properties.PointInTimeRecoverySpecification, id).toEqual({ PointInTimeRecoveryEnabled: true });
       expect(table.Properties.SSESpecification, id).toEqual({ SSEEnabled: true });
     }
-    // Counters are disposable; the revocations and the client registry are not.
-    for (const id of ['ClientsTable', 'NotesTable', 'RevocationsTable']) {
-      expect(resources[id]!.Properties.DeletionProtectionEnabled, id).toBe(true);
-      expect((resources[id] as unknown as { DeletionPolicy: string }).DeletionPolicy).toBe('Retain');
+    // State outlives a remove, but not a failed first deploy: RetainExceptOnCreate, so that the
+    // rollback of the deploy that created them deletes them (fixed names would block the retry).
+    // UpdateReplacePolicy has no RetainExceptOnCreate; a replacement keeps the old table.
+    for (const id of ['ApiKeysTable', 'ClientsTable', 'NotesTable', 'RevocationsTable', 'CognitoUserPool']) {
+      expect(resources[id]!.DeletionPolicy, id).toBe('RetainExceptOnCreate');
+      expect(resources[id]!.UpdateReplacePolicy, id).toBe('Retain');
     }
+    for (const id of ['ApiKeysTable', 'ClientsTable', 'NotesTable', 'RevocationsTable']) {
+      expect(resources[id]!.Properties.DeletionProtectionEnabled, id).toBe(true);
+    }
+    // Counters are disposable: neither retained nor protected, so a remove deletes them.
+    expect(resources.RateLimitsTable!.DeletionPolicy).toBeUndefined();
+    expect(resources.RateLimitsTable!.Properties.DeletionProtectionEnabled).toBeUndefined();
   });
 
   it('defines the user pool, its managed-login domain and a resource server with read, write and admin scopes', () => {
@@ -151,9 +170,10 @@ describe('the packaged CloudFormation template', () => {
       'logs:CreateLogStream',
       'logs:PutLogEvents',
     ]);
+    // No cognito-idp:RevokeToken: Cognito does not evaluate IAM for it (the token and the client's
+    // own credentials authorise it), so a statement for it would grant nothing.
     expect(actionsOf('RevokeRole')).toEqual([
       'cognito-idp:DescribeUserPoolClient',
-      'cognito-idp:RevokeToken',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'logs:CreateLogStream',
@@ -197,11 +217,16 @@ describe('the packaged CloudFormation template', () => {
     expect(resources.AuthorizerLambdaFunction!.Properties.Environment.Variables.USER_POOL_ID).toEqual({ Ref: 'CognitoUserPool' });
   });
 
-  it('throttles the stage as the outer guard and traces it with X-Ray', () => {
+  it('throttles the stage as the outer guard and traces it with X-Ray, on a Stage resource of its own', () => {
+    // Not the Deployment's StageDescription: that is refused on every deploy after the first.
     const deployments = ofType('AWS::ApiGateway::Deployment');
     expect(deployments).toHaveLength(1);
-    const stage = deployments[0]![1].Properties.StageDescription;
-    expect(stage).toMatchObject({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200, TracingEnabled: true });
+    const [deploymentId, deployment] = deployments[0]!;
+    expect(deployment.Properties.StageDescription).toBeUndefined();
+    const stages = ofType('AWS::ApiGateway::Stage');
+    expect(stages).toHaveLength(1);
+    const stage = stages[0]![1].Properties;
+    expect(stage).toMatchObject({ StageName: 'prod', DeploymentId: { Ref: deploymentId }, TracingEnabled: true });
     expect(stage.MethodSettings).toEqual([{ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }]);
     expect(resources.McpLambdaFunction!.Properties.TracingConfig).toEqual({ Mode: 'Active' });
   });
@@ -252,5 +277,52 @@ describe('the packaged CloudFormation template', () => {
     expect(resources.DynamicClientCountAlarm!.Properties).toMatchObject({ Namespace: 'SecureMcp', AlarmActions: [{ Ref: 'AlarmTopic' }] });
     // No e-mail parameter, no subscription (the condition is false).
     expect(resources.AlarmTopicEmailSubscription!.Condition).toBe('HasAlarmEmail');
+  });
+});
+
+describe("the README's deploy section", () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const between = (marker: string) => {
+    const match = readme.match(new RegExp(`<!-- ${marker}:begin -->\\n([\\s\\S]*?)\\n<!-- ${marker}:end -->`));
+    if (!match) throw new Error(`README has no ${marker} block`);
+    return match[1]!;
+  };
+  // What CloudFormation leaves behind on a remove. The framework marks each function's version
+  // Retain (so that a deploy does not delete the version before it), but deleting a function
+  // deletes all its versions, so those do not outlive the stack.
+  const retained = () =>
+    Object.entries(resources)
+      .filter(([, resource]) => resource.DeletionPolicy === 'Retain' || resource.DeletionPolicy === 'RetainExceptOnCreate')
+      .filter(([, resource]) => resource.Type !== 'AWS::Lambda::Version')
+      .map(([id]) => id)
+      .sort();
+
+  it('lists the permissions every resource type of the template needs', () => {
+    expect(unmappedResourceTypes(template as unknown as CfnTemplate)).toEqual([]);
+    const expected = deployerPermissionsTable(template as unknown as CfnTemplate);
+    expect(between('deployer-permissions'), `README's table should read:\n${expected}`).toBe(expected);
+  });
+
+  it('names exactly the resources that serverless remove keeps', () => {
+    const listed = [...between('retained-resources').matchAll(/^- `(\w+)`/gm)].map((match) => match[1]).sort();
+    expect(listed).toEqual(retained());
+    expect(retained()).toEqual(['ApiKeysTable', 'ClientsTable', 'CognitoUserPool', 'NotesTable', 'RevocationsTable']);
+  });
+
+  it('imports exactly the retained resources, each by its registry identifier', async () => {
+    const block = readme.match(/cat > resources-to-import\.json <<JSON\n([\s\S]*?)\nJSON\n/);
+    expect(block).not.toBeNull();
+    const imports = JSON.parse(block![1]!) as { ResourceType: string; LogicalResourceId: string; ResourceIdentifier: Record<string, string> }[];
+    expect(imports.map((entry) => entry.LogicalResourceId).sort()).toEqual(retained());
+    const registry = await loadRegistry();
+    for (const entry of imports) {
+      const resource = resources[entry.LogicalResourceId]!;
+      expect(entry.ResourceType, entry.LogicalResourceId).toBe(resource.Type);
+      expect(Object.keys(entry.ResourceIdentifier), entry.LogicalResourceId).toEqual(registry.resource(resource.Type)!.primaryIdentifier);
+      // A table is imported by the name the template gives it.
+      if (resource.Type === 'AWS::DynamoDB::Table') {
+        expect(entry.ResourceIdentifier.TableName!.replace('$STAGE', 'prod')).toBe(resource.Properties.TableName);
+      }
+    }
   });
 });
