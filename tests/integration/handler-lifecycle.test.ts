@@ -164,8 +164,9 @@ describe('no handler returns while a DynamoDB request it started is pending', ()
   });
 
   it('authorizer: an Allow that refreshes the client\'s lastUsedAt', async () => {
-    await forgetLastUse(admin.clientId);
-    const allowed = await invoke('authorizer', authorizerEvent(admin.accessToken));
+    // A client of this file's own (no other test's request can refresh it meanwhile).
+    await forgetLastUse(dynamic.clientId);
+    const allowed = await invoke('authorizer', authorizerEvent(dynamic.accessToken));
     expect(allowed.value?.policyDocument?.Statement?.[0]?.Effect).toBe('Allow');
     expect(allowed.operations).toEqual(['BatchGetItem', 'UpdateItem']);
     expectNothingPending(allowed);
