@@ -24,7 +24,9 @@ Revocations (effective within the authorizer cache TTL, authorizerCacheTtl, defa
   undo <token|user|client> <jti | user | client id>
                                         Remove a revocation (a client is marked active again).
   Options: --reason <text>  --expires-in <30d|12h|...> (how long the row lives; defaults cover the
-           longest token it can affect: 30 days for users, clients and refresh token families)
+           longest token it can affect: for users, clients and refresh token families the longest
+           refresh token lifetime, MAX_REFRESH_TOKEN_DAYS (default 3650, Cognito's ceiling; set it to the
+           stage's maxRefreshTokenDays), plus a day for the last access token, plus 5 minutes)
 
 Client registry:
   client register <app client id>       Accept tokens of an app client created outside dynamic client

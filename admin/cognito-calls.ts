@@ -1,6 +1,5 @@
 import {
   AdminGetUserCommand,
-  AdminUserGlobalSignOutCommand,
   type CognitoIdentityProviderClient,
   DeleteUserPoolClientCommand,
   DescribeUserPoolClientCommand,
@@ -8,33 +7,15 @@ import {
   RevokeTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 
+import { attempt } from '../lib/cognito-outcome.js';
+
 /**
  * The Cognito calls the admin CLI makes besides its own tables. An endpoint that does not implement
- * a call (cognito-local lacks AdminUserGlobalSignOut and RevokeToken) is reported as such: the
- * revocation in DynamoDB still stands, so the CLI carries on and says what Cognito did not do.
+ * a call (cognito-local lacks AdminUserGlobalSignOut and RevokeToken) is reported as such
+ * (lib/cognito-outcome.ts): the revocation in DynamoDB still stands, so the CLI carries on and says
+ * what Cognito did not do. The user's global sign-out is part of lib/user-revocation.ts.
  */
-export type CognitoOutcome = { status: 'done' } | { status: 'unsupported'; message: string } | { status: 'failed'; message: string };
-
-function outcomeOf(error: unknown): CognitoOutcome {
-  const name = error instanceof Error ? error.name : '';
-  const message = error instanceof Error ? error.message : String(error);
-  if (/unsupported/i.test(name) || /unsupported/i.test(message)) {
-    return { status: 'unsupported', message: 'not supported by this Cognito endpoint' };
-  }
-  return { status: 'failed', message: `${name}: ${message}` };
-}
-
-async function attempt(call: () => Promise<unknown>): Promise<CognitoOutcome> {
-  try {
-    await call();
-    return { status: 'done' };
-  } catch (error) {
-    return outcomeOf(error);
-  }
-}
-
-export const describeOutcome = (action: string, outcome: CognitoOutcome) =>
-  outcome.status === 'done' ? `Cognito: ${action}: done` : `Cognito: ${action}: ${outcome.message}`;
+export { type CognitoOutcome, describeOutcome } from '../lib/cognito-outcome.js';
 
 /** The user's sub, from a sub or a username (or e-mail, when the pool signs in by e-mail). */
 export async function findUserSub(cognito: CognitoIdentityProviderClient, userPoolId: string, user: string): Promise<{ sub: string; username: string }> {
@@ -50,9 +31,6 @@ export async function findUserSub(cognito: CognitoIdentityProviderClient, userPo
   if (!match?.Username) throw new Error(`No user "${user}" in pool ${userPoolId}`);
   return { sub: user, username: match.Username };
 }
-
-export const globalSignOut = (cognito: CognitoIdentityProviderClient, userPoolId: string, username: string) =>
-  attempt(() => cognito.send(new AdminUserGlobalSignOutCommand({ UserPoolId: userPoolId, Username: username })));
 
 export const revokeRefreshToken = (cognito: CognitoIdentityProviderClient, clientId: string, token: string) =>
   attempt(() => cognito.send(new RevokeTokenCommand({ ClientId: clientId, Token: token })));

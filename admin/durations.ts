@@ -1,3 +1,5 @@
+import { COGNITO_MAX_ACCESS_TOKEN_SECONDS, REVOCATION_MARGIN_SECONDS } from '../lib/user-revocation.js';
+
 /** Parses `90s`, `45m`, `12h`, `30d` (or plain seconds) into seconds. */
 export function parseDuration(value: string, flag: string): number {
   const match = /^(\d+)([smhd]?)$/.exec(value.trim());
@@ -9,12 +11,12 @@ export function parseDuration(value: string, flag: string): number {
 }
 
 /**
- * How long a revocation row must live: as long as the longest-lived token it can affect. Tokens
- * of DCR clients: access 60 minutes, refresh 30 days (dcr/cognito-app-clients.ts); Cognito allows
- * access tokens up to 1 day. A margin covers the authorizer's clock-skew allowance.
+ * How long a revocation row must live: as long as the longest-lived token it can affect.
+ * A single access token: its own `exp`, or Cognito's 1-day ceiling for a bare jti. Anything a
+ * refresh token can renew (a user, a client, a refresh token family): see
+ * lib/user-revocation.ts sessionRevocationSeconds. The margin covers the authorizer's clock skew.
  */
 export const LIFETIMES = {
-  accessTokenMax: 86_400,
-  refreshToken: 30 * 86_400,
-  margin: 300,
+  accessTokenMax: COGNITO_MAX_ACCESS_TOKEN_SECONDS,
+  margin: REVOCATION_MARGIN_SECONDS,
 } as const;

@@ -1,6 +1,7 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type RevocationKind, dynamoDbRevocationStore } from '../lib/revocations.js';
-import { deleteAppClient, describeOutcome, findUserSub, globalSignOut, revokeRefreshToken } from './cognito-calls.js';
+import { cognitoUserSessions, loadTokenLifetimes, revokeUserSessions, sessionRevocationSeconds } from '../lib/user-revocation.js';
+import { deleteAppClient, describeOutcome, findUserSub, revokeRefreshToken } from './cognito-calls.js';
 import { LIFETIMES, parseDuration } from './durations.js';
 import { type AdminTarget, requireUserPoolId } from './target.js';
 
@@ -34,6 +35,10 @@ export async function revoke(target: AdminTarget, what: string | undefined, subj
   const store = dynamoDbRevocationStore(target.tables.revocations, target.documents);
   const common = { reason: flags.reason, revokedBy: flags.by ?? process.env.USER ?? 'admin-cli' };
   const lifetime = (fallback: number) => (flags.expiresIn ? parseDuration(flags.expiresIn, '--expires-in') : fallback);
+  // Rows about anything a refresh token renews: --expires-in plus the margin, or the session bound
+  // (the longest refresh token validity, MAX_REFRESH_TOKEN_DAYS, plus an access token's, plus the margin).
+  const sessionLifetime = () =>
+    flags.expiresIn ? parseDuration(flags.expiresIn, '--expires-in') + LIFETIMES.margin : sessionRevocationSeconds(loadTokenLifetimes());
   switch (what) {
     case 'token': {
       // An access token (its jti and expiry are read from it) or a bare jti.
@@ -46,7 +51,7 @@ export async function revoke(target: AdminTarget, what: string | undefined, subj
       if (flags.family) {
         const family = claims?.origin_jti;
         if (typeof family !== 'string') throw new Error('--family needs an access token with an origin_jti claim (refresh token rotation or revocation enabled)');
-        const row = await store.revoke({ kind: 'jti', subject: family, expiresAt: nowSeconds() + lifetime(LIFETIMES.refreshToken) + LIFETIMES.margin, ...common });
+        const row = await store.revoke({ kind: 'jti', subject: family, expiresAt: nowSeconds() + sessionLifetime(), ...common });
         out(`Revoked refresh token family origin_jti ${family} until ${iso(row.expiresAt)}`);
       }
       return;
@@ -60,13 +65,17 @@ export async function revoke(target: AdminTarget, what: string | undefined, subj
     case 'user': {
       const userPoolId = requireUserPoolId(target);
       const user = await findUserSub(target.cognito, userPoolId, subject);
-      const record = await store.revoke({ kind: 'user', subject: user.sub, expiresAt: nowSeconds() + lifetime(LIFETIMES.refreshToken) + LIFETIMES.margin, ...common });
+      const { record, signOut } = await revokeUserSessions(
+        { revocations: store, sessions: cognitoUserSessions(userPoolId, target.cognito) },
+        loadTokenLifetimes(),
+        { sub: user.sub, username: user.username, ...common, lifetimeSeconds: sessionLifetime() },
+      );
       out(`Revoked every session of user ${user.username} (sub ${user.sub}) started before ${iso(record.notBefore!)}; row kept until ${iso(record.expiresAt)}`);
-      out(describeOutcome('AdminUserGlobalSignOut (refresh tokens)', await globalSignOut(target.cognito, userPoolId, user.username)));
+      out(describeOutcome('AdminUserGlobalSignOut (refresh tokens)', signOut));
       return;
     }
     case 'client': {
-      const record = await store.revoke({ kind: 'client', subject, expiresAt: nowSeconds() + lifetime(LIFETIMES.refreshToken) + LIFETIMES.margin, ...common });
+      const record = await store.revoke({ kind: 'client', subject, expiresAt: nowSeconds() + sessionLifetime(), ...common });
       out(`Revoked every token of client ${subject} until ${iso(record.expiresAt)}`);
       const marked = await setClientStatus(target, subject, 'revoked', 'active');
       out(marked ? 'Client registry: marked revoked' : 'Client registry: no active row for this client (tokens are refused anyway)');

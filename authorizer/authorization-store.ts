@@ -43,6 +43,9 @@ export interface AuthorizationStore {
   tokenRecords(revocationKeys: string[], clientId: string): Promise<TokenRecords>;
   /** An API key's row, in one round trip. */
   apiKey(keyHash: string): Promise<ApiKeyRecord | undefined>;
-  /** Records that the client was used (fire and forget; failures only logged). */
+  /**
+   * Records that the client was used; resolves once DynamoDB has answered, rejects on failure or
+   * past its own time bound. Callers await it before answering and never let it change a decision.
+   */
   touchClient(clientId: string, nowSeconds: number): Promise<void>;
 }

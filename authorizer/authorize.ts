@@ -17,7 +17,7 @@ export interface AuthorizeDependencies {
   store: AuthorizationStore;
   /** Epoch milliseconds; injectable for tests. */
   now?: () => number;
-  /** Called with the failure of the fire-and-forget `lastUsedAt` refresh (it never affects the decision). */
+  /** Called with the failure of the `lastUsedAt` refresh (it never affects the decision). */
   onTouchFailure?: (error: unknown) => void;
 }
 
@@ -58,14 +58,29 @@ async function authorizeAccessToken(token: string, dependencies: AuthorizeDepend
   assertNotRevoked(verified, records, nowSeconds);
   const { clientId } = verified.identity;
   const lastUsed = Math.max(records.client?.lastUsedAt ?? 0, touchedClients.get(clientId) ?? 0);
-  if (nowSeconds - lastUsed >= CLIENT_TOUCH_INTERVAL_SECONDS) {
-    touchedClients.set(clientId, nowSeconds);
-    dependencies.store.touchClient(clientId, nowSeconds).catch((error: unknown) => {
-      touchedClients.delete(clientId);
-      dependencies.onTouchFailure?.(error);
-    });
-  }
+  if (nowSeconds - lastUsed >= CLIENT_TOUCH_INTERVAL_SECONDS) await touchClient(clientId, nowSeconds, dependencies);
   return { ...verified.identity, clientSource: records.client?.source === 'manual' ? 'operator' : 'dynamic' };
+}
+
+/**
+ * Refreshes the client's `lastUsedAt`, which keeps the daily clean-up from deleting a client in
+ * use. Awaited, not fired and forgotten: Lambda freezes the environment as soon as the handler
+ * returns, so a write still running then may never reach DynamoDB. The store bounds it in time;
+ * whatever happens, the decision stands and the failure is only reported (and retried by the
+ * container's next request for this client).
+ */
+async function touchClient(clientId: string, nowSeconds: number, dependencies: AuthorizeDependencies): Promise<void> {
+  touchedClients.set(clientId, nowSeconds);
+  try {
+    await dependencies.store.touchClient(clientId, nowSeconds);
+  } catch (error) {
+    touchedClients.delete(clientId);
+    try {
+      dependencies.onTouchFailure?.(error);
+    } catch {
+      // Reporting must not turn an Allow into a Deny.
+    }
+  }
 }
 
 async function authorizeApiKey(key: string, dependencies: AuthorizeDependencies): Promise<CallerIdentity> {

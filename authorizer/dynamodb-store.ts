@@ -2,6 +2,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDbJsonApi } from '../lib/dynamodb/json-api.js';
 import type { RevocationRecord } from '../lib/revocations.js';
 import { type ApiKeyRecord, type AuthorizationStore, CLIENT_TOUCH_INTERVAL_SECONDS, type ClientRecord } from './authorization-store.js';
+import { DEFAULT_TOUCH_TIMEOUT_MS } from './config.js';
 import { Denial } from './denial.js';
 
 export interface DynamoDbStoreOptions {
@@ -10,6 +11,8 @@ export interface DynamoDbStoreOptions {
   apiKeysTable: string;
   /** Every read is aborted after this long: the decision is then a denial (fail closed). */
   timeoutMs: number;
+  /** The `lastUsedAt` write is aborted after this long (DEFAULT_TOUCH_TIMEOUT_MS when absent). */
+  touchTimeoutMs?: number;
 }
 
 type AttributeMap = Record<string, unknown>;
@@ -85,7 +88,7 @@ export function dynamoDbAuthorizationStore(dynamoDb: DynamoDbJsonApi, options: D
           ConditionExpression: 'attribute_exists(clientId) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :stale)',
           ExpressionAttributeValues: marshall({ ':now': nowSeconds, ':stale': nowSeconds - CLIENT_TOUCH_INTERVAL_SECONDS }),
         },
-        AbortSignal.timeout(options.timeoutMs),
+        AbortSignal.timeout(options.touchTimeoutMs ?? DEFAULT_TOUCH_TIMEOUT_MS),
       ).catch((error: Error) => {
         if (error.name !== 'ConditionalCheckFailedException') throw error;
       });

@@ -10,7 +10,7 @@ import { authorize } from './authorize.js';
 import { loadAuthorizerConfig } from './config.js';
 import { dynamoDbAuthorizationStore } from './dynamodb-store.js';
 import { allowPolicy } from './policy.js';
-import { recordDecision } from './telemetry.js';
+import { recordDecision, recordTouchFailure } from './telemetry.js';
 
 const logger = createLogger('authorizer');
 const metrics = new Metrics();
@@ -21,10 +21,14 @@ const store = dynamoDbAuthorizationStore(dynamoDbJsonApiFromEnvironment(), {
   clientsTable: config.clientsTable,
   apiKeysTable: config.apiKeysTable,
   timeoutMs: config.dynamoDbTimeoutMs,
+  touchTimeoutMs: config.touchTimeoutMs,
 });
 // Start the JWKS download during the cold start, without blocking it; the first request waits for
 // the same download (aws-jwt-verify shares it) and a failure here is retried by that request.
-tokens.hydrate().catch((error: unknown) => {
+// Every invocation also awaits it before answering (settled after the first: one microtask), so
+// that a first request which needs no key (no token, an API key) does not return while the
+// download is running: Lambda would freeze it half-way. Bounded by the fetcher's own timeouts.
+const jwksDownload = tokens.hydrate().catch((error: unknown) => {
   logger.warn('JWKS not loaded at cold start', { error: error instanceof Error ? error.message : 'unknown' });
 });
 
@@ -35,7 +39,7 @@ async function authorizeRequest(event: APIGatewayRequestAuthorizerEvent): Promis
   const decision = await authorize(event, {
     verifyToken: tokens.verify,
     store,
-    onTouchFailure: (error) => logger.warn('Could not refresh the client\'s lastUsedAt', { error: (error as Error)?.name }),
+    onTouchFailure: (error) => recordTouchFailure(error, logger, metrics),
   });
   const request = { requestId: event.requestContext?.requestId, sourceIp: event.requestContext?.identity?.sourceIp };
   recordDecision(decision, request, logger, metrics);
@@ -55,6 +59,7 @@ export const handler = middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthori
       }
       throw new Error(UNAUTHORIZED);
     } finally {
+      await jwksDownload;
       // A request without a token only emits its per-reason metric (already published).
       if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }

@@ -9,11 +9,19 @@ export const METRICS = {
   /** Denials with a `reason` dimension (expired, bad_signature, revoked, unknown_client, ...). */
   denied: 'AuthorizerDenied',
   allowed: 'AuthorizerAllowed',
+  /** `lastUsedAt` refreshes that failed or timed out (the decision stood; the next request retries). */
+  touchFailures: 'ClientTouchFailures',
 } as const;
 
 export interface RequestFacts {
   requestId?: string | undefined;
   sourceIp?: string | undefined;
+}
+
+/** Logs and counts a failed `lastUsedAt` refresh: by error name only, never a token. */
+export function recordTouchFailure(error: unknown, logger: Logger, metrics: Metrics): void {
+  metrics.addMetric(METRICS.touchFailures, MetricUnit.Count, 1);
+  logger.warn("Could not refresh the client's lastUsedAt", { error: error instanceof Error ? error.name : 'unknown' });
 }
 
 /**

@@ -5,6 +5,8 @@
  * for comparison, with the AWS SDK DynamoDB client it replaced; cold module load.
  */
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
@@ -12,7 +14,9 @@ import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { build } from 'esbuild';
 import { createAccessTokenVerifier } from '../authorizer/access-token.js';
 import type { AuthorizationStore } from '../authorizer/authorization-store.js';
-import { authorize } from '../authorizer/authorize.js';
+import { type AuthorizeDependencies, type Decision, authorize } from '../authorizer/authorize.js';
+import { dynamoDbAuthorizationStore } from '../authorizer/dynamodb-store.js';
+import { createDynamoDbJsonApi } from '../lib/dynamodb/json-api.js';
 import { medianColdLoadMs, percentile, sizeColumns } from './measure.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -54,6 +58,58 @@ async function timeAll(operations: Array<[string, () => unknown]>): Promise<Map<
   return results;
 }
 
+/**
+ * What awaiting the daily `lastUsedAt` refresh adds to the decision that makes it (once per client
+ * per day per container; every other decision is the plain Allow above). The clock passed to the
+ * decision moves a day per call so that each call is due for a refresh. Two ports for the write:
+ * in memory (the cost of awaiting itself) and the real DynamoDB JSON API adapter (SigV4 signing,
+ * fetch) against a loopback server that answers like DynamoDB, i.e. everything but DynamoDB's own
+ * service time, which a regional UpdateItem adds on AWS (single-digit milliseconds).
+ */
+async function benchTouch(
+  decide: (value: string, dependencies?: Partial<AuthorizeDependencies>) => Promise<Decision>,
+  token: string,
+  store: AuthorizationStore,
+): Promise<void> {
+  const server = createServer((request, response) => {
+    request.resume().on('end', () => {
+      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const jsonApi = createDynamoDbJsonApi({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+    const adapter = dynamoDbAuthorizationStore(jsonApi, { revocationsTable: 'r', clientsTable: 'c', apiKeysTable: 'k', timeoutMs: 1000 });
+    let touches = 0;
+    let day = Date.now();
+    const everyCallDue = () => (day += 86_400_000);
+    const inMemory: AuthorizationStore = { ...store, touchClient: async () => void touches++ };
+    const overLoopback: AuthorizationStore = { ...store, touchClient: (clientId, nowSeconds) => (touches++, adapter.touchClient(clientId, nowSeconds)) };
+    const TOUCH_MEMORY = 'decision → Allow + touch (in-memory port)';
+    const TOUCH_LOOPBACK = 'decision → Allow + touch (JSON API, loopback)';
+    const NO_TOUCH = 'decision → Allow, no refresh due';
+    console.log('\nAwaiting the lastUsedAt refresh, in the decision that makes it (interleaved with the plain Allow)');
+    console.log(`${'operation'.padEnd(46)} ${'median µs'.padStart(8)} ${'p99 µs'.padStart(8)}`);
+    const results = await timeAll([
+      [NO_TOUCH, () => decide(token)],
+      [TOUCH_MEMORY, () => decide(token, { store: inMemory, now: everyCallDue })],
+      [TOUCH_LOOPBACK, () => decide(token, { store: overLoopback, now: everyCallDue })],
+    ]);
+    if (touches === 0) throw new Error('No decision refreshed lastUsedAt: the benchmark measured nothing');
+    const withoutTouchMedian = results.get(NO_TOUCH)!.median;
+    for (const label of [TOUCH_MEMORY, TOUCH_LOOPBACK]) {
+      const withTouch = results.get(label)!.median;
+      console.log(
+        `${label}: adds ${(withTouch - withoutTouchMedian).toFixed(1)} µs to a decision (${withoutTouchMedian.toFixed(1)} → ${withTouch.toFixed(1)} µs, ${(withTouch / withoutTouchMedian).toFixed(2)}×)`,
+      );
+    }
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
 export async function benchDecision(): Promise<void> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'bench', alg: 'RS256', use: 'sig' };
@@ -90,7 +146,8 @@ export async function benchDecision(): Promise<void> {
     new SimpleJwksCache({ fetcher: { fetch: async () => jwks } }),
   );
   await tokens.hydrate();
-  const decide = (value: string) => authorize({ headers: { Authorization: `Bearer ${value}` } }, { verifyToken: tokens.verify, store });
+  const decide = (value: string, dependencies: Partial<AuthorizeDependencies> = {}) =>
+    authorize({ headers: { Authorization: `Bearer ${value}` } }, { verifyToken: tokens.verify, store, ...dependencies });
   const first = await decide(token);
   if (first.effect !== 'allow') throw new Error(`Benchmark token was denied: ${JSON.stringify(first)}`);
 
@@ -112,6 +169,7 @@ export async function benchDecision(): Promise<void> {
   ]);
   const ratio = results.get(ALLOW)!.median / results.get(BARE)!.median;
   console.log(`decision / bare verify (median): ${ratio.toFixed(2)}× (target ≤ 1.5×)`);
+  await benchTouch(decide, token, store);
 
   storeCalls = 0;
   await decide(token);

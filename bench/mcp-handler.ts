@@ -94,7 +94,7 @@ export async function benchMcpHandler(): Promise<void> {
   const endpoint: McpEndpoint = {
     config,
     tools: compileTools(tools),
-    services: createToolServices(config, documents),
+    services: createToolServices(config, documents, { USER_POOL_ID: 'us-east-1_Bench' }),
     rateLimiter: dynamoDbRateLimiter(config.tables.rateLimits, documents),
     cors: mcpCorsPolicy([]),
     logger,

@@ -34,6 +34,7 @@ export const handler = middy()
       orphansDeleted: report.orphans.length,
       failed: report.failed,
       activeClients: report.activeCount,
+      leftAloneNotDynamic: report.notDynamic,
     };
     if (report.failed.length > 0) logger.error('Client clean-up left work for the next run', summary);
     else logger.info('Client clean-up done', summary);

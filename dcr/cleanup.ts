@@ -1,13 +1,17 @@
 import type { AppClients } from './cognito-app-clients.js';
-import type { ClientRegistry } from './client-registry.js';
+import { ClientNotActiveError, type ClientRegistry, type RegisteredClient } from './client-registry.js';
 import { DCR_CLIENT_NAME_PREFIX } from './register-client.js';
 
 /**
  * The daily clean-up of dynamic clients, so that the pool's ~1,000 app client slots are not
- * filled by clients nobody uses:
- *  - active clients not used for `unusedDays` (lastUsedAt, refreshed by the authorizer, or
- *    createdAt when never used) are marked deleted, then removed from Cognito and the registry;
- *  - clients already marked deleted (an RFC 7592 DELETE whose Cognito call failed) are finished;
+ * filled by clients nobody uses. It only ever touches clients that dynamic registration created
+ * (isDynamic): the operator's own clients (`client register`) are the operator's, however idle.
+ *  - active dynamic clients not used for `unusedDays` (lastUsedAt, refreshed by the authorizer,
+ *    or createdAt when never used) are marked deleted (only if still unused at that moment),
+ *    then removed from Cognito and the registry;
+ *  - dynamic clients whose deletion was started ('deleted': an RFC 7592 DELETE or an earlier run
+ *    whose Cognito call failed) are finished. Any other status, 'revoked' above all (the
+ *    operator's `revoke client`, which `undo client` reverses), is left as it is;
  *  - app clients this function's naming marks as dynamic ("dcr …") that the registry does not
  *    know (a registration whose rollback failed) are deleted once older than `orphanGraceSeconds`,
  *    so that a registration still in flight is never touched.
@@ -24,7 +28,21 @@ export interface CleanupReport {
   finished: string[];
   orphans: string[];
   failed: Array<{ clientId: string; error: string }>;
+  /** Active clients left in the registry, of any source (the DynamicClientCount metric, like registration's count). */
   activeCount: number;
+  /** Rows left alone because nothing shows dynamic registration created them. */
+  notDynamic: number;
+}
+
+/**
+ * Whether dynamic registration created the client. Rows carry `source` since the clean-up needed
+ * it; older DCR rows have none, but every one of them has `registrationTokenHash` (RFC 7592), which
+ * neither `client register` (always `source: 'manual'`) nor a row written by hand has. A row that
+ * shows neither is not ours to delete.
+ */
+export function isDynamic(client: Pick<RegisteredClient, 'source' | 'registrationTokenHash'>): boolean {
+  if (client.source !== undefined) return client.source === 'dcr';
+  return typeof client.registrationTokenHash === 'string' && client.registrationTokenHash.length > 0;
 }
 
 export async function cleanUpClients(
@@ -35,7 +53,7 @@ export async function cleanUpClients(
   const now = options.now ?? new Date();
   const nowSeconds = Math.floor(now.getTime() / 1000);
   const unusedBefore = nowSeconds - options.unusedDays * 86_400;
-  const report: CleanupReport = { unused: [], finished: [], orphans: [], failed: [], activeCount: 0 };
+  const report: CleanupReport = { unused: [], finished: [], orphans: [], failed: [], activeCount: 0, notDynamic: 0 };
   const known = new Set<string>();
   const attempt = async (clientId: string, list: string[], work: () => Promise<void>) => {
     try {
@@ -49,19 +67,30 @@ export async function cleanUpClients(
   for await (const client of registry.all()) {
     known.add(client.clientId);
     const active = client.status === undefined || client.status === 'active';
-    if (!active) {
+    if (active) report.activeCount += 1;
+    if (!isDynamic(client)) {
+      report.notDynamic += 1;
+      continue;
+    }
+    if (client.status === 'deleted') {
       await attempt(client.clientId, report.finished, async () => {
         await appClients.deleteClient(client.clientId);
         await registry.remove(client.clientId);
       });
-    } else if ((client.lastUsedAt ?? client.createdAt) < unusedBefore) {
+    } else if (active && (client.lastUsedAt ?? client.createdAt) < unusedBefore) {
+      try {
+        await registry.markDeleted(client.clientId, nowSeconds, unusedBefore);
+      } catch (error) {
+        // Used (or revoked, or deleted) since the scan read it: not idle any more, leave it.
+        if (error instanceof ClientNotActiveError) continue;
+        report.failed.push({ clientId: client.clientId, error: error instanceof Error ? error.message : String(error) });
+        continue;
+      }
+      report.activeCount -= 1;
       await attempt(client.clientId, report.unused, async () => {
-        await registry.markDeleted(client.clientId, nowSeconds);
         await appClients.deleteClient(client.clientId);
         await registry.remove(client.clientId);
       });
-    } else {
-      report.activeCount += 1;
     }
   }
 

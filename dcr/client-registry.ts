@@ -14,12 +14,20 @@ import { createDocumentClient } from '../lib/dynamodb/document-client.js';
  * token only as a SHA-256 hash, the client secret not at all (it lives in Cognito).
  * Contract with the authorizer: a client is valid iff its row exists and `status` is absent or
  * 'active'; the authorizer refreshes `lastUsedAt` at most once a day.
+ * Statuses: 'deleted' means a deletion has started (RFC 7592 DELETE or the clean-up: markDeleted,
+ * nothing else sets it) and the row only waits for its app client to go; 'revoked' is the
+ * operator's `revoke client`, undone by `undo client`, and never a deletion.
  */
-export type ClientStatus = 'active' | 'deleted';
+export type ClientStatus = 'active' | 'deleted' | 'revoked';
+
+/** Who created the client: dynamic client registration, or the operator (`npm run admin -- client register`). */
+export type ClientSource = 'dcr' | 'manual';
 
 export interface RegisteredClient {
   clientId: string;
   status: ClientStatus;
+  /** Absent on rows written before sources were recorded (see dcr/cleanup.ts isDynamic). */
+  source?: ClientSource | undefined;
   clientName: string;
   redirectUris: string[];
   grantTypes: string[];
@@ -60,8 +68,11 @@ export interface ClientRegistry {
   get(clientId: string): Promise<RegisteredClient | undefined>;
   /** Replaces the metadata of an active client; ClientNotActiveError when it is not active. */
   updateMetadata(clientId: string, fields: ClientMetadataFields, nowSeconds: number): Promise<void>;
-  /** Marks an active client deleted: the authorizer refuses its tokens from then on. */
-  markDeleted(clientId: string, nowSeconds: number): Promise<void>;
+  /**
+   * Marks an active client deleted: the authorizer refuses its tokens from then on. With
+   * `unusedBefore`, only if it has not been used since (ClientNotActiveError otherwise).
+   */
+  markDeleted(clientId: string, nowSeconds: number, unusedBefore?: number): Promise<void>;
   remove(clientId: string): Promise<void>;
   /** The newest active client with this fingerprint created at or after `sinceSeconds`. */
   findRecent(fingerprint: string, sinceSeconds: number): Promise<RegisteredClient | undefined>;
@@ -123,15 +134,22 @@ export function dynamoDbClientRegistry(
         clientId,
       );
     },
-    async markDeleted(clientId, nowSeconds) {
+    async markDeleted(clientId, nowSeconds, unusedBefore) {
+      // The authorizer may refresh lastUsedAt between a clean-up's scan and this write.
+      const unused = unusedBefore === undefined ? '' : ' AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :before)';
       await conditional(
         new UpdateCommand({
           TableName: tableName,
           Key: { clientId },
           UpdateExpression: 'SET #status = :deleted, deletedAt = :now REMOVE fingerprint',
-          ConditionExpression: `attribute_exists(clientId) AND ${ACTIVE}`,
+          ConditionExpression: `attribute_exists(clientId) AND ${ACTIVE}${unused}`,
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':deleted': 'deleted', ':now': nowSeconds, ':active': 'active' },
+          ExpressionAttributeValues: {
+            ':deleted': 'deleted',
+            ':now': nowSeconds,
+            ':active': 'active',
+            ...(unusedBefore === undefined ? {} : { ':before': unusedBefore }),
+          },
         }),
         clientId,
       );

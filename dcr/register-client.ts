@@ -185,6 +185,8 @@ export async function registerClient(
   const record: RegisteredClient = {
     clientId,
     status: 'active',
+    // What the clean-up goes by: it deletes only dynamic clients.
+    source: 'dcr',
     ...metadataFields(metadata, scopes),
     tokenEndpointAuthMethod: metadata.token_endpoint_auth_method,
     registrationTokenHash: sha256Hex(registrationToken),

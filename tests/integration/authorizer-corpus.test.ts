@@ -217,7 +217,7 @@ describe('hostile corpus (aws-jwt-verify + cognito-local JWKS + DynamoDB Local)'
     const token = await decide(bearer(real()));
     expect(token, JSON.stringify(token)).toMatchObject({ effect: 'allow', identity: { authMethod: 'jwt', clientId: session.clientId, sub: stack.demoUser.sub } });
     expect(sentOperations()[0]).toBe('BatchGetItem');
-    // A client used for the first time also gets its lastUsedAt set, once, fire and forget.
+    // A client used for the first time also gets its lastUsedAt set, once, awaited before the answer.
     expect(sentOperations().slice(1).every((call) => call === 'UpdateItem')).toBe(true);
     await recording.settled();
     // Every call above was one HTTP request to DynamoDB Local, no more.

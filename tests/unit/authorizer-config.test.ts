@@ -15,6 +15,7 @@ const DEFAULTS = {
   clientsTable: REQUIRED.CLIENTS_TABLE,
   apiKeysTable: REQUIRED.API_KEYS_TABLE,
   dynamoDbTimeoutMs: 1000,
+  touchTimeoutMs: 250,
   clockSkewSeconds: 10,
 };
 
@@ -96,6 +97,8 @@ describe('loadAuthorizerConfig', () => {
     ['API_KEYS_TABLE', '', 'is required'],
     ['AUTHORIZER_DYNAMODB_TIMEOUT_MS', '0', 'must be an integer from 50 to 10000'],
     ['AUTHORIZER_DYNAMODB_TIMEOUT_MS', '1e3', 'must be an integer from 50 to 10000'],
+    ['AUTHORIZER_TOUCH_TIMEOUT_MS', '5', 'must be an integer from 10 to 5000'],
+    ['AUTHORIZER_TOUCH_TIMEOUT_MS', '5001', 'must be an integer from 10 to 5000'],
     ['AUTHORIZER_CLOCK_SKEW_SECONDS', '-1', 'must be an integer from 0 to 300'],
     ['AUTHORIZER_CLOCK_SKEW_SECONDS', '301', 'must be an integer from 0 to 300'],
   ])('refuses %s=%s: %s', (name, value, message) => {
@@ -110,8 +113,9 @@ describe('loadAuthorizerConfig', () => {
     const config = loadAuthorizerConfig({
       USER_POOL_ID: 'us-east-1_LocalPool',
       AUTHORIZER_DYNAMODB_TIMEOUT_MS: '250',
+      AUTHORIZER_TOUCH_TIMEOUT_MS: '100',
       AUTHORIZER_CLOCK_SKEW_SECONDS: '0',
     });
-    expect(config).toMatchObject({ dynamoDbTimeoutMs: 250, clockSkewSeconds: 0 });
+    expect(config).toMatchObject({ dynamoDbTimeoutMs: 250, touchTimeoutMs: 100, clockSkewSeconds: 0 });
   });
 });

@@ -180,6 +180,9 @@ describe('the packaged CloudFormation template', () => {
       'logs:PutLogEvents',
     ]);
     expect(actionsOf('McpRole')).toEqual([
+      // users_revoke_tokens: find the user by sub, sign them out of Cognito.
+      'cognito-idp:AdminUserGlobalSignOut',
+      'cognito-idp:ListUsers',
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:GetItem',

@@ -28,7 +28,7 @@ function unreachableDynamoDbEndpoint() {
   const endpoint: McpEndpoint = {
     config,
     tools: compileTools(tools),
-    services: createToolServices(config, documents),
+    services: createToolServices(config, documents, { USER_POOL_ID: 'us-east-1_Test' }),
     rateLimiter: dynamoDbRateLimiter(config.tables.rateLimits, documents),
     cors: mcpCorsPolicy(['https://app.example.com']),
     logger,

@@ -1,0 +1,182 @@
+import {
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  DescribeUserPoolClientCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runAdmin } from '../../admin/cli.js';
+import { cleanUpClients } from '../../dcr/cleanup.js';
+import { type ClientRegistry, type RegisteredClient, dynamoDbClientRegistry } from '../../dcr/client-registry.js';
+import { parseClientMetadata } from '../../dcr/client-metadata.js';
+import { cognitoAppClients } from '../../dcr/cognito-app-clients.js';
+import { deleteRegistration } from '../../dcr/manage-client.js';
+import { type RegistrationPolicy, registerClient } from '../../dcr/register-client.js';
+import { createDocumentClient } from '../../lib/dynamodb/document-client.js';
+import { localCognitoClient } from '../../local/cognito.js';
+import { localDynamoDbClient } from '../../local/dynamodb.js';
+import { copyTableDefinition } from '../support/scratch-tables.js';
+
+/**
+ * The daily clean-up against DynamoDB Local and cognito-local, on a user pool and tables of its
+ * own: it scans whole tables and lists the whole pool, so sharing the stack's would race with
+ * other test files. The tables are named as a stage `cleanuptest` would name them, so that the
+ * operator CLI (`npm run admin -- … --stage cleanuptest`) works on the same rows.
+ */
+const STAGE = 'cleanuptest';
+const TABLES = { clients: `secure-mcp-${STAGE}-clients`, revocations: `secure-mcp-${STAGE}-revocations` };
+const SETTINGS = { identityProviders: ['COGNITO'], accessTokenMinutes: 60, refreshTokenDays: 30, refreshTokenRotation: false, rotationGraceSeconds: 0 };
+const DAY = 86_400;
+const UNUSED_DAYS = 90;
+
+describe('the daily clean-up touches only dynamic clients and finishes only started deletions', () => {
+  const stack = inject('stack');
+  const cognito = localCognitoClient(stack.cognitoEndpoint);
+  const dynamodb = localDynamoDbClient(stack.dynamoDbEndpoint);
+  const documents = createDocumentClient(dynamodb);
+  const registry = dynamoDbClientRegistry(TABLES.clients, documents);
+  let userPoolId: string;
+  let appClients: ReturnType<typeof cognitoAppClients>;
+  let policy: RegistrationPolicy;
+  let port = 44000;
+
+  /** The operator CLI, in process, on this file's tables and pool. */
+  async function admin(...args: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runAdmin([...args, '--stage', STAGE, '--user-pool-id', userPoolId], (line) => out.push(line), (line) => err.push(line));
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+  const cleanUp = () => cleanUpClients({ registry, appClients }, { unusedDays: UNUSED_DAYS });
+  const appClientExists = async (clientId: string) => (await appClients.createdAt(clientId)) !== undefined;
+  const register = async (daysAgo = 0) => {
+    const at = new Date(Date.now() - daysAgo * DAY * 1000);
+    const metadata = parseClientMetadata({ client_name: `cleanup ${port}`, redirect_uris: [`http://localhost:${port++}/cb`] });
+    const { body } = await registerClient(metadata, { ...policy, now: () => at }, { appClients, registry });
+    return body.client_id as string;
+  };
+  const age = (clientId: string, daysAgo: number) =>
+    documents.send(
+      new UpdateCommand({
+        TableName: TABLES.clients,
+        Key: { clientId },
+        UpdateExpression: 'SET createdAt = :then REMOVE lastUsedAt',
+        ExpressionAttributeValues: { ':then': Math.floor(Date.now() / 1000) - daysAgo * DAY },
+      }),
+    );
+
+  beforeAll(async () => {
+    // The CLI finds DynamoDB and Cognito the usual AWS SDK way: here, the emulators.
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_DYNAMODB: stack.dynamoDbEndpoint,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: stack.cognitoEndpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    });
+    const pool = await cognito.send(new CreateUserPoolCommand({ PoolName: `cleanup-${Date.now()}` }));
+    userPoolId = pool.UserPool!.Id!;
+    appClients = cognitoAppClients(userPoolId, SETTINGS, cognito);
+    await copyTableDefinition(dynamodb, 'secure-mcp-local-clients', TABLES.clients);
+    await copyTableDefinition(dynamodb, 'secure-mcp-local-revocations', TABLES.revocations);
+    policy = { resourceServerId: stack.mcpUrl, allowedScopes: [`${stack.mcpUrl}/read`], publicBaseUrl: stack.baseUrl };
+  });
+  afterAll(() => {
+    cognito.destroy();
+    dynamodb.destroy();
+  });
+
+  it('deletes an idle dynamic client, from Cognito and the registry', async () => {
+    const idle = await register(UNUSED_DAYS + 10);
+    const fresh = await register();
+    expect(await registry.get(idle)).toMatchObject({ source: 'dcr', status: 'active' });
+    const report = await cleanUp();
+    expect(report.unused).toContain(idle);
+    expect(report.unused).not.toContain(fresh);
+    expect(await registry.get(idle)).toBeUndefined();
+    expect(await appClientExists(idle)).toBe(false);
+    expect(await registry.get(fresh)).toMatchObject({ status: 'active' });
+    expect(await appClientExists(fresh)).toBe(true);
+  });
+
+  it('keeps an idle operator-registered client and its Cognito app client', async () => {
+    const created = await cognito.send(
+      new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: 'operator tool', CallbackURLs: ['https://ops.example.com/cb'] }),
+    );
+    const clientId = created.UserPoolClient!.ClientId!;
+    expect(await admin('client', 'register', clientId)).toMatchObject({ code: 0 });
+    await age(clientId, UNUSED_DAYS * 4);
+    const report = await cleanUp();
+    expect(report.unused).not.toContain(clientId);
+    expect(report.finished).not.toContain(clientId);
+    expect(await registry.get(clientId)).toMatchObject({ source: 'manual', status: 'active' });
+    const described = await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }));
+    expect(described.UserPoolClient?.ClientName).toBe('operator tool');
+  });
+
+  it('keeps a revoked client, so that `undo client` still restores it', async () => {
+    const clientId = await register();
+    expect(await admin('revoke', 'client', clientId)).toMatchObject({ code: 0 });
+    expect(await registry.get(clientId)).toMatchObject({ status: 'revoked' });
+    // Revoked and idle: still the operator's to decide, not the clean-up's.
+    await age(clientId, UNUSED_DAYS * 2);
+    const report = await cleanUp();
+    expect(report.finished).not.toContain(clientId);
+    expect(report.unused).not.toContain(clientId);
+    expect(await appClientExists(clientId)).toBe(true);
+    const undone = await admin('undo', 'client', clientId);
+    expect(undone).toMatchObject({ code: 0, out: expect.stringContaining('marked active again') });
+    expect(await registry.get(clientId)).toMatchObject({ status: 'active' });
+    const row = await documents.send(new GetCommand({ TableName: TABLES.revocations, Key: { pk: `client#${clientId}` } }));
+    expect(row.Item).toBeUndefined();
+  });
+
+  it('finishes a deletion that was started and interrupted (Cognito failed half way)', async () => {
+    const clientId = await register();
+    const record = (await registry.get(clientId))!;
+    const failingCognito = { ...appClients, deleteClient: async () => Promise.reject(new Error('injected Cognito failure')) };
+    expect(await deleteRegistration(record, { appClients: failingCognito, registry })).toEqual({ completed: false });
+    expect(await registry.get(clientId)).toMatchObject({ status: 'deleted' });
+    expect(await appClientExists(clientId)).toBe(true);
+    const report = await cleanUp();
+    expect(report.finished).toContain(clientId);
+    expect(await appClientExists(clientId)).toBe(false);
+    expect(await registry.get(clientId)).toBeUndefined();
+  });
+
+  it('treats a row without a source as dynamic only when it carries DCR\'s registration token hash', async () => {
+    // Rows written before `source` existed: DCR always stored registrationTokenHash, nothing else did.
+    const legacyDynamic = await register(UNUSED_DAYS + 5);
+    await documents.send(new UpdateCommand({ TableName: TABLES.clients, Key: { clientId: legacyDynamic }, UpdateExpression: 'REMOVE #source', ExpressionAttributeNames: { '#source': 'source' } }));
+    const created = await cognito.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: 'hand-registered' }));
+    const handMade = created.UserPoolClient!.ClientId!;
+    const longAgo = Math.floor(Date.now() / 1000) - UNUSED_DAYS * 3 * DAY;
+    await documents.send(new PutCommand({ TableName: TABLES.clients, Item: { clientId: handMade, status: 'active', createdAt: longAgo } }));
+    const report = await cleanUp();
+    expect(report.unused).toContain(legacyDynamic);
+    expect(await registry.get(legacyDynamic)).toBeUndefined();
+    expect(report.unused).not.toContain(handMade);
+    expect(await registry.get(handMade)).toMatchObject({ status: 'active' });
+    expect(await appClientExists(handMade)).toBe(true);
+    await documents.send(new DeleteCommand({ TableName: TABLES.clients, Key: { clientId: handMade } }));
+  });
+
+  it('does not delete a client that was used after the scan read it as idle', async () => {
+    const clientId = await register(UNUSED_DAYS + 5);
+    const stale = (await registry.get(clientId))!;
+    // The authorizer refreshes lastUsedAt between the scan and the deletion.
+    await documents.send(
+      new UpdateCommand({ TableName: TABLES.clients, Key: { clientId }, UpdateExpression: 'SET lastUsedAt = :now', ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) } }),
+    );
+    const scannedEarlier: ClientRegistry = {
+      ...registry,
+      async *all(): AsyncIterable<RegisteredClient> {
+        yield stale;
+      },
+    };
+    const report = await cleanUpClients({ registry: scannedEarlier, appClients }, { unusedDays: UNUSED_DAYS });
+    expect(report.unused).not.toContain(clientId);
+    expect(await registry.get(clientId)).toMatchObject({ status: 'active' });
+    expect(await appClientExists(clientId)).toBe(true);
+  });
+});
