@@ -29,8 +29,13 @@ Revocations (effective within the authorizer cache TTL, authorizerCacheTtl, defa
            stage's maxRefreshTokenDays), plus a day for the last access token, plus 5 minutes)
 
 Client registry:
-  client register <app client id>       Accept tokens of an app client created outside dynamic client
-                                        registration (console, CloudFormation): checks it exists first.
+  client register <app client id> [--update]
+                                        Accept tokens of an app client created outside dynamic client
+                                        registration (console, CloudFormation): checks it exists, records
+                                        its callback URLs as its redirect URIs and adds the facade's
+                                        callback ({base}/oauth/callback) to the app client. --update
+                                        does it again for a client already registered (for example one
+                                        registered before the facade existed). Needs --resource-url.
 
 API keys (for machine clients that cannot do OAuth; sent as "Authorization: Bearer mcpk_..."):
   api-key create --owner <name> [--scopes "read write"] [--expires-in 90d]
@@ -72,6 +77,7 @@ export async function runAdmin(argv: string[], out: Output = console.log, err: O
         'delete-app-client': { type: 'boolean' },
         owner: { type: 'string' },
         scopes: { type: 'string' },
+        update: { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -110,8 +116,8 @@ export async function runAdmin(argv: string[], out: Output = console.log, err: O
         await undo(target, sub, argument, out);
         break;
       case 'client':
-        if (sub !== 'register') throw new Error('Usage: client register <app client id>');
-        await registerClient(target, argument, out);
+        if (sub !== 'register') throw new Error('Usage: client register <app client id> [--update]');
+        await registerClient(target, argument, out, { update: values.update === true });
         break;
       case 'api-key':
         if (sub === 'create') await createApiKey(target, { owner: values.owner, scopes: values.scopes, expiresIn: values['expires-in'] }, out);

@@ -1,4 +1,10 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type CognitoIdentityProviderClient,
+  UpdateUserPoolClientCommand,
+  type UpdateUserPoolClientCommandInput,
+  type UserPoolClientType,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describeAppClient } from './cognito-calls.js';
 import type { Output } from './revocation-commands.js';
 import { type AdminTarget, requireUserPoolId } from './target.js';
@@ -6,30 +12,92 @@ import { type AdminTarget, requireUserPoolId } from './target.js';
 /**
  * Registers an app client created outside DCR (console, CloudFormation, CLI) in the client
  * registry: the authorizer refuses tokens of clients it does not know, operators' own included.
+ * Since the facade (oauth/) runs the sign-in, the row also carries the client's redirect URIs
+ * (its Cognito callback URLs other than the facade's) and its authentication method, and the app
+ * client gets the facade callback, without which Cognito refuses to send the user back.
  */
-export async function registerClient(target: AdminTarget, clientId: string | undefined, out: Output): Promise<void> {
-  if (!clientId) throw new Error('Usage: client register <app client id>');
+export interface RegisterOptions {
+  /** Refresh an existing row (redirect URIs, method, name) instead of refusing it. */
+  update?: boolean;
+  /** The redirect URIs to record; default: the app client's callback URLs minus the facade's. */
+  redirectUris?: string[];
+}
+
+/** The facade's callback, from the MCP resource URL ({base}/mcp). */
+export function facadeCallbackUrl(target: Pick<AdminTarget, 'resourceUrl'>): string {
+  if (!target.resourceUrl) throw new Error('The MCP resource URL is needed (--resource-url or MCP_RESOURCE_URL)');
+  return `${target.resourceUrl.replace(/\/+$/, '').replace(/\/mcp$/, '')}/oauth/callback`;
+}
+
+// UpdateUserPoolClient resets every setting it is not given: copy all of them.
+const UPDATABLE = [
+  'ClientName', 'RefreshTokenValidity', 'AccessTokenValidity', 'IdTokenValidity', 'TokenValidityUnits', 'ReadAttributes',
+  'WriteAttributes', 'ExplicitAuthFlows', 'SupportedIdentityProviders', 'CallbackURLs', 'LogoutURLs', 'DefaultRedirectURI',
+  'AllowedOAuthFlows', 'AllowedOAuthScopes', 'AllowedOAuthFlowsUserPoolClient', 'AnalyticsConfiguration',
+  'PreventUserExistenceErrors', 'EnableTokenRevocation', 'EnablePropagateAdditionalUserContextData', 'AuthSessionValidity',
+  'RefreshTokenRotation',
+] as const;
+
+async function addFacadeCallback(cognito: CognitoIdentityProviderClient, appClient: UserPoolClientType, callback: string) {
+  if (!appClient.AllowedOAuthFlows?.includes('code') || appClient.CallbackURLs?.includes(callback)) return false;
+  const input: Record<string, unknown> = { UserPoolId: appClient.UserPoolId, ClientId: appClient.ClientId };
+  for (const key of UPDATABLE) if (appClient[key] !== undefined) input[key] = appClient[key];
+  input.CallbackURLs = [...(appClient.CallbackURLs ?? []), callback];
+  await cognito.send(new UpdateUserPoolClientCommand(input as unknown as UpdateUserPoolClientCommandInput));
+  return true;
+}
+
+export async function registerClient(
+  target: AdminTarget,
+  clientId: string | undefined,
+  out: Output,
+  options: RegisterOptions = {},
+): Promise<void> {
+  if (!clientId) throw new Error('Usage: client register <app client id> [--update]');
   const appClient = await describeAppClient(target.cognito, requireUserPoolId(target), clientId);
-  try {
-    await target.documents.send(
-      new PutCommand({
-        TableName: target.tables.clients,
-        Item: {
-          clientId,
-          clientName: appClient.ClientName ?? clientId,
-          source: 'manual',
-          status: 'active',
-          createdAt: Math.floor(Date.now() / 1000),
-        },
-        ConditionExpression: 'attribute_not_exists(clientId)',
-      }),
-    );
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') {
-      out(`Client ${clientId} is already in the registry`);
-      return;
+  const callback = facadeCallbackUrl(target);
+  const fields = {
+    clientName: appClient.ClientName ?? clientId,
+    redirectUris: options.redirectUris ?? (appClient.CallbackURLs ?? []).filter((uri) => uri !== callback),
+    tokenEndpointAuthMethod: appClient.ClientSecret ? 'client_secret_basic' : 'none',
+  };
+  if (options.update) {
+    try {
+      await target.documents.send(
+        new UpdateCommand({
+          TableName: target.tables.clients,
+          Key: { clientId },
+          UpdateExpression: 'SET clientName = :name, redirectUris = :uris, tokenEndpointAuthMethod = :method',
+          ConditionExpression: 'attribute_exists(clientId) AND #source = :manual',
+          ExpressionAttributeNames: { '#source': 'source' },
+          ExpressionAttributeValues: { ':name': fields.clientName, ':uris': fields.redirectUris, ':method': fields.tokenEndpointAuthMethod, ':manual': 'manual' },
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') throw new Error(`Client ${clientId} is not an operator-registered client in the registry`);
+      throw error;
     }
-    throw error;
+  } else {
+    try {
+      await target.documents.send(
+        new PutCommand({
+          TableName: target.tables.clients,
+          Item: { clientId, ...fields, source: 'manual', status: 'active', createdAt: Math.floor(Date.now() / 1000) },
+          ConditionExpression: 'attribute_not_exists(clientId)',
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') {
+        out(`Client ${clientId} is already in the registry (use --update to refresh its redirect URIs)`);
+        return;
+      }
+      throw error;
+    }
   }
-  out(`Registered app client ${clientId} (${appClient.ClientName ?? 'no name'}): its tokens are now accepted`);
+  const added = await addFacadeCallback(target.cognito, appClient, callback);
+  out(
+    `${options.update ? 'Updated' : 'Registered'} app client ${clientId} (${appClient.ClientName ?? 'no name'}): its tokens are now accepted; ` +
+      `redirect URIs ${fields.redirectUris.join(' ') || '(none: it cannot use /authorize)'}` +
+      (added ? `; added ${callback} to its Cognito callback URLs` : ''),
+  );
 }

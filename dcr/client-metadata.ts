@@ -55,6 +55,8 @@ const clientMetadataSchema = z.object({
     .array(z.literal('code', { error: 'only "code" is supported' }), { error: 'must be an array' })
     .max(1, 'lists too many response types')
     .optional(),
+  // OpenID Connect Registration §2, which the MCP 2026-07-28 clients send: checked against the redirect URIs.
+  application_type: z.enum(['web', 'native'], { error: 'must be "web" or "native"' }).optional(),
   client_name: text(128).optional(),
   client_uri: optionalHttpsUri,
   logo_uri: optionalHttpsUri,
@@ -139,6 +141,16 @@ function checkResponseTypes(grants: GrantType[], requested: Array<'code'> | unde
   return requested;
 }
 
+/**
+ * A web application's redirect URI: https, not on a loopback host. A native application
+ * (RFC 8252) may use loopback http, a private-use scheme or a claimed https URI, which the
+ * general rules already allow, so `native` adds no rule of its own.
+ */
+function isWebRedirectUri(uri: string): boolean {
+  const url = new URL(uri);
+  return url.protocol === 'https:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
+
 function checkRedirectUris(metadata: ClientMetadata, policy: MetadataPolicy): void {
   const uris = metadata.redirect_uris;
   if (!metadata.grant_types.includes('authorization_code')) {
@@ -151,6 +163,12 @@ function checkRedirectUris(metadata: ClientMetadata, policy: MetadataPolicy): vo
   uris.forEach((uri, index) => {
     const check = checkRedirectUri(uri, policy);
     if (!check.ok) throw new RegistrationError('invalid_redirect_uri', `redirect_uris.${index} ${check.reason}`);
+    if (metadata.application_type === 'web' && !isWebRedirectUri(uri)) {
+      throw new RegistrationError(
+        'invalid_redirect_uri',
+        `redirect_uris.${index} is not a web redirect URI (application_type web: https on a host that is not loopback); register as application_type native`,
+      );
+    }
   });
   // Compared as browsers read them: `http://localhost:8080` and `http://localhost:8080/` are one URI.
   if (new Set(uris.map(redirectUriKey)).size !== uris.length) {

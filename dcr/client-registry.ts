@@ -20,8 +20,8 @@ import { createDocumentClient } from '../lib/dynamodb/document-client.js';
  */
 export type ClientStatus = 'active' | 'deleted' | 'revoked';
 
-/** Who created the client: dynamic client registration, or the operator (`npm run admin -- client register`). */
-export type ClientSource = 'dcr' | 'manual';
+/** Who created the client: dynamic client registration, a client id metadata document, or the operator (`npm run admin -- client register`). */
+export type ClientSource = 'dcr' | 'cimd' | 'manual';
 
 export interface RegisteredClient {
   clientId: string;
@@ -29,7 +29,11 @@ export interface RegisteredClient {
   /** Absent on rows written before sources were recorded (see dcr/cleanup.ts isDynamic). */
   source?: ClientSource | undefined;
   clientName: string;
+  /** The client's own redirect URIs, enforced by the facade at /authorize (Cognito knows only the callback). */
   redirectUris: string[];
+  applicationType?: 'web' | 'native' | undefined;
+  /** The facade callback the app client was given; absent or different: migrated at the next /authorize. */
+  cognitoCallbackUrl?: string | undefined;
   grantTypes: string[];
   responseTypes: string[];
   tokenEndpointAuthMethod: string;
@@ -55,7 +59,7 @@ export interface RegisteredClient {
 /** The metadata a registration update (RFC 7592 PUT) may change. */
 export type ClientMetadataFields = Pick<
   RegisteredClient,
-  | 'clientName' | 'redirectUris' | 'grantTypes' | 'responseTypes' | 'scope' | 'clientUri' | 'logoUri'
+  | 'clientName' | 'redirectUris' | 'applicationType' | 'grantTypes' | 'responseTypes' | 'scope' | 'clientUri' | 'logoUri'
   | 'policyUri' | 'tosUri' | 'contacts' | 'softwareId' | 'softwareVersion'
 >;
 
@@ -68,6 +72,8 @@ export interface ClientRegistry {
   get(clientId: string): Promise<RegisteredClient | undefined>;
   /** Replaces the metadata of an active client; ClientNotActiveError when it is not active. */
   updateMetadata(clientId: string, fields: ClientMetadataFields, nowSeconds: number): Promise<void>;
+  /** Records that the client's app client now has the facade callback (the lazy migration). */
+  setCognitoCallbackUrl(clientId: string, callbackUrl: string): Promise<void>;
   /**
    * Marks an active client deleted: the authorizer refuses its tokens from then on. With
    * `unusedBefore`, only if it has not been used since (ClientNotActiveError otherwise).
@@ -132,6 +138,17 @@ export function dynamoDbClientRegistry(
           ExpressionAttributeValues: values,
         }),
         clientId,
+      );
+    },
+    async setCognitoCallbackUrl(clientId, callbackUrl) {
+      await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { clientId },
+          UpdateExpression: 'SET cognitoCallbackUrl = :url',
+          ConditionExpression: 'attribute_exists(clientId)',
+          ExpressionAttributeValues: { ':url': callbackUrl },
+        }),
       );
     },
     async markDeleted(clientId, nowSeconds, unusedBefore) {

@@ -50,6 +50,8 @@ export function loadDcrConfig(env: Record<string, string | undefined> = process.
     allowClientCredentials: parsed.DCR_ALLOW_CLIENT_CREDENTIALS,
     httpsHosts: parsed.DCR_REDIRECT_HOSTS,
     appClientSettings: {
+      // The facade's callback: the one Cognito callback URL of every app client (oauth/config.ts).
+      callbackUrl: `${parsed.PUBLIC_BASE_URL}/oauth/callback`,
       identityProviders: parsed.DCR_IDENTITY_PROVIDERS,
       accessTokenMinutes: parsed.DCR_ACCESS_TOKEN_MINUTES,
       refreshTokenDays: parsed.DCR_REFRESH_TOKEN_DAYS,

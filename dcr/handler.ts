@@ -29,6 +29,7 @@ const policy = {
   resourceServerId: config.resourceServerId,
   allowedScopes: config.allowedScopes,
   publicBaseUrl: config.publicBaseUrl,
+  callbackUrl: config.appClientSettings.callbackUrl,
   rateLimit: config.rateLimit,
   maxClients: config.maxClients,
   idempotencySeconds: config.idempotencySeconds,

@@ -16,6 +16,8 @@ export interface RegistrationPolicy {
   rateLimit?: { limit: number; windowSeconds: number };
   /** Cap on active dynamic clients (none when absent). */
   maxClients?: number;
+  /** The facade's callback, recorded with the row (a row without it predates the facade; see oauth/authorize/client.ts). */
+  callbackUrl?: string;
   /** Seconds within which an identical public registration from one source returns the same client; 0 = off. */
   idempotencySeconds?: number;
   now?: () => Date;
@@ -78,6 +80,7 @@ export function metadataFields(metadata: ClientMetadata, scopes: string[]) {
   return {
     clientName: metadata.client_name ?? 'MCP client',
     redirectUris: metadata.redirect_uris,
+    applicationType: metadata.application_type,
     grantTypes: metadata.grant_types,
     responseTypes: metadata.response_types,
     scope: scopes.join(' '),
@@ -94,7 +97,6 @@ export function metadataFields(metadata: ClientMetadata, scopes: string[]) {
 export function appClientRequest(metadata: ClientMetadata, scopes: string[]): AppClientRequest {
   return {
     name: cognitoClientName(metadata),
-    redirectUris: metadata.redirect_uris,
     scopes,
     grantTypes: metadata.grant_types,
     confidential: isConfidential(metadata.token_endpoint_auth_method),
@@ -108,6 +110,7 @@ export function registrationResponse(record: RegisteredClient, policy: Pick<Regi
     client_id_issued_at: record.createdAt,
     client_name: record.clientName,
     redirect_uris: record.redirectUris,
+    ...(record.applicationType && { application_type: record.applicationType }),
     grant_types: record.grantTypes,
     response_types: record.responseTypes,
     token_endpoint_auth_method: record.tokenEndpointAuthMethod,
@@ -188,6 +191,7 @@ export async function registerClient(
     // What the clean-up goes by: it deletes only dynamic clients.
     source: 'dcr',
     ...metadataFields(metadata, scopes),
+    cognitoCallbackUrl: policy.callbackUrl,
     tokenEndpointAuthMethod: metadata.token_endpoint_auth_method,
     registrationTokenHash: sha256Hex(registrationToken),
     fingerprint,

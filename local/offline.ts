@@ -31,6 +31,7 @@ export function offlineEnvironment(settings: LocalStackSettings): NodeJS.Process
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: at.dynamoDbUrl,
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: at.cognitoUrl,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: at.secretsUrl,
   };
 }
 

@@ -2,14 +2,14 @@ import { CreateUserPoolClientCommand, ListUserPoolClientsCommand } from '@aws-sd
 import { registerClient } from '../admin/client-commands.js';
 import type { AdminTarget } from '../admin/target.js';
 import { createDocumentClient } from '../lib/dynamodb/document-client.js';
-import { SCOPE_NAMES, fullScope } from '../lib/oauth/metadata.js';
+import { SCOPE_NAMES, fullScope } from '../lib/oauth/scopes.js';
 import { localCognitoClient } from './cognito.js';
 import { localDynamoDbClient } from './dynamodb.js';
 import { LOCAL_USER_POOL_ID } from './settings.js';
 
 const NAME = 'local operator console';
 
-/** Where the MCP Inspector (default port) and the tests' helper receive the authorization code. */
+/** Where the MCP Inspector (default port) and the tests' helper receive the authorization code (registry only). */
 export const OPERATOR_CLIENT_REDIRECT_URIS = [
   'http://localhost:6274/oauth/callback',
   'http://localhost:6274/oauth/callback/debug',
@@ -21,7 +21,8 @@ export const OPERATOR_CLIENT_REDIRECT_URIS = [
  * admin tooling: unlike dynamically registered clients it may carry the admin scope, and the
  * users' groups grant scopes through it. Created once, then reused.
  */
-export async function seedOperatorClient(endpoints: { cognito: string; dynamoDb: string }, resourceUrl: string, clientsTable: string): Promise<string> {
+export async function seedOperatorClient(endpoints: { cognito: string; dynamoDb: string }, baseUrl: string, clientsTable: string): Promise<string> {
+  const resourceUrl = `${baseUrl}/mcp`;
   const cognito = localCognitoClient(endpoints.cognito);
   const dynamoDb = localDynamoDbClient(endpoints.dynamoDb);
   try {
@@ -36,7 +37,8 @@ export async function seedOperatorClient(endpoints: { cognito: string; dynamoDb:
           AllowedOAuthFlowsUserPoolClient: true,
           AllowedOAuthFlows: ['code'],
           AllowedOAuthScopes: SCOPE_NAMES.map((name) => fullScope(resourceUrl, name)),
-          CallbackURLs: OPERATOR_CLIENT_REDIRECT_URIS,
+          // Cognito sends every sign-in to the facade; the client's own URIs are in the registry.
+          CallbackURLs: [`${baseUrl}/oauth/callback`],
           SupportedIdentityProviders: ['COGNITO'],
           EnableTokenRevocation: true,
         }),
@@ -53,7 +55,9 @@ export async function seedOperatorClient(endpoints: { cognito: string; dynamoDb:
       cognito,
       close: () => undefined,
     };
-    await registerClient(target, clientId, () => undefined);
+    await registerClient(target, clientId, () => undefined, { redirectUris: OPERATOR_CLIENT_REDIRECT_URIS });
+    // A data dir from before the facade: refresh the row's redirect URIs and the app client's callback.
+    await registerClient(target, clientId, () => undefined, { redirectUris: OPERATOR_CLIENT_REDIRECT_URIS, update: true });
     return clientId;
   } finally {
     cognito.destroy();

@@ -10,6 +10,8 @@ export interface LocalStackSettings {
   offlineLambdaPort: number;
   cognitoPort: number;
   dynamoDbPort: number;
+  /** The Secrets Manager stand-in (local/secrets-manager.ts) holding the facade's sealing key. */
+  secretsPort: number;
   /** State: cognito-local's files, DynamoDB Local's database (unless in memory), logs, stack.json. */
   dataDir: string;
   /** Keep DynamoDB in memory (tests) instead of in dataDir (npm start). */
@@ -89,6 +91,7 @@ export function settingsFromEnv(env: Record<string, string | undefined> = proces
     offlineLambdaPort: port(env, 'MCP_LOCAL_LAMBDA_PORT', 3003),
     cognitoPort: port(env, 'MCP_LOCAL_COGNITO_PORT', 9229),
     dynamoDbPort: port(env, 'MCP_LOCAL_DYNAMODB_PORT', 8000),
+    secretsPort: port(env, 'MCP_LOCAL_SECRETS_PORT', 9230),
     dataDir: dataDirFromEnv(env),
     inMemoryDynamoDb: env.MCP_LOCAL_DYNAMODB_IN_MEMORY === '1',
     echoFunctionLogs: true,
@@ -105,4 +108,5 @@ export const urls = (settings: LocalStackSettings) => ({
   offlineUrl: `http://localhost:${settings.offlinePort}`,
   cognitoUrl: `http://localhost:${settings.cognitoPort}`,
   dynamoDbUrl: `http://localhost:${settings.dynamoDbPort}`,
+  secretsUrl: `http://localhost:${settings.secretsPort}`,
 });

@@ -4,6 +4,7 @@ import { seedDemoUser, startCognito } from './cognito.js';
 import { seedOperatorClient } from './operator-client.js';
 import { createTables, startDynamoDb } from './dynamodb.js';
 import { startGatewayProxy } from './gateway-proxy.js';
+import { startSecretsManager } from './secrets-manager.js';
 import { gatewayResponsesOf } from './gateway-responses.js';
 import { startOffline, offlineEnvironment } from './offline.js';
 import { type ManagedProcess, killAllSync } from './processes.js';
@@ -40,12 +41,15 @@ export async function startLocalStack(settings: LocalStackSettings): Promise<Run
   mkdirSync(settings.dataDir, { recursive: true });
   const processes: ManagedProcess[] = [];
   let proxy: Server | undefined;
+  let secrets: Server | undefined;
   const killOnExit = () => killAllSync(processes);
   process.on('exit', killOnExit);
   const stop = async () => {
     process.off('exit', killOnExit);
-    await new Promise<void>((resolve) => (proxy ? proxy.close(() => resolve()) : resolve()));
-    proxy?.closeAllConnections();
+    for (const server of [proxy, secrets]) {
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      server?.closeAllConnections();
+    }
     await Promise.all(processes.map((managed) => managed.stop()));
   };
   const track = (managed: Promise<ManagedProcess>) => managed.then((started) => (processes.push(started), started));
@@ -59,9 +63,10 @@ export async function startLocalStack(settings: LocalStackSettings): Promise<Run
     const [, demo] = await Promise.all([createTables(service, at.dynamoDbUrl), seedDemoUser(at.cognitoUrl)]);
     const operatorClientId = await seedOperatorClient(
       { cognito: at.cognitoUrl, dynamoDb: at.dynamoDbUrl },
-      at.mcpUrl,
+      at.baseUrl,
       evaluate(service.resources.ClientsTable?.Properties.TableName),
     );
+    secrets = await startSecretsManager(settings.secretsPort);
     await track(startOffline(settings));
     const cors = gatewayCorsPolicy(service);
     proxy = await startGatewayProxy({

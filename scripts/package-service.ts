@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 const ROOT = resolve(import.meta.dirname, '..');
 
 /** Everything `serverless package` reads; node_modules is linked, not copied. */
-const SERVICE_FILES = ['serverless.yml', 'package.json', 'tsconfig.json', 'resources', 'authorizer', 'dcr', 'functions', 'lib', 'serverless-plugins'];
+const SERVICE_FILES = ['serverless.yml', 'package.json', 'tsconfig.json', 'resources', 'authorizer', 'dcr', 'oauth', 'functions', 'lib', 'serverless-plugins'];
 
 /**
  * Runs `serverless package` (offline, no AWS credentials) in a scratch copy of the service, so

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigurationError, baseUrl, parseConfig, wordList } from '../../lib/config.js';
 import { originList } from '../../lib/http/cors.js';
-import { SCOPE_NAMES, type ScopeName } from '../../lib/oauth/metadata.js';
+import { SCOPE_NAMES, type ScopeName } from '../../lib/oauth/scopes.js';
 import { CHALLENGE_SCOPE, CHALLENGE_VALUE } from './bearer-challenge.js';
 
 /**

@@ -6,7 +6,7 @@ import { JsonRpcErrorCode, jsonRpcErrorResponse } from '../../lib/http/json-rpc-
 import { isJsonContentType } from '@modelcontextprotocol/sdk/shared/mediaType.js';
 import { headerValue, requestBodyBytes } from '../../lib/http/request-body.js';
 import { type CallerIdentity, fromAuthorizerContext } from '../../lib/identity.js';
-import { fullScope } from '../../lib/oauth/metadata.js';
+import { fullScope } from '../../lib/oauth/scopes.js';
 import type { RateLimitDecision, RateLimiter } from '../../lib/rate-limit.js';
 import { type AuditEvent, type AuditOutcome, type RequestFacts, auditEvent, singleToolCallAudit } from './audit.js';
 import { toAuthInfo } from './caller.js';

@@ -1,4 +1,4 @@
-import { SCOPE_NAMES, type ScopeName, fullScope } from '../../lib/oauth/metadata.js';
+import { SCOPE_NAMES, type ScopeName, fullScope } from '../../lib/oauth/scopes.js';
 import type { CallerIdentity } from '../../lib/identity.js';
 import type { ScopeRefusal } from './insufficient-scope.js';
 

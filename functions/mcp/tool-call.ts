@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
 import type { CallerIdentity } from '../../lib/identity.js';
-import type { ScopeName } from '../../lib/oauth/metadata.js';
+import type { ScopeName } from '../../lib/oauth/scopes.js';
 import { type AuditEvent, type AuditOutcome, type RequestFacts, auditEvent } from './audit.js';
 import { canonicalSha256 } from './canonical-hash.js';
 import type { ToolServices } from './services.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CallerIdentity } from '../../lib/identity.js';
-import type { ScopeName } from '../../lib/oauth/metadata.js';
+import type { ScopeName } from '../../lib/oauth/scopes.js';
 import type { ToolServices } from './services.js';
 
 /**

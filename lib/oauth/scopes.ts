@@ -1,4 +1,11 @@
-import { SCOPE_NAMES, type ScopeName, fullScope } from './metadata.js';
+/** The MCP server's scopes: Cognito resource server scopes `{resource}/{name}`. */
+export const MCP_PATH = '/mcp';
+export const SCOPE_NAMES = ['read', 'write', 'admin'] as const;
+export type ScopeName = (typeof SCOPE_NAMES)[number];
+
+export function fullScope(resourceServerId: string, name: ScopeName): string {
+  return `${resourceServerId}/${name}`;
+}
 
 /**
  * Parses the operator's list of scopes dynamic clients may get (short names: read, write, admin).

@@ -179,7 +179,7 @@ describe('npm run admin (local stack: DynamoDB Local, cognito-local, serverless-
     expect(await status(token)).toBe(401);
     expect((await admin('client', 'register', clientId)).out).toContain(`Registered app client ${clientId} (operators-own)`);
     expect(await status(token)).toBe(200);
-    expect((await admin('client', 'register', clientId)).out).toBe(`Client ${clientId} is already in the registry`);
+    expect((await admin('client', 'register', clientId)).out).toBe(`Client ${clientId} is already in the registry (use --update to refresh its redirect URIs)`);
     expect(await admin('client', 'register', 'no-such-client')).toMatchObject({ code: 1 });
   });
 

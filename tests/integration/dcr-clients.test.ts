@@ -85,7 +85,7 @@ describe('registration payloads of real MCP clients', () => {
       ClientName: 'dcr settings check',
       AllowedOAuthFlows: ['code'],
       AllowedOAuthFlowsUserPoolClient: true,
-      CallbackURLs: ['http://localhost:1455/cb'],
+      CallbackURLs: [`${stack.baseUrl}/oauth/callback`],
       SupportedIdentityProviders: ['COGNITO'],
       // Rotation is on, so the REFRESH_TOKEN_AUTH API flow (incompatible with it) is off.
       ExplicitAuthFlows: [],

@@ -105,7 +105,7 @@ describe('no orphans, no partial writes (injected failures against cognito-local
     cognito.destroy();
     dynamodb.destroy();
   });
-  const appClients = cognitoAppClients(stack.userPoolId, SETTINGS, cognito);
+  const appClients = cognitoAppClients(stack.userPoolId, { ...SETTINGS, callbackUrl: `${stack.baseUrl}/oauth/callback` }, cognito);
   const registry = dynamoDbClientRegistry(CLIENTS_TABLE, documents);
   const policy: RegistrationPolicy = {
     resourceServerId: stack.mcpUrl,
@@ -162,7 +162,8 @@ describe('no orphans, no partial writes (injected failures against cognito-local
     const { UserPoolClient } = await cognito.send(
       new DescribeUserPoolClientCommand({ UserPoolId: stack.userPoolId, ClientId: record.clientId }),
     );
-    expect(UserPoolClient?.CallbackURLs).toEqual(['http://localhost:42002/cb']);
+    // Cognito knows only the facade's callback; the client's own URI is the registry's.
+    expect(UserPoolClient?.CallbackURLs).toEqual([`${stack.baseUrl}/oauth/callback`]);
     expect((await registry.get(record.clientId))?.redirectUris).toEqual(['http://localhost:42002/cb']);
   });
 

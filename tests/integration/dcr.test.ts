@@ -53,7 +53,8 @@ describe('dynamic client registration (POST /register) against cognito-local and
       new DescribeUserPoolClientCommand({ UserPoolId: stack.userPoolId, ClientId: registration.client_id }),
     );
     expect(appClient).toMatchObject({
-      CallbackURLs: registration.redirect_uris,
+      // The facade's callback only: the client's own redirect URIs are enforced at /authorize.
+      CallbackURLs: [`${stack.baseUrl}/oauth/callback`],
       AllowedOAuthFlows: ['code'],
       AllowedOAuthFlowsUserPoolClient: true,
       AllowedOAuthScopes: [`${stack.mcpUrl}/read`, `${stack.mcpUrl}/write`],

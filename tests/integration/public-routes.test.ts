@@ -15,19 +15,25 @@ describe('public routes: metadata, health and unknown routes', () => {
     }
   });
 
-  it('serves RFC 8414 metadata whose issuer is the URL it is served under, pointing at Cognito and our registration endpoint', async () => {
+  it('serves RFC 8414 metadata whose issuer is the URL it is served under, pointing at the facade and our registration endpoint', async () => {
     const response = await fetch(`${stack.baseUrl}/.well-known/oauth-authorization-server`);
     expect(response.status).toBe(200);
     const metadata = await response.json();
     expect(metadata).toMatchObject({
       issuer: stack.baseUrl,
-      authorization_endpoint: `${stack.cognitoEndpoint}/oauth2/authorize`,
-      token_endpoint: `${stack.cognitoEndpoint}/oauth2/token`,
+      authorization_endpoint: `${stack.baseUrl}/authorize`,
+      token_endpoint: `${stack.baseUrl}/token`,
+      authorization_response_iss_parameter_supported: true,
       registration_endpoint: `${stack.baseUrl}/register`,
       code_challenge_methods_supported: ['S256'],
       response_types_supported: ['code'],
     });
-    expect(metadata.scopes_supported).toEqual([`${stack.mcpUrl}/read`, `${stack.mcpUrl}/write`]);
+    expect(metadata.scopes_supported).toEqual([`${stack.mcpUrl}/read`, `${stack.mcpUrl}/write`, 'offline_access']);
+    // The same document at the OpenID Connect discovery path, and never offline_access in the resource metadata.
+    const openid = await (await fetch(`${stack.baseUrl}/.well-known/openid-configuration`)).json();
+    expect(openid).toMatchObject({ issuer: stack.baseUrl, authorization_endpoint: `${stack.baseUrl}/authorize`, token_endpoint: `${stack.baseUrl}/token` });
+    const resource = await (await fetch(`${stack.baseUrl}/.well-known/oauth-protected-resource/mcp`)).json();
+    expect(resource.scopes_supported).not.toContain('offline_access');
   });
 
   it('answers /health without authentication', async () => {

@@ -1,6 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { StackInfo } from '../../local/stack.js';
-import { signInThroughLoginPage } from './cognito-login.js';
+import { authorizationCodeFlow } from './authorization-code.js';
 
 export interface DemoSession {
   clientId: string;
@@ -23,7 +22,8 @@ export async function registerPublicClient(stack: StackInfo, metadata: Record<st
 
 /**
  * Real tokens for the demo user, obtained the way a client does: dynamic registration, then the
- * authorization code flow with PKCE through cognito-local's login page.
+ * authorization code flow with PKCE through the facade ({base}/authorize, consent, cognito-local's
+ * login page, {base}/oauth/callback, {base}/token).
  */
 export async function signInDemoUser(
   stack: StackInfo,
@@ -38,38 +38,17 @@ export async function signInDemoUser(
   const client = options.clientId
     ? { client_id: options.clientId, scope: undefined }
     : await registerPublicClient(stack, options.registration);
-  const verifier = randomBytes(32).toString('base64url');
-  const authorize = new URL(`${stack.cognitoEndpoint}/oauth2/authorize`);
-  authorize.search = new URLSearchParams({
-    response_type: 'code',
-    client_id: client.client_id,
-    redirect_uri: REDIRECT_URI,
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-    state: randomBytes(8).toString('hex'),
-    ...(options.scope === '' || (options.scope ?? client.scope) === undefined ? {} : { scope: options.scope ?? client.scope }),
-  }).toString();
-  const redirect = await signInThroughLoginPage(authorize, options.user ?? stack.demoUser);
-  const refusal = redirect.searchParams.get('error');
-  if (refusal) throw new Error(`Authorization refused: ${refusal}`);
-  const tokenResponse = await fetch(`${stack.cognitoEndpoint}/oauth2/token`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      code: redirect.searchParams.get('code') ?? '',
-      redirect_uri: REDIRECT_URI,
-      client_id: client.client_id,
-      code_verifier: verifier,
-    }),
-  });
-  if (!tokenResponse.ok) throw new Error(`Token exchange failed: ${await tokenResponse.text()}`);
-  const tokens = (await tokenResponse.json()) as { access_token: string; id_token: string; refresh_token: string };
+  const scope = options.scope === '' ? undefined : options.scope ?? client.scope;
+  const tokens = await authorizationCodeFlow(
+    stack,
+    { clientId: client.client_id, redirectUri: REDIRECT_URI, ...(scope ? { scope } : {}) },
+    options.user ? { user: options.user } : {},
+  );
   return {
     clientId: client.client_id,
     accessToken: tokens.access_token,
-    idToken: tokens.id_token,
-    refreshToken: tokens.refresh_token,
+    idToken: tokens.id_token ?? '',
+    refreshToken: tokens.refresh_token ?? '',
   };
 }
 

@@ -21,7 +21,7 @@ export const EXTRA_ALLOWED_ORIGIN = 'http://localhost:5173';
 export default async function setup(project: TestProject) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dataDir = mkdtempSync(join(tmpdir(), 'mcp-test-stack-'));
-  // Five consecutive ports from TEST_STACK_BASE_PORT (default 3100), so that test runs of
+  // Six consecutive ports from TEST_STACK_BASE_PORT (default 3100), so that test runs of
   // several checkouts can share a machine.
   const base = Number(process.env.TEST_STACK_BASE_PORT ?? 3100);
   const settings = {
@@ -31,6 +31,7 @@ export default async function setup(project: TestProject) {
       MCP_LOCAL_LAMBDA_PORT: String(base + 2),
       MCP_LOCAL_COGNITO_PORT: String(base + 3),
       MCP_LOCAL_DYNAMODB_PORT: String(base + 4),
+      MCP_LOCAL_SECRETS_PORT: String(base + 5),
       MCP_LOCAL_DATA_DIR: dataDir,
       MCP_LOCAL_DYNAMODB_IN_MEMORY: '1',
       MCP_LOCAL_ALLOWED_ORIGINS: `http://localhost:6274 ${EXTRA_ALLOWED_ORIGIN}`,

@@ -43,7 +43,7 @@ const method = (logicalId: string) => resources[logicalId]!.Properties;
 
 describe('the packaged CloudFormation template', () => {
   it('packages one bundle per function', () => {
-    expect(Object.keys(bundleSizes).sort()).toEqual(['authorizer', 'dcr', 'dcrCleanup', 'health', 'mcp', 'metadata', 'revoke']);
+    expect(Object.keys(bundleSizes).sort()).toEqual(['authorizer', 'dcr', 'dcrCleanup', 'health', 'mcp', 'metadata', 'oauthAuthorize', 'oauthToken', 'revoke']);
   });
 
   it('puts the REQUEST authorizer, keyed on the Authorization header, in front of every /mcp method', () => {
@@ -57,10 +57,13 @@ describe('the packaged CloudFormation template', () => {
     }
   });
 
-  it('leaves the metadata, registration and health routes public', () => {
+  it('leaves the metadata, authorization, token, registration and health routes public', () => {
     const publicMethods = ofType('AWS::ApiGateway::Method').filter(([id]) => !id.startsWith('ApiGatewayMethodMcp'));
     expect(publicMethods.map(([id]) => id).sort()).toEqual([
+      'ApiGatewayMethodAuthorizeGet',
+      'ApiGatewayMethodConsentPost',
       'ApiGatewayMethodHealthGet',
+      'ApiGatewayMethodOauthCallbackGet',
       'ApiGatewayMethodRegisterClientidVarDelete',
       'ApiGatewayMethodRegisterClientidVarGet',
       'ApiGatewayMethodRegisterClientidVarOptions',
@@ -68,6 +71,8 @@ describe('the packaged CloudFormation template', () => {
       'ApiGatewayMethodRegisterOptions',
       'ApiGatewayMethodRegisterPost',
       'ApiGatewayMethodRevokePost',
+      'ApiGatewayMethodTokenOptions',
+      'ApiGatewayMethodTokenPost',
       'ApiGatewayMethodWellDashknownOauthDashauthorizationDashserverGet',
       'ApiGatewayMethodWellDashknownOauthDashprotectedDashresourceGet',
       'ApiGatewayMethodWellDashknownOauthDashprotectedDashresourceMcpGet',
@@ -95,8 +100,15 @@ describe('the packaged CloudFormation template', () => {
 
   it('creates the tables with TTL, point-in-time recovery, encryption and retention', () => {
     const tables = ofType('AWS::DynamoDB::Table');
-    expect(tables.map(([id]) => id).sort()).toEqual(['ApiKeysTable', 'ClientsTable', 'NotesTable', 'RateLimitsTable', 'RevocationsTable']);
-    for (const [id, table] of tables) {
+    expect(tables.map(([id]) => id).sort()).toEqual(['ApiKeysTable', 'ClientsTable', 'NotesTable', 'OAuthStateTable', 'RateLimitsTable', 'RevocationsTable']);
+    // The facade's single-use markers live minutes: TTL and encryption, no backups, deleted with the stack.
+    const state = resources.OAuthStateTable as unknown as { DeletionPolicy: string; Properties: Record<string, unknown> };
+    expect(state.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    expect(state.Properties.SSESpecification).toEqual({ SSEEnabled: true });
+    expect(state.Properties.PointInTimeRecoverySpecification).toBeUndefined();
+    expect(state.Properties.GlobalSecondaryIndexes).toBeUndefined();
+    expect(state.DeletionPolicy).toBe('Delete');
+    for (const [id, table] of tables.filter(([id]) => id !== 'OAuthStateTable')) {
       expect(table.Properties.TimeToLiveSpecification, id).toEqual({ AttributeName: 'expiresAt', Enabled: true });
       expect(table.Properties.PointInTimeRecoverySpecification, id).toEqual({ PointInTimeRecoveryEnabled: true });
       expect(table.Properties.SSESpecification, id).toEqual({ SSEEnabled: true });
@@ -148,7 +160,9 @@ describe('the packaged CloudFormation template', () => {
             // Every resource is a reference to a resource of this stack (or a sub-resource of one,
             // such as a table's index), not a hand-written ARN.
             const reference = 'Fn::Join' in target ? target['Fn::Join'][1][0] : target;
-            expect(Object.keys(reference), id).toEqual(['Fn::GetAtt']);
+            // A secret's ARN is its Ref (it has no Arn attribute).
+            if ('Ref' in reference) expect(resources[reference.Ref]?.Type, id).toBe('AWS::SecretsManager::Secret');
+            else expect(Object.keys(reference), id).toEqual(['Fn::GetAtt']);
           }
         }
       }
@@ -202,8 +216,43 @@ describe('the packaged CloudFormation template', () => {
       'logs:CreateLogStream',
       'logs:PutLogEvents',
     ]);
+    expect(actionsOf('OAuthAuthorizeRole')).toEqual([
+      'cognito-idp:UpdateUserPoolClient',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'secretsmanager:GetSecretValue',
+    ]);
+    expect(actionsOf('OAuthTokenRole')).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+    ]);
     for (const roleId of ['MetadataRole', 'HealthRole']) {
       expect(actionsOf(roleId), roleId).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    }
+  });
+
+  it('routes the facade: /authorize, /consent and /oauth/callback to one function, /token to another, with a generated sealing key', () => {
+    const handlerOf = (method: string) => {
+      const uri = JSON.stringify(resources[method]!.Properties.Integration.Uri);
+      return /(OauthAuthorize|OauthToken)LambdaFunction/.exec(uri)?.[1];
+    };
+    for (const id of ['ApiGatewayMethodAuthorizeGet', 'ApiGatewayMethodConsentPost', 'ApiGatewayMethodOauthCallbackGet']) {
+      expect(handlerOf(id), id).toBe('OauthAuthorize');
+    }
+    for (const id of ['ApiGatewayMethodTokenPost', 'ApiGatewayMethodTokenOptions']) expect(handlerOf(id), id).toBe('OauthToken');
+    const secret = resources.OAuthKeySecret!.Properties;
+    expect(resources.OAuthKeySecret!.Type).toBe('AWS::SecretsManager::Secret');
+    expect(secret.GenerateSecretString).toEqual({ PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false });
+    expect(secret.SecretString).toBeUndefined();
+    for (const fn of ['OauthAuthorizeLambdaFunction', 'OauthTokenLambdaFunction']) {
+      const variables = resources[fn]!.Properties.Environment.Variables;
+      expect(variables.OAUTH_KEY_SECRET_ID, fn).toEqual({ Ref: 'OAuthKeySecret' });
+      expect(variables.OAUTH_STATE_TABLE, fn).toBe('secure-mcp-prod-oauth-state');
     }
   });
 

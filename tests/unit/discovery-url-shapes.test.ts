@@ -1,6 +1,6 @@
 import { discoverAuthorizationServerMetadata } from '@modelcontextprotocol/sdk/client/auth.js';
 import { describe, expect, it } from 'vitest';
-import { type MetadataSettings, authorizationServerMetadata, openIdConfiguration } from '../../lib/oauth/metadata.js';
+import { type MetadataSettings, authorizationServerMetadata, openIdConfiguration } from '../../oauth/metadata.js';
 
 /**
  * Discovery by the MCP SDK client for both shapes of deployment URL. The API serves its

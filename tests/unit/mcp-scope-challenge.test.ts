@@ -4,7 +4,7 @@ import { loadMcpConfig } from '../../functions/mcp/config.js';
 import { type ScopeRefusal, insufficientScopeResponse } from '../../functions/mcp/insufficient-scope.js';
 import { scopeRefusal } from '../../functions/mcp/scopes.js';
 import { tools } from '../../functions/mcp/tools/index.js';
-import { SCOPE_NAMES } from '../../lib/oauth/metadata.js';
+import { SCOPE_NAMES } from '../../lib/oauth/scopes.js';
 
 const RESOURCE = 'https://mcp.example.com/mcp';
 const METADATA = 'https://mcp.example.com/.well-known/oauth-protected-resource/mcp';

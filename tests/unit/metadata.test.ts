@@ -6,7 +6,7 @@ import {
   authorizationServerMetadata,
   fullScope,
   protectedResourceMetadata,
-} from '../../lib/oauth/metadata.js';
+} from '../../oauth/metadata.js';
 
 const settings: MetadataSettings = {
   publicBaseUrl: 'https://abc.execute-api.eu-west-1.amazonaws.com/prod',
@@ -63,9 +63,24 @@ describe('authorizationServerMetadata', () => {
     expect(protectedResourceMetadata(settings).authorization_servers).toEqual([metadata.issuer]);
   });
 
-  it('points the OAuth endpoints at Cognito', () => {
-    expect(metadata.authorization_endpoint).toBe('https://auth.example.auth.eu-west-1.amazoncognito.com/oauth2/authorize');
-    expect(metadata.token_endpoint).toBe('https://auth.example.auth.eu-west-1.amazoncognito.com/oauth2/token');
+  it('points the OAuth endpoints at the facade, never at Cognito', () => {
+    expect(metadata.authorization_endpoint).toBe('https://abc.execute-api.eu-west-1.amazonaws.com/prod/authorize');
+    expect(metadata.token_endpoint).toBe('https://abc.execute-api.eu-west-1.amazonaws.com/prod/token');
+    expect(JSON.stringify(authorizationServerMetadata(settings))).not.toContain('amazoncognito.com');
+  });
+
+  it('advertises iss in authorization responses (RFC 9207)', () => {
+    expect(metadata.authorization_response_iss_parameter_supported).toBe(true);
+  });
+
+  it('advertises CIMD only when the operator enables it', () => {
+    expect(metadata.client_id_metadata_document_supported).toBe(false);
+    expect(authorizationServerMetadata({ ...settings, clientIdMetadataDocuments: true }).client_id_metadata_document_supported).toBe(true);
+  });
+
+  it('lists offline_access in the authorization server metadata only, never in the resource metadata', () => {
+    expect(metadata.scopes_supported).toContain('offline_access');
+    expect(protectedResourceMetadata(settings).scopes_supported).not.toContain('offline_access');
   });
 
   it('points registration at the API', () => {
@@ -80,6 +95,7 @@ describe('authorizationServerMetadata', () => {
     expect(metadata.scopes_supported).toEqual([
       'https://abc.execute-api.eu-west-1.amazonaws.com/prod/mcp/read',
       'https://abc.execute-api.eu-west-1.amazonaws.com/prod/mcp/write',
+      'offline_access',
     ]);
     expect(metadata.scopes_supported.some((scope) => scope.endsWith('/admin'))).toBe(false);
   });
@@ -89,6 +105,7 @@ describe('authorizationServerMetadata', () => {
     expect(withAdmin.scopes_supported).toEqual([
       'https://abc.execute-api.eu-west-1.amazonaws.com/prod/mcp/read',
       'https://abc.execute-api.eu-west-1.amazonaws.com/prod/mcp/admin',
+      'offline_access',
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SCOPE_NAMES } from '../../../lib/oauth/metadata.js';
+import { SCOPE_NAMES } from '../../../lib/oauth/scopes.js';
 import { defineTool } from '../tool.js';
 
 export default defineTool({

@@ -1,8 +1,8 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { jsonResponse, publicJsonResponse } from '../../lib/http/json-response.js';
-import { authorizationServerMetadata, openIdConfiguration, protectedResourceMetadata } from '../../lib/oauth/metadata.js';
-import { loadMetadataSettings } from './config.js';
+import { jsonResponse, publicJsonResponse } from '../lib/http/json-response.js';
+import { authorizationServerMetadata, openIdConfiguration, protectedResourceMetadata } from './metadata.js';
+import { loadMetadataSettings } from './metadata-config.js';
 
 const settings = loadMetadataSettings();
 

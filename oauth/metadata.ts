@@ -1,10 +1,12 @@
+import { MCP_PATH, type ScopeName, fullScope } from '../lib/oauth/scopes.js';
+
 /**
  * The discovery documents an MCP client reads before it can log in:
  * RFC 9728 protected resource metadata for the MCP endpoint, and an RFC 8414 authorization server
- * document. Cognito is the authorization server, but its own discovery document has no
- * `registration_endpoint` and no `code_challenge_methods_supported`, and newer MCP clients reject
- * metadata whose `issuer` is not the URL they fetched it from, so the API publishes its own with
- * issuer = the API's public base URL, pointing the OAuth endpoints at Cognito.
+ * document. The API is the authorization server its clients see (issuer = the API's public base
+ * URL, which newer MCP clients require of the URL they fetched): its own authorization and token
+ * endpoints (the facade in oauth/, which sends the browser on to Cognito's sign-in), registration
+ * and revocation. Cognito stays the identity provider and the token issuer.
  */
 
 export interface MetadataSettings {
@@ -22,17 +24,13 @@ export interface MetadataSettings {
   clientScopes: readonly ScopeName[];
   /** Confidential clients may register for the client_credentials grant. */
   clientCredentialsEnabled?: boolean;
+  /** Clients may use a Client ID Metadata Document URL as client_id. */
+  clientIdMetadataDocuments?: boolean;
   /** The user pool's JWKS (for the OpenID configuration document). */
   jwksUri?: string;
 }
 
-export const MCP_PATH = '/mcp';
-export const SCOPE_NAMES = ['read', 'write', 'admin'] as const;
-export type ScopeName = (typeof SCOPE_NAMES)[number];
-
-export function fullScope(resourceServerId: string, name: ScopeName): string {
-  return `${resourceServerId}/${name}`;
-}
+export { MCP_PATH, SCOPE_NAMES, type ScopeName, fullScope } from '../lib/oauth/scopes.js';
 
 export function protectedResourceMetadata(settings: MetadataSettings) {
   return {
@@ -47,10 +45,12 @@ export function protectedResourceMetadata(settings: MetadataSettings) {
 export function authorizationServerMetadata(settings: MetadataSettings) {
   return {
     issuer: settings.publicBaseUrl,
-    authorization_endpoint: `${settings.cognitoOAuthBaseUrl}/oauth2/authorize`,
-    token_endpoint: `${settings.cognitoOAuthBaseUrl}/oauth2/token`,
+    authorization_endpoint: `${settings.publicBaseUrl}/authorize`,
+    token_endpoint: `${settings.publicBaseUrl}/token`,
     registration_endpoint: `${settings.publicBaseUrl}/register`,
-    scopes_supported: settings.clientScopes.map((name) => fullScope(settings.resourceServerId, name)),
+    // offline_access here only (never in the resource metadata or a challenge): clients that
+    // want a refresh token ask for it; the facade accepts it and Cognito always issues one.
+    scopes_supported: [...settings.clientScopes.map((name) => fullScope(settings.resourceServerId, name)), 'offline_access'],
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     grant_types_supported: [
@@ -62,6 +62,9 @@ export function authorizationServerMetadata(settings: MetadataSettings) {
     revocation_endpoint: `${settings.publicBaseUrl}/revoke`,
     revocation_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
     code_challenge_methods_supported: ['S256'],
+    // RFC 9207: every authorization response carries iss (clients must then check it).
+    authorization_response_iss_parameter_supported: true,
+    client_id_metadata_document_supported: settings.clientIdMetadataDocuments ?? false,
   };
 }
 

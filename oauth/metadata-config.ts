@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { baseUrl, parseConfig, wordList } from '../../lib/config.js';
-import type { MetadataSettings } from '../../lib/oauth/metadata.js';
-import { parseScopeNames } from '../../lib/oauth/scopes.js';
+import { baseUrl, parseConfig, wordList } from '../lib/config.js';
+import type { MetadataSettings } from './metadata.js';
+import { parseScopeNames } from '../lib/oauth/scopes.js';
 
 const schema = z.object({
   PUBLIC_BASE_URL: baseUrl,

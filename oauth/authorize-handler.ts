@@ -1,0 +1,150 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { dynamoDbClientRegistry } from '../dcr/client-registry.js';
+import { cognitoAppClients } from '../dcr/cognito-app-clients.js';
+import { createDocumentClient } from '../lib/dynamodb/document-client.js';
+import { headerValue, requestBodyBytes } from '../lib/http/request-body.js';
+import { createLogger } from '../lib/logger.js';
+import { SCOPE_NAMES, fullScope } from './metadata.js';
+import { runAuthorize } from './authorize/index.js';
+import { handleCallback } from './callback.js';
+import { lookUpClient } from './client-lookup.js';
+import { cognitoRedirect } from './cognito-authorize-url.js';
+import { dynamoDbCodeGrants } from './code-grants.js';
+import { loadOAuthConfig } from './config.js';
+import { consentResponse, decideConsent } from './consent.js';
+import { errorPage } from './html.js';
+import { sealingKeys } from './keys.js';
+import { redirectResponse } from './responses.js';
+
+/**
+ * The browser-facing endpoints of the facade, one function: GET /authorize, POST /consent and
+ * GET /oauth/callback. Per request: /authorize reads the client's row (one DynamoDB round trip),
+ * /consent none, the callback one transaction.
+ */
+const logger = createLogger('oauth-authorize');
+const config = loadOAuthConfig();
+const documents = createDocumentClient();
+const registry = dynamoDbClientRegistry(config.dcr.clientsTable, documents);
+const appClients = cognitoAppClients(config.dcr.userPoolId, config.dcr.appClientSettings);
+const grants = dynamoDbCodeGrants(config.stateTable, documents);
+const keys = sealingKeys({ secretId: config.keySecretId });
+const serverScopes = SCOPE_NAMES.map((name) => fullScope(config.resource, name));
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+const MAX_FORM_BYTES = 16_384;
+
+const authorizeDependencies = {
+  issuer: config.issuer,
+  resource: config.resource,
+  serverScopes,
+  findClient: (clientId: string) =>
+    lookUpClient(clientId, {
+      registry,
+      appClients,
+      callbackUrl: config.callbackUrl,
+      onMigrated: (id) => logger.info('Client migrated to the facade callback', { clientId: id }),
+    }),
+};
+
+async function settings() {
+  const sealing = await keys();
+  return {
+    issuer: config.issuer,
+    cognitoOAuthBaseUrl: config.cognitoOAuthBaseUrl,
+    callbackUrl: config.callbackUrl,
+    ttlSeconds: config.requestTtlSeconds,
+    stateKey: sealing['cognito-state'],
+    consentKey: sealing.consent,
+    codeTtlSeconds: config.codeTtlSeconds,
+    resourceName: 'this MCP server',
+  };
+}
+
+function rawQueryLength(event: APIGatewayProxyEvent): number {
+  const query = event.multiValueQueryStringParameters ?? {};
+  return Object.entries(query).reduce((sum, [name, values]) => sum + (values ?? []).reduce((n, v) => n + name.length + v.length + 2, 0), 0);
+}
+
+async function authorize(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  const query = (event.multiValueQueryStringParameters ?? {}) as Record<string, string[] | undefined>;
+  const outcome = await runAuthorize(query, rawQueryLength(event), authorizeDependencies);
+  if (outcome.kind === 'error-page' || outcome.kind === 'redirect') {
+    const log = outcome.error.code === 'server_error' ? logger.error.bind(logger) : logger.info.bind(logger);
+    log('Authorization request refused', {
+      error: outcome.error.code,
+      description: outcome.error.description,
+      answer: outcome.kind,
+      ...(outcome.error.code === 'server_error' && { cause: outcome.cause instanceof Error ? outcome.cause.message : String(outcome.cause) }),
+    });
+    return outcome.kind === 'error-page'
+      ? errorPage(outcome.error.code, outcome.error.description, outcome.error.status === 401 ? 400 : outcome.error.status)
+      : redirectResponse(outcome.location);
+  }
+  const ctx = outcome.ctx;
+  const current = await settings();
+  logger.info('Authorization request accepted', { clientId: ctx.client!.clientId, consent: outcome.kind === 'consent' });
+  if (outcome.kind === 'consent') return consentResponse(ctx, current, headerValue(event.headers, 'cookie'), nowSeconds());
+  const client = ctx.client!;
+  const redirect = cognitoRedirect(
+    { cid: client.clientId, app: client.appClientId, ruri: ctx.redirectUri!, st: ctx.state, scp: ctx.scopes, off: ctx.offlineAccess, res: ctx.resource!, am: client.authMethod, pr: ctx.prompt },
+    ctx.codeChallenge!,
+    current,
+    nowSeconds(),
+  );
+  return redirectResponse(redirect.location, [redirect.cookie]);
+}
+
+function readForm(event: APIGatewayProxyEvent): Record<string, string> | undefined {
+  const type = headerValue(event.headers, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+  const body = requestBodyBytes(event);
+  if (type !== 'application/x-www-form-urlencoded' || body.length > MAX_FORM_BYTES) return undefined;
+  const form: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(body.toString('utf8'))) {
+    if (name in form) return undefined;
+    form[name] = value;
+  }
+  return form;
+}
+
+async function consent(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  const form = readForm(event);
+  if (!form) return errorPage('invalid_request', 'This page expired or was not opened by you. Go back to your application and start again.');
+  const decision = decideConsent(
+    {
+      form,
+      cookieHeader: headerValue(event.headers, 'cookie'),
+      origin: headerValue(event.headers, 'origin'),
+      secFetchSite: headerValue(event.headers, 'sec-fetch-site'),
+    },
+    await settings(),
+    nowSeconds(),
+  );
+  if (decision.kind === 'refused') logger.warn('Consent refused', { reason: decision.reason });
+  else logger.info('Consent decision', { decision: decision.kind, clientId: decision.clientId });
+  return decision.response;
+}
+
+async function callback(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  const query = event.queryStringParameters ?? {};
+  const repeated = Object.values(event.multiValueQueryStringParameters ?? {}).some((values) => (values?.length ?? 0) > 1);
+  if (repeated) return errorPage('invalid_request', 'The identity provider answered with repeated parameters.');
+  const outcome = await handleCallback(query, headerValue(event.headers, 'cookie'), await settings(), grants, nowSeconds());
+  if (outcome.kind === 'page') logger.warn('Callback refused', { reason: outcome.reason });
+  else logger.info('Authorization response sent', { clientId: outcome.clientId, result: outcome.result, cognitoError: query.error?.slice(0, 40) });
+  return outcome.response;
+}
+
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async (event) => {
+    try {
+      if (event.resource === '/authorize' && event.httpMethod === 'GET') return await authorize(event);
+      if (event.resource === '/consent' && event.httpMethod === 'POST') return await consent(event);
+      if (event.resource === '/oauth/callback' && event.httpMethod === 'GET') return await callback(event);
+      return errorPage('invalid_request', 'No such page.', 404);
+    } catch (error) {
+      logger.error('Authorization endpoint failed', error as Error);
+      return errorPage('temporarily_unavailable', 'The sign-in service is temporarily unavailable. Try again in a moment.', 503);
+    }
+  });

@@ -1,0 +1,65 @@
+import { isCognitoClientId } from '../dcr/client-id.js';
+import type { AppClients } from '../dcr/cognito-app-clients.js';
+import type { TokenEndpointAuthMethod } from '../dcr/client-metadata.js';
+import type { ClientRegistry, RegisteredClient } from '../dcr/client-registry.js';
+import { cognitoClientName } from '../dcr/register-client.js';
+import type { AuthorizeClient } from './authorize/context.js';
+import { oauthError } from './errors.js';
+
+/**
+ * The client behind a client_id, as /authorize sees it: one registry read. A dynamic client
+ * registered before the facade (its app client's callback URLs are its own redirect URIs) is
+ * migrated here, once: its app client gets the facade callback as its only callback URL, and the
+ * row records it. Operator clients (source manual) must be re-registered by the operator, who
+ * owns their settings (`npm run admin -- client register <id> --update`).
+ */
+export interface ClientLookupDependencies {
+  registry: ClientRegistry;
+  appClients: Pick<AppClients, 'updateClient'>;
+  callbackUrl: string;
+  onMigrated?: (clientId: string) => void;
+}
+
+const UNKNOWN = 'This application is not registered with this server (unknown client_id)';
+
+export function toAuthorizeClient(row: RegisteredClient): AuthorizeClient {
+  return {
+    clientId: row.clientId,
+    appClientId: row.clientId,
+    source: row.source ?? 'dcr',
+    clientName: row.clientName,
+    redirectUris: row.redirectUris ?? [],
+    scopes: (row.scope ?? '').split(' ').filter(Boolean),
+    authMethod: (row.tokenEndpointAuthMethod ?? 'none') as TokenEndpointAuthMethod,
+    createdAt: row.createdAt,
+  };
+}
+
+export async function migrateToFacade(row: RegisteredClient, dependencies: ClientLookupDependencies): Promise<void> {
+  await dependencies.appClients.updateClient(row.clientId, {
+    name: cognitoClientName({ client_name: row.clientName }),
+    scopes: (row.scope ?? '').split(' ').filter(Boolean),
+    grantTypes: row.grantTypes as Array<'authorization_code' | 'refresh_token'>,
+    confidential: (row.tokenEndpointAuthMethod ?? 'none') !== 'none',
+  });
+  await dependencies.registry.setCognitoCallbackUrl(row.clientId, dependencies.callbackUrl);
+  dependencies.onMigrated?.(row.clientId);
+}
+
+export async function lookUpClient(clientId: string, dependencies: ClientLookupDependencies): Promise<AuthorizeClient> {
+  if (!isCognitoClientId(clientId)) throw oauthError('invalid_client', UNKNOWN);
+  const row = await dependencies.registry.get(clientId);
+  if (!row || (row.status !== undefined && row.status !== 'active')) throw oauthError('invalid_client', UNKNOWN);
+  if (row.source === 'manual') {
+    if (!row.redirectUris || row.redirectUris.length === 0) {
+      throw oauthError(
+        'invalid_client',
+        'This client was registered before this server had its own sign-in endpoint: the operator must run `npm run admin -- client register <client id> --update`',
+      );
+    }
+    return toAuthorizeClient(row);
+  }
+  if (!row.grantTypes?.includes('authorization_code')) throw oauthError('unauthorized_client', 'This client may not use the authorization code flow');
+  if (row.cognitoCallbackUrl !== dependencies.callbackUrl) await migrateToFacade(row, dependencies);
+  return toAuthorizeClient(row);
+}

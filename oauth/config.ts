@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { baseUrl, parseConfig } from '../lib/config.js';
+import { loadDcrConfig } from '../dcr/config.js';
+
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const schema = z.object({
+  PUBLIC_BASE_URL: baseUrl,
+  COGNITO_OAUTH_BASE_URL: baseUrl,
+  OAUTH_STATE_TABLE: z.string().min(1),
+  OAUTH_KEY_SECRET_ID: z.string().min(1),
+  // How long a started authorization may take (consent + sign-in) before it must start again.
+  AUTHORIZATION_REQUEST_TTL_SECONDS: integer(60, 3600).default(600),
+  // How long an authorization code stays redeemable at /token (Cognito's own codes live 5 minutes).
+  AUTHORIZATION_CODE_TTL_SECONDS: integer(30, 600).default(300),
+  COGNITO_TOKEN_TIMEOUT_MS: integer(500, 9000).default(5000),
+});
+
+export const CALLBACK_PATH = '/oauth/callback';
+
+export type OAuthConfig = ReturnType<typeof loadOAuthConfig>;
+
+/**
+ * The facade's settings. The issuer is the API's public base URL (the metadata's `issuer`, the
+ * `iss` of every authorization response); the resource is the MCP endpoint; the callback is the
+ * one Cognito callback URL every app client has. Registration settings come from dcr/config.ts.
+ */
+export function loadOAuthConfig(env: Record<string, string | undefined> = process.env) {
+  const parsed = parseConfig(schema, env);
+  const dcr = loadDcrConfig(env);
+  return {
+    dcr,
+    issuer: parsed.PUBLIC_BASE_URL,
+    resource: dcr.resourceServerId,
+    cognitoOAuthBaseUrl: parsed.COGNITO_OAUTH_BASE_URL,
+    callbackUrl: `${parsed.PUBLIC_BASE_URL}${CALLBACK_PATH}`,
+    stateTable: parsed.OAUTH_STATE_TABLE,
+    keySecretId: parsed.OAUTH_KEY_SECRET_ID,
+    requestTtlSeconds: parsed.AUTHORIZATION_REQUEST_TTL_SECONDS,
+    codeTtlSeconds: parsed.AUTHORIZATION_CODE_TTL_SECONDS,
+    cognitoTokenTimeoutMs: parsed.COGNITO_TOKEN_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,104 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { AuthorizeContext } from './authorize/context.js';
+import { authorizationResponseUrl } from './authorization-response.js';
+import { type CognitoRedirectSettings, cognitoRedirect } from './cognito-authorize-url.js';
+import { consentFormTargets, consentPage } from './consent-page.js';
+import { CONSENT_COOKIE, newCookieValue, readCookie, setCookie, sha256 } from './cookies.js';
+import { errorPage, pageHeaders } from './html.js';
+import type { ConsentRequest } from './pending.js';
+import { redirectResponse } from './responses.js';
+import { seal, unseal } from './sealed.js';
+
+/**
+ * The consent step. GET /authorize shows the page with a sealed copy of the request and sets the
+ * consent cookie (SameSite=Strict, reused when the browser already has a well-formed one, so two
+ * tabs work); POST /consent acts only when the form, the cookie and the browser's own
+ * cross-site signals agree (a signed double-submit bound to this browser). Any failure is a page,
+ * never a redirect: a forged POST learns nothing and sends the browser nowhere.
+ */
+export interface ConsentSettings extends CognitoRedirectSettings {
+  issuer: string;
+  consentKey: Buffer;
+  resourceName: string;
+}
+
+const EXPIRED =
+  'This page expired or was not opened by you. Go back to your application and start again.';
+
+export function consentResponse(
+  ctx: AuthorizeContext,
+  settings: ConsentSettings,
+  cookieHeader: string | undefined,
+  nowSeconds: number,
+): APIGatewayProxyResult {
+  const client = ctx.client!;
+  const cookieValue = readCookie(cookieHeader, CONSENT_COOKIE) ?? newCookieValue();
+  const request: ConsentRequest = {
+    v: 1,
+    cid: client.clientId,
+    app: client.appClientId,
+    ruri: ctx.redirectUri!,
+    st: ctx.state,
+    scp: ctx.scopes,
+    off: ctx.offlineAccess,
+    res: ctx.resource!,
+    am: client.authMethod,
+    pr: ctx.prompt,
+    cc: ctx.codeChallenge!,
+    ch: sha256(cookieValue),
+    name: client.clientName,
+    exp: nowSeconds + settings.ttlSeconds,
+  };
+  const html = consentPage({
+    client,
+    redirectUri: request.ruri,
+    scopes: request.scp,
+    offlineAccess: request.off,
+    issuer: settings.issuer,
+    resourceName: settings.resourceName,
+    sealedRequest: seal(settings.consentKey, 'consent', request),
+    action: `${settings.issuer}/consent`,
+  });
+  return {
+    statusCode: 200,
+    headers: pageHeaders(consentFormTargets(new URL(settings.cognitoOAuthBaseUrl).origin, request.ruri)),
+    multiValueHeaders: { 'Set-Cookie': [setCookie(CONSENT_COOKIE, cookieValue, 'Strict', settings.ttlSeconds)] },
+    body: html,
+  };
+}
+
+export interface ConsentPost {
+  form: Record<string, string>;
+  cookieHeader: string | undefined;
+  origin: string | undefined;
+  secFetchSite: string | undefined;
+}
+
+export type ConsentDecision =
+  | { kind: 'refused'; response: APIGatewayProxyResult; reason: string }
+  | { kind: 'allowed' | 'denied'; response: APIGatewayProxyResult; clientId: string };
+
+export function decideConsent(post: ConsentPost, settings: ConsentSettings, nowSeconds: number): ConsentDecision {
+  const refuse = (reason: string): ConsentDecision => ({ kind: 'refused', reason, response: errorPage('invalid_request', EXPIRED) });
+  if (post.origin !== undefined && post.origin !== new URL(settings.issuer).origin) return refuse('cross-origin Origin');
+  if (post.secFetchSite !== undefined && !['same-origin', 'none'].includes(post.secFetchSite)) return refuse('cross-site Sec-Fetch-Site');
+  const cookie = readCookie(post.cookieHeader, CONSENT_COOKIE);
+  if (!cookie) return refuse('no consent cookie');
+  const request = unseal<ConsentRequest>(settings.consentKey, 'consent', post.form.request, nowSeconds);
+  if (!request) return refuse('consent request invalid or expired');
+  if (request.ch !== sha256(cookie)) return refuse('consent cookie of another page');
+  const decision = post.form.decision;
+  if (decision === 'deny') {
+    const location = authorizationResponseUrl(
+      request.ruri,
+      { error: 'access_denied', errorDescription: 'The user denied the request' },
+      request.st,
+      settings.issuer,
+    );
+    return { kind: 'denied', clientId: request.cid, response: redirectResponse(location) };
+  }
+  if (decision !== 'allow') return refuse('no decision');
+  const { cc, ch: _ch, name: _name, v: _v, exp: _exp, ...fields } = request;
+  const redirect = cognitoRedirect(fields, cc, settings, nowSeconds);
+  return { kind: 'allowed', clientId: request.cid, response: redirectResponse(redirect.location, [redirect.cookie]) };
+}
