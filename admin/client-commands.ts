@@ -23,9 +23,9 @@ export interface RegisterOptions {
   redirectUris?: string[];
 }
 
-/** The facade's callback, from the MCP resource URL ({base}/mcp). */
-export function facadeCallbackUrl(target: Pick<AdminTarget, 'resourceUrl'>): string {
-  if (!target.resourceUrl) throw new Error('The MCP resource URL is needed (--resource-url or MCP_RESOURCE_URL)');
+/** The facade's callback, from the MCP resource URL ({base}/mcp); unknown without it. */
+export function facadeCallbackUrl(target: Pick<AdminTarget, 'resourceUrl'>): string | undefined {
+  if (!target.resourceUrl) return undefined;
   return `${target.resourceUrl.replace(/\/+$/, '').replace(/\/mcp$/, '')}/oauth/callback`;
 }
 
@@ -38,7 +38,8 @@ const UPDATABLE = [
   'RefreshTokenRotation',
 ] as const;
 
-async function addFacadeCallback(cognito: CognitoIdentityProviderClient, appClient: UserPoolClientType, callback: string) {
+async function addFacadeCallback(cognito: CognitoIdentityProviderClient, appClient: UserPoolClientType, callback: string | undefined) {
+  if (callback === undefined) return false;
   if (!appClient.AllowedOAuthFlows?.includes('code') || appClient.CallbackURLs?.includes(callback)) return false;
   const input: Record<string, unknown> = { UserPoolId: appClient.UserPoolId, ClientId: appClient.ClientId };
   for (const key of UPDATABLE) if (appClient[key] !== undefined) input[key] = appClient[key];
@@ -98,6 +99,7 @@ export async function registerClient(
   out(
     `${options.update ? 'Updated' : 'Registered'} app client ${clientId} (${appClient.ClientName ?? 'no name'}): its tokens are now accepted; ` +
       `redirect URIs ${fields.redirectUris.join(' ') || '(none: it cannot use /authorize)'}` +
-      (added ? `; added ${callback} to its Cognito callback URLs` : ''),
+      (added ? `; added ${callback} to its Cognito callback URLs` : '') +
+      (callback === undefined ? '; pass --resource-url (the MCP endpoint URL) to give it the facade callback it needs to sign users in' : ''),
   );
 }

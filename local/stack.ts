@@ -20,6 +20,8 @@ export interface StackInfo {
   mcpUrl: string;
   cognitoEndpoint: string;
   dynamoDbEndpoint: string;
+  /** The Secrets Manager stand-in holding the facade's sealing key. */
+  secretsManagerEndpoint: string;
   userPoolId: string;
   /** Logs of every process are in {dataDir}/logs. */
   dataDir: string;
@@ -81,6 +83,7 @@ export async function startLocalStack(settings: LocalStackSettings): Promise<Run
       mcpUrl: at.mcpUrl,
       cognitoEndpoint: at.cognitoUrl,
       dynamoDbEndpoint: at.dynamoDbUrl,
+      secretsManagerEndpoint: at.secretsUrl,
       userPoolId: LOCAL_USER_POOL_ID,
       dataDir: settings.dataDir,
       demoUser: { username: DEMO_USER.username, password: DEMO_USER.password, sub: demo.sub },

@@ -25,7 +25,7 @@ import { copyTableDefinition } from '../support/scratch-tables.js';
  */
 const STAGE = 'cleanuptest';
 const TABLES = { clients: `secure-mcp-${STAGE}-clients`, revocations: `secure-mcp-${STAGE}-revocations` };
-const SETTINGS = { identityProviders: ['COGNITO'], accessTokenMinutes: 60, refreshTokenDays: 30, refreshTokenRotation: false, rotationGraceSeconds: 0 };
+const SETTINGS = { callbackUrl: 'http://localhost:3100/oauth/callback', identityProviders: ['COGNITO'], accessTokenMinutes: 60, refreshTokenDays: 30, refreshTokenRotation: false, rotationGraceSeconds: 0 };
 const DAY = 86_400;
 const UNUSED_DAYS = 90;
 

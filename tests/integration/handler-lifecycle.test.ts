@@ -35,7 +35,9 @@ const HANDLER_MODULES: Record<string, string> = {
   dcr: '../../dcr/handler.js',
   revoke: '../../functions/revoke/handler.js',
   dcrCleanup: '../../dcr/cleanup-handler.js',
-  metadata: '../../functions/metadata/handler.js',
+  metadata: '../../oauth/metadata-handler.js',
+  oauthAuthorize: '../../oauth/authorize-handler.js',
+  oauthToken: '../../oauth/token-handler.js',
   health: '../../functions/health/handler.js',
 };
 
@@ -117,6 +119,7 @@ describe('no handler returns while a DynamoDB request it started is pending', ()
       MCP_LOCAL_PORT: port(stack.baseUrl),
       MCP_LOCAL_COGNITO_PORT: port(stack.cognitoEndpoint),
       MCP_LOCAL_DYNAMODB_PORT: port(stack.dynamoDbEndpoint),
+      MCP_LOCAL_SECRETS_PORT: port(stack.secretsManagerEndpoint),
       MCP_LOCAL_DATA_DIR: stack.dataDir,
     });
     const local = offlineEnvironment(settings);
@@ -245,8 +248,8 @@ describe('no handler returns while a DynamoDB request it started is pending', ()
   });
 
   it('dcrCleanup: deletes an idle dynamic client and finishes an interrupted deletion', async () => {
-    const appClients = cognitoAppClients(stack.userPoolId, { identityProviders: ['COGNITO'], accessTokenMinutes: 60, refreshTokenDays: 30, refreshTokenRotation: false, rotationGraceSeconds: 0 }, cognito);
-    const request = { redirectUris: ['http://localhost:43102/cb'], scopes: [], grantTypes: ['authorization_code' as const], confidential: false };
+    const appClients = cognitoAppClients(stack.userPoolId, { callbackUrl: `${stack.baseUrl}/oauth/callback`, identityProviders: ['COGNITO'], accessTokenMinutes: 60, refreshTokenDays: 30, refreshTokenRotation: false, rotationGraceSeconds: 0 }, cognito);
+    const request = { scopes: [], grantTypes: ['authorization_code' as const], confidential: false };
     const idle = await appClients.createClient({ ...request, name: `${DCR_CLIENT_NAME_PREFIX}lifecycle idle` });
     const interrupted = await appClients.createClient({ ...request, name: `${DCR_CLIENT_NAME_PREFIX}lifecycle interrupted` });
     const longAgo = Math.floor(Date.now() / 1000) - 400 * 86_400;
@@ -254,7 +257,7 @@ describe('no handler returns while a DynamoDB request it started is pending', ()
       clientId,
       source: 'dcr',
       clientName: 'lifecycle',
-      redirectUris: request.redirectUris,
+      redirectUris: ['http://localhost:43102/cb'],
       grantTypes: ['authorization_code'],
       responseTypes: ['code'],
       tokenEndpointAuthMethod: 'none',
@@ -270,6 +273,32 @@ describe('no handler returns while a DynamoDB request it started is pending', ()
     expect(cleanup.operations).toEqual(expect.arrayContaining(['Scan', 'UpdateItem', 'DeleteItem']));
     expectNothingPending(cleanup);
   }, 60_000);
+
+  it('oauthAuthorize: /authorize reads the client once and returns with nothing pending', async () => {
+    const event = {
+      ...proxyEvent({ method: 'GET', resource: '/authorize' }),
+      multiValueQueryStringParameters: {
+        response_type: ['code'], client_id: [dynamic.clientId], redirect_uri: ['http://localhost:53682/callback'],
+        code_challenge: ['E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'], code_challenge_method: ['S256'], state: ['s'],
+      },
+    };
+    const authorize = await invoke('oauthAuthorize', event);
+    expect(authorize.value?.statusCode).toBe(200);
+    expect(authorize.operations).toEqual(['GetItem']);
+    expectNothingPending(authorize);
+  });
+
+  it('oauthToken: an unknown code is one conditional DeleteItem, with nothing pending', async () => {
+    const token = await invoke('oauthToken', proxyEvent({
+      method: 'POST',
+      resource: '/token',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: 'no-such-code', redirect_uri: 'http://localhost:53682/callback', code_verifier: 'v'.repeat(43), client_id: dynamic.clientId }).toString(),
+    }));
+    expect(token.value?.statusCode).toBe(400);
+    expect(token.operations).toEqual(['DeleteItem']);
+    expectNothingPending(token);
+  });
 
   it('metadata and health: no DynamoDB at all', async () => {
     const metadata = await invoke('metadata', proxyEvent({ method: 'GET', resource: '/.well-known/oauth-protected-resource/mcp' }));
