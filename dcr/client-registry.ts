@@ -32,6 +32,8 @@ export interface RegisteredClient {
   /** The client's own redirect URIs, enforced by the facade at /authorize (Cognito knows only the callback). */
   redirectUris: string[];
   applicationType?: 'web' | 'native' | undefined;
+  /** For source 'cimd': the metadata document URL (the client_id clients send). */
+  cimdUrl?: string | undefined;
   /** The facade callback the app client was given; absent or different: migrated at the next /authorize. */
   cognitoCallbackUrl?: string | undefined;
   grantTypes: string[];
@@ -196,7 +198,8 @@ export function dynamoDbClientRegistry(
           new ScanCommand({
             TableName: tableName,
             Select: 'COUNT',
-            FilterExpression: ACTIVE,
+            // CIMD alias rows (kind 'cimd') name a client whose own row is counted already.
+            FilterExpression: `${ACTIVE} AND attribute_not_exists(kind)`,
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: { ':active': 'active' },
             ExclusiveStartKey: startKey,

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { LOCAL_JWKS_VARIABLE } from '../authorizer/local-jwks.js';
+import { LOCAL_CIMD_VARIABLE } from '../dcr/cimd/local-origins.js';
 import { type ManagedProcess, httpAnswers, startProcess, waitUntil } from './processes.js';
 import { LOCAL_REGION, LOCAL_USER_POOL_ID, type LocalStackSettings, PROJECT_ROOT, urls } from './settings.js';
 
@@ -24,6 +25,8 @@ export function offlineEnvironment(settings: LocalStackSettings): NodeJS.Process
     // Unset, serverless.yml's default applies (the MCP Inspector's origin).
     ...(settings.allowedOrigins === undefined ? {} : { LOCAL_ALLOWED_ORIGINS: settings.allowedOrigins }),
     [LOCAL_JWKS_VARIABLE]: at.cognitoUrl,
+    ...(settings.cimdOrigins === undefined ? {} : { [LOCAL_CIMD_VARIABLE]: settings.cimdOrigins }),
+    ...(settings.extraCaFile === undefined ? {} : { NODE_EXTRA_CA_CERTS: settings.extraCaFile }),
     AWS_REGION: LOCAL_REGION,
     // The local stack runs on the machine's Node 20; Lambda runs Node 22.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

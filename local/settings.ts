@@ -23,6 +23,13 @@ export interface LocalStackSettings {
    * origin); undefined leaves serverless.yml its default (the MCP Inspector's origin).
    */
   allowedOrigins: string | undefined;
+  /**
+   * Loopback origins whose Client ID Metadata Documents the local stage may fetch despite the
+   * SSRF rules (LOCAL_CIMD_ORIGINS, dcr/cimd/local-origins.ts); from MCP_LOCAL_CIMD_ORIGINS.
+   */
+  cimdOrigins: string | undefined;
+  /** A CA certificate file the functions trust besides the system's (NODE_EXTRA_CA_CERTS), for a local https CIMD host. */
+  extraCaFile: string | undefined;
 }
 
 export const LOCAL_STAGE = 'local';
@@ -96,6 +103,8 @@ export function settingsFromEnv(env: Record<string, string | undefined> = proces
     inMemoryDynamoDb: env.MCP_LOCAL_DYNAMODB_IN_MEMORY === '1',
     echoFunctionLogs: true,
     allowedOrigins: allowedOrigins(env),
+    cimdOrigins: env.MCP_LOCAL_CIMD_ORIGINS?.trim() || undefined,
+    extraCaFile: env.MCP_LOCAL_EXTRA_CA_FILE ? resolve(PROJECT_ROOT, env.MCP_LOCAL_EXTRA_CA_FILE) : undefined,
   };
 }
 

@@ -8,6 +8,10 @@ import { headerValue, requestBodyBytes } from '../lib/http/request-body.js';
 import { createLogger } from '../lib/logger.js';
 import { SCOPE_NAMES, fullScope } from './metadata.js';
 import { runAuthorize } from './authorize/index.js';
+import { resolveCimdClient } from '../dcr/cimd/cimd-clients.js';
+import { dynamoDbCimdRegistry } from '../dcr/cimd/cimd-registry.js';
+import { safeFetch, systemResolver, systemSocketOpener } from '../dcr/cimd/safe-fetch.js';
+import { dynamoDbRateLimiter } from '../lib/rate-limit.js';
 import { handleCallback } from './callback.js';
 import { lookUpClient } from './client-lookup.js';
 import { cognitoRedirect } from './cognito-authorize-url.js';
@@ -34,7 +38,27 @@ const serverScopes = SCOPE_NAMES.map((name) => fullScope(config.resource, name))
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const MAX_FORM_BYTES = 16_384;
 
-const authorizeDependencies = {
+const cimdRegistry = dynamoDbCimdRegistry(config.dcr.clientsTable, documents);
+const rateLimiter = dynamoDbRateLimiter(config.dcr.rateLimitsTable, documents);
+const cimdPolicy = {
+  hosts: { allowedHosts: config.cimd.allowedHosts, deniedHosts: config.cimd.deniedHosts, localOrigins: config.cimd.localOrigins },
+  metadata: { httpsHosts: config.dcr.httpsHosts },
+  resourceServerId: config.resource,
+  allowedScopes: config.dcr.allowedScopes,
+  cache: config.cimd.cache,
+  callbackUrl: config.callbackUrl,
+  rateLimit: config.cimd.rateLimit,
+  maxClients: config.dcr.maxClients,
+};
+const fetchDocument = (url: URL, local: boolean) =>
+  safeFetch(
+    url,
+    { resolve: systemResolver, openSocket: systemSocketOpener, maxBytes: config.cimd.maxDocumentBytes, timeoutMs: config.cimd.fetchTimeoutMs },
+    { skipAddressRules: local },
+  );
+
+/** The pipeline's dependencies for one request (the CIMD rate limit is per source address). */
+const authorizeDependencies = (sourceIp: string | undefined) => ({
   issuer: config.issuer,
   resource: config.resource,
   serverScopes,
@@ -44,8 +68,19 @@ const authorizeDependencies = {
       appClients,
       callbackUrl: config.callbackUrl,
       onMigrated: (id) => logger.info('Client migrated to the facade callback', { clientId: id }),
+      ...(config.cimd.enabled && {
+        cimd: (url: string) =>
+          resolveCimdClient(url, cimdPolicy, {
+            registry: cimdRegistry,
+            countActive: () => registry.countActive(),
+            appClients,
+            fetchDocument,
+            rateLimiter,
+            onOrphan: (id, error) => logger.critical('CIMD registration failed and its app client could not be deleted', { clientId: id, error: String(error) }),
+          }, { sourceIp }),
+      }),
     }),
-};
+});
 
 async function settings() {
   const sealing = await keys();
@@ -68,7 +103,7 @@ function rawQueryLength(event: APIGatewayProxyEvent): number {
 
 async function authorize(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
   const query = (event.multiValueQueryStringParameters ?? {}) as Record<string, string[] | undefined>;
-  const outcome = await runAuthorize(query, rawQueryLength(event), authorizeDependencies);
+  const outcome = await runAuthorize(query, rawQueryLength(event), authorizeDependencies(event.requestContext?.identity?.sourceIp));
   if (outcome.kind === 'error-page' || outcome.kind === 'redirect') {
     const log = outcome.error.code === 'server_error' ? logger.error.bind(logger) : logger.info.bind(logger);
     log('Authorization request refused', {

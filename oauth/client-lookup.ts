@@ -5,6 +5,10 @@ import type { ClientRegistry, RegisteredClient } from '../dcr/client-registry.js
 import { cognitoClientName } from '../dcr/register-client.js';
 import type { AuthorizeClient } from './authorize/context.js';
 import { oauthError } from './errors.js';
+import { CimdClientError } from '../dcr/cimd/cimd-clients.js';
+import type { CimdAlias } from '../dcr/cimd/cimd-registry.js';
+import { looksLikeUrl } from '../dcr/cimd/client-id-url.js';
+import { ClientCapacityError, RateLimitedError } from '../dcr/errors.js';
 
 /**
  * The client behind a client_id, as /authorize sees it: one registry read. A dynamic client
@@ -14,6 +18,8 @@ import { oauthError } from './errors.js';
  * owns their settings (`npm run admin -- client register <id> --update`).
  */
 export interface ClientLookupDependencies {
+  /** CIMD client ids (https URLs); absent when the operator turned CIMD off. */
+  cimd?: (clientId: string) => Promise<CimdAlias>;
   registry: ClientRegistry;
   appClients: Pick<AppClients, 'updateClient'>;
   callbackUrl: string;
@@ -46,7 +52,36 @@ export async function migrateToFacade(row: RegisteredClient, dependencies: Clien
   dependencies.onMigrated?.(row.clientId);
 }
 
+export function cimdAuthorizeClient(alias: CimdAlias): AuthorizeClient {
+  return {
+    clientId: alias.clientId,
+    appClientId: alias.aliasOf,
+    source: 'cimd',
+    clientName: alias.clientName,
+    redirectUris: alias.redirectUris,
+    scopes: alias.scope.split(' ').filter(Boolean),
+    authMethod: 'none',
+    createdAt: alias.createdAt,
+  };
+}
+
+async function lookUpCimdClient(clientId: string, resolve: (clientId: string) => Promise<CimdAlias>): Promise<AuthorizeClient> {
+  try {
+    return cimdAuthorizeClient(await resolve(clientId));
+  } catch (error) {
+    if (error instanceof CimdClientError) throw oauthError('invalid_client', error.message);
+    if (error instanceof RateLimitedError || error instanceof ClientCapacityError) {
+      throw oauthError('temporarily_unavailable', 'This server cannot register more applications right now; try again later', 503);
+    }
+    throw error;
+  }
+}
+
 export async function lookUpClient(clientId: string, dependencies: ClientLookupDependencies): Promise<AuthorizeClient> {
+  if (looksLikeUrl(clientId)) {
+    if (!dependencies.cimd) throw oauthError('invalid_client', 'This server does not accept Client ID Metadata Document URLs as client_id');
+    return lookUpCimdClient(clientId, dependencies.cimd);
+  }
   if (!isCognitoClientId(clientId)) throw oauthError('invalid_client', UNKNOWN);
   const row = await dependencies.registry.get(clientId);
   if (!row || (row.status !== undefined && row.status !== 'active')) throw oauthError('invalid_client', UNKNOWN);
@@ -59,6 +94,7 @@ export async function lookUpClient(clientId: string, dependencies: ClientLookupD
     }
     return toAuthorizeClient(row);
   }
+  if (row.source === 'cimd') throw oauthError('invalid_client', 'This client is known by its metadata document URL; use that as client_id');
   if (!row.grantTypes?.includes('authorization_code')) throw oauthError('unauthorized_client', 'This client may not use the authorization code flow');
   if (row.cognitoCallbackUrl !== dependencies.callbackUrl) await migrateToFacade(row, dependencies);
   return toAuthorizeClient(row);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { baseUrl, parseConfig } from '../lib/config.js';
+import { baseUrl, parseConfig, wordList } from '../lib/config.js';
+import { localCimdOrigins } from '../dcr/cimd/local-origins.js';
 import { loadDcrConfig } from '../dcr/config.js';
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -14,6 +15,14 @@ const schema = z.object({
   // How long an authorization code stays redeemable at /token (Cognito's own codes live 5 minutes).
   AUTHORIZATION_CODE_TTL_SECONDS: integer(30, 600).default(300),
   COGNITO_TOKEN_TIMEOUT_MS: integer(500, 9000).default(5000),
+  // Client ID Metadata Documents: 'none' turns them off; '*' (or empty) allows any public https host.
+  CIMD_ALLOWED_HOSTS: z.string().default('*'),
+  CIMD_DENIED_HOSTS: wordList.default([]),
+  CIMD_RATE_LIMIT: integer(1, 100_000).default(10),
+  CIMD_MAX_DOCUMENT_BYTES: integer(512, 65_536).default(5120),
+  CIMD_FETCH_TIMEOUT_MS: integer(500, 8000).default(3000),
+  CIMD_CACHE_MIN_SECONDS: integer(60, 86_400).default(300),
+  CIMD_CACHE_MAX_SECONDS: integer(300, 604_800).default(86_400),
 });
 
 export const CALLBACK_PATH = '/oauth/callback';
@@ -39,5 +48,16 @@ export function loadOAuthConfig(env: Record<string, string | undefined> = proces
     requestTtlSeconds: parsed.AUTHORIZATION_REQUEST_TTL_SECONDS,
     codeTtlSeconds: parsed.AUTHORIZATION_CODE_TTL_SECONDS,
     cognitoTokenTimeoutMs: parsed.COGNITO_TOKEN_TIMEOUT_MS,
+    cimd: {
+      enabled: parsed.CIMD_ALLOWED_HOSTS.trim() !== 'none',
+      allowedHosts: parsed.CIMD_ALLOWED_HOSTS.split(/[\s,]+/).filter((host) => host && host !== '*' && host !== 'none'),
+      deniedHosts: parsed.CIMD_DENIED_HOSTS,
+      // Refused at cold start anywhere but the local stack (dcr/cimd/local-origins.ts).
+      localOrigins: localCimdOrigins(env),
+      rateLimit: { limit: parsed.CIMD_RATE_LIMIT, windowSeconds: 3600 },
+      maxDocumentBytes: parsed.CIMD_MAX_DOCUMENT_BYTES,
+      fetchTimeoutMs: parsed.CIMD_FETCH_TIMEOUT_MS,
+      cache: { minSeconds: parsed.CIMD_CACHE_MIN_SECONDS, maxSeconds: parsed.CIMD_CACHE_MAX_SECONDS },
+    },
   };
 }

@@ -10,6 +10,7 @@ const schema = z.object({
   DCR_ALLOWED_SCOPES: wordList.default(['read', 'write']),
   DCR_ALLOW_CLIENT_CREDENTIALS: z.enum(['true', 'false']).default('false'),
   COGNITO_JWKS_URL: z.url().optional(),
+  CIMD_ALLOWED_HOSTS: z.string().default('*'),
 });
 
 export function loadMetadataSettings(env: Record<string, string | undefined> = process.env): MetadataSettings {
@@ -21,5 +22,6 @@ export function loadMetadataSettings(env: Record<string, string | undefined> = p
     clientScopes: parseScopeNames(parsed.DCR_ALLOWED_SCOPES),
     clientCredentialsEnabled: parsed.DCR_ALLOW_CLIENT_CREDENTIALS === 'true',
     jwksUri: parsed.COGNITO_JWKS_URL,
+    clientIdMetadataDocuments: parsed.CIMD_ALLOWED_HOSTS.trim() !== 'none',
   };
 }

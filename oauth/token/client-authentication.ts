@@ -1,6 +1,7 @@
 import { isCognitoClientId } from '../../dcr/client-id.js';
 import type { TokenEndpointAuthMethod } from '../../dcr/client-metadata.js';
 import { OAuthError } from '../errors.js';
+import { MAX_CLIENT_ID_URL_LENGTH } from '../../dcr/cimd/client-id-url.js';
 
 /**
  * Who is asking at /token (RFC 6749 §2.3.1): HTTP Basic (client_secret_basic), client_id and
@@ -16,7 +17,9 @@ export interface TokenClient {
 export const BASIC_CHALLENGE = 'Basic realm="token", charset="UTF-8"';
 const invalidClient = (description: string) => new OAuthError('invalid_client', description, 401);
 
-const isClientId = (value: string) => isCognitoClientId(value);
+/** A Cognito app client id, or a CIMD client id (an https URL, bounded like at /authorize). */
+const isUrlClientId = (value: string) => value.length <= MAX_CLIENT_ID_URL_LENGTH && /^https?:\/\/\S+$/.test(value);
+const isClientId = (value: string): boolean => isCognitoClientId(value) || isUrlClientId(value);
 
 function decodePart(value: string): string {
   try {

@@ -48,8 +48,12 @@ export async function handleTokenRequest(
   if (grantType === 'authorization_code') {
     response = await authorizationCodeGrant(form, client, deps);
   } else {
-    const row = await deps.registry.get(client.clientId);
-    if (!row || (row.status !== undefined && row.status !== 'active')) throw new OAuthError('invalid_client', 'Unknown client', 401);
+    const found = await deps.registry.get(client.clientId);
+    if (!found || (found.status !== undefined && found.status !== 'active')) throw new OAuthError('invalid_client', 'Unknown client', 401);
+    // A CIMD client's row is its alias (keyed by the URL): its app client is aliasOf.
+    const alias = found as unknown as { kind?: string; aliasOf?: string };
+    const row = alias.kind === 'cimd' ? { ...found, clientId: alias.aliasOf!, source: 'cimd' as const, tokenEndpointAuthMethod: 'none' } : found;
+    if (alias.kind !== 'cimd' && row.source === 'cimd') throw new OAuthError('invalid_client', 'Use the metadata document URL as client_id', 401);
     const registered = row.tokenEndpointAuthMethod ?? (row.source === 'manual' ? undefined : 'none');
     // Operator rows registered before the facade record no method: the one presented is taken, Cognito checks it.
     if (registered !== undefined && registered !== client.method) {

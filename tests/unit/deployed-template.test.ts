@@ -217,9 +217,14 @@ describe('the packaged CloudFormation template', () => {
       'logs:PutLogEvents',
     ]);
     expect(actionsOf('OAuthAuthorizeRole')).toEqual([
+      'cognito-idp:CreateUserPoolClient',
+      'cognito-idp:DeleteUserPoolClient',
       'cognito-idp:UpdateUserPoolClient',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
+      'dynamodb:PutItem',
+      'dynamodb:Scan',
+      'dynamodb:UpdateItem',
       'dynamodb:UpdateItem',
       'logs:CreateLogStream',
       'logs:PutLogEvents',

@@ -1,0 +1,102 @@
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { RegisteredClient } from '../client-registry.js';
+
+/**
+ * Where CIMD clients live in the client registry (ClientsTable), two rows per document URL:
+ *  - the alias, keyed by the URL (`kind: 'cimd'`): what /authorize looks up (one GetItem), with
+ *    the document's redirect URIs, name, scope, hash and freshness;
+ *  - the app client's row, keyed by the Cognito app client id (`source: 'cimd'`): what the
+ *    authorizer reads for the tokens (their client_id claim is the app client id).
+ * Both are written in one transaction, the alias only if absent, so concurrent first uses of one
+ * URL make one registration (the loser deletes its app client).
+ */
+export interface CimdAlias {
+  clientId: string;
+  kind: 'cimd';
+  aliasOf: string;
+  status: 'active';
+  clientName: string;
+  redirectUris: string[];
+  grantTypes: string[];
+  scope: string;
+  documentSha256: string;
+  fetchedAt: number;
+  cacheUntil: number;
+  createdAt: number;
+}
+
+export class AliasExistsError extends Error {
+  override readonly name = 'AliasExistsError';
+}
+
+export interface CimdRegistry {
+  getAlias(url: string): Promise<CimdAlias | undefined>;
+  create(alias: CimdAlias, row: RegisteredClient): Promise<void>;
+  /** The document changed: new redirect URIs / name in both rows, and new freshness. */
+  update(alias: CimdAlias): Promise<void>;
+  /** The document is unchanged: only its freshness. */
+  touch(url: string, fetchedAt: number, cacheUntil: number): Promise<void>;
+}
+
+export function dynamoDbCimdRegistry(tableName: string, documents: DynamoDBDocumentClient): CimdRegistry {
+  return {
+    async getAlias(url) {
+      const result = await documents.send(new GetCommand({ TableName: tableName, Key: { clientId: url }, ConsistentRead: true }));
+      const item = result.Item as CimdAlias | undefined;
+      return item?.kind === 'cimd' ? item : undefined;
+    },
+    async create(alias, row) {
+      try {
+        await documents.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName: tableName, Item: alias, ConditionExpression: 'attribute_not_exists(clientId)' } },
+              { Put: { TableName: tableName, Item: row, ConditionExpression: 'attribute_not_exists(clientId)' } },
+            ],
+          }),
+        );
+      } catch (error) {
+        if ((error as Error).name === 'TransactionCanceledException') throw new AliasExistsError(alias.clientId);
+        throw error;
+      }
+    },
+    async update(alias) {
+      const fields = { ':uris': alias.redirectUris, ':name': alias.clientName };
+      await documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: tableName,
+                Key: { clientId: alias.clientId },
+                UpdateExpression: 'SET redirectUris = :uris, clientName = :name, documentSha256 = :sha, fetchedAt = :at, cacheUntil = :until',
+                ConditionExpression: 'attribute_exists(clientId)',
+                ExpressionAttributeValues: { ...fields, ':sha': alias.documentSha256, ':at': alias.fetchedAt, ':until': alias.cacheUntil },
+              },
+            },
+            {
+              Update: {
+                TableName: tableName,
+                Key: { clientId: alias.aliasOf },
+                UpdateExpression: 'SET redirectUris = :uris, clientName = :name',
+                ConditionExpression: 'attribute_exists(clientId)',
+                ExpressionAttributeValues: fields,
+              },
+            },
+          ],
+        }),
+      );
+    },
+    async touch(url, fetchedAt, cacheUntil) {
+      await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { clientId: url },
+          UpdateExpression: 'SET fetchedAt = :at, cacheUntil = :until',
+          ConditionExpression: 'attribute_exists(clientId)',
+          ExpressionAttributeValues: { ':at': fetchedAt, ':until': cacheUntil },
+        }),
+      );
+    },
+  };
+}
