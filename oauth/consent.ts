@@ -61,7 +61,7 @@ export function consentResponse(
   });
   return {
     statusCode: 200,
-    headers: pageHeaders(consentFormTargets(new URL(settings.cognitoOAuthBaseUrl).origin, request.ruri)),
+    headers: pageHeaders(consentFormTargets(new URL(settings.cognitoOAuthBaseUrl).origin, request.ruri), 'same-origin'),
     multiValueHeaders: { 'Set-Cookie': [setCookie(CONSENT_COOKIE, cookieValue, 'Strict', settings.ttlSeconds)] },
     body: html,
   };

@@ -26,14 +26,20 @@ export function contentSecurityPolicy(formTargets: readonly string[] = []): stri
   ].join('; ');
 }
 
-export function pageHeaders(formTargets: readonly string[] = []): Record<string, string> {
+/**
+ * Headers of every page. Referrer-Policy is no-referrer, except on the consent page, which needs
+ * `same-origin`: under no-referrer browsers send `Origin: null` with the consent form's POST, and
+ * POST /consent refuses a null Origin (a sandboxed frame or a data: page sends that too). Found by
+ * the Chromium test; same-origin still gives Cognito and the client no referrer.
+ */
+export function pageHeaders(formTargets: readonly string[] = [], referrerPolicy: 'no-referrer' | 'same-origin' = 'no-referrer'): Record<string, string> {
   return {
     'Content-Type': 'text/html; charset=utf-8',
     'Content-Security-Policy': contentSecurityPolicy(formTargets),
     'X-Frame-Options': 'DENY',
     'Cache-Control': 'no-store',
     Pragma: 'no-cache',
-    'Referrer-Policy': 'no-referrer',
+    'Referrer-Policy': referrerPolicy,
     'X-Content-Type-Options': 'nosniff',
   };
 }

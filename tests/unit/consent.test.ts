@@ -75,6 +75,8 @@ describe('the consent page', () => {
     expect(csp).toMatch(/style-src 'sha256-[A-Za-z0-9+/=]+'/);
     expect(headers['X-Frame-Options']).toBe('DENY');
     expect(headers['Cache-Control']).toBe('no-store');
+    // Not no-referrer: browsers would then send Origin: null with the form, which POST /consent refuses.
+    expect(headers['Referrer-Policy']).toBe('same-origin');
     expect(consentFormTargets('https://c.example', 'cursor://x/cb')).toEqual(['https://c.example', 'cursor:']);
   });
 
