@@ -49,7 +49,7 @@ const GRANTS = {
     service: 'IAM',
     actions: '`iam:*Role*` (includes `iam:PassRole`, which Lambda needs to take a role)',
     resources: '`arn:aws:iam::{account}:role/secure-mcp-{stage}-*`',
-    purpose: 'one role per function, with inline policies',
+    purpose: 'one role per function and the tool role assumed for each caller, with inline policies and one role policy',
   },
   logs: {
     service: 'CloudWatch Logs',
@@ -146,6 +146,7 @@ export const GRANTS_BY_RESOURCE_TYPE: Record<string, GrantId[]> = {
   'AWS::Cognito::UserPoolGroup': ['cognito'],
   'AWS::DynamoDB::Table': ['dynamodb'],
   'AWS::IAM::Role': ['iam'],
+  'AWS::IAM::RolePolicy': ['iam'],
   'AWS::CloudWatch::Alarm': ['cloudWatch'],
   'AWS::SNS::Topic': ['sns'],
   'AWS::SNS::Subscription': ['sns'],
