@@ -78,18 +78,20 @@ export function createCallerCredentials(options: CallerCredentialsOptions): Cred
   const sessions = new Map<string, Entry>();
 
   const start = (key: string, roleArn: string, session: SessionIdentity): Entry => {
-    const entry: Entry = { replaceAfter: Number.POSITIVE_INFINITY, credentials: undefined as unknown as Promise<ToolCredentials> };
-    entry.credentials = options
-      .issue({ roleArn, session, durationSeconds: TOOL_SESSION_SECONDS }, AbortSignal.timeout(timeoutMs))
-      .then((issued) => {
+    // The callbacks run after `entry` is assigned: a promise never settles synchronously.
+    let entry: Entry;
+    const credentials = options.issue({ roleArn, session, durationSeconds: TOOL_SESSION_SECONDS }, AbortSignal.timeout(timeoutMs)).then(
+      (issued) => {
         entry.replaceAfter = issued.expiration.getTime() - margin;
         return redacted(issued);
-      })
-      .catch((error: unknown) => {
+      },
+      (error: unknown) => {
         // Not kept: the next call tries again.
         if (sessions.get(key) === entry) sessions.delete(key);
         throw error;
-      });
+      },
+    );
+    entry = { credentials, replaceAfter: Number.POSITIVE_INFINITY };
     sessions.set(key, entry);
     while (sessions.size > maxSessions) sessions.delete(sessions.keys().next().value!);
     return entry;
