@@ -8,7 +8,9 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { loadMcpConfig } from '../functions/mcp/config.js';
 import { type McpEndpoint, answerMcpRequest } from '../functions/mcp/mcp-endpoint.js';
 import { createToolServices } from '../functions/mcp/services.js';
-import { compileTools } from '../functions/mcp/tool.js';
+import { compileCatalog } from '../functions/mcp/catalog.js';
+import { prompts } from '../functions/mcp/prompts/index.js';
+import { resources } from '../functions/mcp/resources/index.js';
 import { tools } from '../functions/mcp/tools/index.js';
 import { mcpCorsPolicy } from '../lib/http/cors.js';
 import { toAuthorizerContext } from '../lib/identity.js';
@@ -93,13 +95,13 @@ export async function benchMcpHandler(): Promise<void> {
   let audited = 0;
   const endpoint: McpEndpoint = {
     config,
-    tools: compileTools(tools),
+    catalog: compileCatalog(tools, resources, prompts),
     services: createToolServices(config, documents, { USER_POOL_ID: 'us-east-1_Bench' }),
     rateLimiter: dynamoDbRateLimiter(config.tables.rateLimits, documents),
     cors: mcpCorsPolicy([]),
     logger,
     // The audit event is built and serialised as the log line would be, but not printed.
-    onToolCall: (audit) => void (audited += JSON.stringify({ message: 'audit', audit }).length),
+    onCall: (audit) => void (audited += JSON.stringify({ message: 'audit', audit }).length),
     now: () => new Date(),
   };
   const requests: Array<[string, unknown]> = [

@@ -12,13 +12,15 @@ import { loggerAuditSink } from './audit.js';
 import { loadMcpConfig } from './config.js';
 import { type McpEndpoint, answerMcpRequest } from './mcp-endpoint.js';
 import { createToolServices } from './services.js';
-import { compileTools } from './tool.js';
-import { recordToolMetrics } from './tool-metrics.js';
+import { recordCallMetrics } from './call-metrics.js';
+import { compileCatalog } from './catalog.js';
+import { prompts } from './prompts/index.js';
+import { resources } from './resources/index.js';
 import { tools } from './tools/index.js';
 
 // Cold start: configuration validated, schemas compiled, clients created, once per container.
 const logger = createLogger('mcp');
-// Tool metrics are published per call (tool-metrics.ts), so no flushing middleware is needed.
+// Metrics are published per call (call-metrics.ts), so no flushing middleware is needed.
 const metrics = new Metrics();
 const config = loadMcpConfig();
 const documents = createDocumentClient();
@@ -27,14 +29,14 @@ const auditLogger = new Logger({ logLevel: 'INFO', persistentKeys: { component: 
 const audit = loggerAuditSink(auditLogger);
 const endpoint: McpEndpoint = {
   config,
-  tools: compileTools(tools),
+  catalog: compileCatalog(tools, resources, prompts),
   services: createToolServices(config, documents),
   rateLimiter: dynamoDbRateLimiter(config.tables.rateLimits, documents),
   cors: mcpCorsPolicy(config.allowedOrigins),
   logger,
-  onToolCall(event) {
+  onCall(event) {
     audit(event);
-    recordToolMetrics(metrics, event);
+    recordCallMetrics(metrics, event);
   },
   now: () => new Date(),
 };

@@ -1,10 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
 import type { CallerIdentity } from '../../lib/identity.js';
 import type { ScopeName } from '../../lib/oauth/scopes.js';
-import { type AuditEvent, type AuditOutcome, type RequestFacts, auditEvent } from './audit.js';
-import { canonicalSha256 } from './canonical-hash.js';
+import type { AuditEvent, RequestFacts } from './audit.js';
+import { accountCall } from './call-accounting.js';
 import type { ToolServices } from './services.js';
 import { type CompiledTool, ToolError } from './tool.js';
 
@@ -15,8 +15,8 @@ export interface ToolCallEnvironment {
   request: RequestFacts;
   logger: Logger;
   now(): Date;
-  /** Called once per tool call with its audit event (audit log, metrics). */
-  onToolCall(event: AuditEvent): void;
+  /** Called once per call (tool, resource, prompt) with its audit event (audit log, metrics). */
+  onCall(event: AuditEvent): void;
 }
 
 /**
@@ -31,18 +31,8 @@ export async function executeToolCall(
   caller: CallerIdentity,
   environment: ToolCallEnvironment,
 ): Promise<CallToolResult> {
-  const started = performance.now();
   const input = args ?? {};
-  const account = (outcome: AuditOutcome, reason?: string) =>
-    environment.onToolCall(
-      auditEvent(caller, environment.request, {
-        tool: tool.definition.name,
-        inputSha256: canonicalSha256(input),
-        outcome,
-        reason,
-        durationMs: performance.now() - started,
-      }),
-    );
+  const account = accountCall(environment, caller, 'tool', tool.definition.name, input);
 
   const parsed = tool.input.safeParse(input);
   if (!parsed.success) {
@@ -86,11 +76,15 @@ function errorResult(message: string): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: message }] };
 }
 
+export function internalErrorMessage(requestId: string): string {
+  return `The call failed because of an internal error (request id ${requestId}). Try again later.`;
+}
+
 function internalErrorResult(requestId: string): CallToolResult {
   return errorResult(`The tool failed because of an internal error (request id ${requestId}). Try again later.`);
 }
 
-function describeIssues(error: z.ZodError): string {
+export function describeIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(arguments)'}: ${issue.message}`)
