@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { mcpRequestState } from '../functions/mcp/request-state.js';
 /**
  * The MCP endpoint in process, warm, with DynamoDB replaced by a counting stand-in (the real
  * adapters run; only the network round trip is left out): median and p99 of initialize,
@@ -98,6 +100,7 @@ export async function benchMcpHandler(): Promise<void> {
     catalog: compileCatalog(tools, resources, prompts),
     services: createToolServices(config, documents, { USER_POOL_ID: 'us-east-1_Bench' }),
     rateLimiter: dynamoDbRateLimiter(config.tables.rateLimits, documents),
+    requestState: mcpRequestState(randomBytes(32)),
     cors: mcpCorsPolicy([]),
     logger,
     // The audit event is built and serialised as the log line would be, but not printed.

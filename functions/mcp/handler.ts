@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { randomBytes } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { createDocumentClient } from '../../lib/dynamodb/document-client.js';
@@ -10,6 +11,7 @@ import { createLogger } from '../../lib/logger.js';
 import { dynamoDbRateLimiter } from '../../lib/rate-limit.js';
 import { loggerAuditSink } from './audit.js';
 import { loadMcpConfig } from './config.js';
+import { mcpRequestState } from './request-state.js';
 import { type McpEndpoint, answerMcpRequest } from './mcp-endpoint.js';
 import { createToolServices } from './services.js';
 import { recordCallMetrics } from './call-metrics.js';
@@ -24,6 +26,9 @@ const logger = createLogger('mcp');
 const metrics = new Metrics();
 const config = loadMcpConfig();
 const documents = createDocumentClient();
+if (!config.requestStateKey) {
+  logger.warn('MCP_REQUEST_STATE_KEY is not set: input-required confirmations work only when both rounds reach this container');
+}
 // Audit events are written whatever POWERTOOLS_LOG_LEVEL says: the trail must be complete.
 const auditLogger = new Logger({ logLevel: 'INFO', persistentKeys: { component: 'audit' } });
 const audit = loggerAuditSink(auditLogger);
@@ -33,6 +38,7 @@ const endpoint: McpEndpoint = {
   services: createToolServices(config, documents),
   rateLimiter: dynamoDbRateLimiter(config.tables.rateLimits, documents),
   cors: mcpCorsPolicy(config.allowedOrigins),
+  requestState: mcpRequestState(config.requestStateKey ?? randomBytes(32)),
   logger,
   onCall(event) {
     audit(event);

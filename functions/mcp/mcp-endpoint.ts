@@ -16,6 +16,7 @@ import type { McpConfig } from './config.js';
 import { insufficientScopeResponse } from './insufficient-scope.js';
 import { type BodyInspection, type CallFacts, inspectJsonRpcBody } from './json-rpc-message.js';
 import { listenAnswer } from './listen.js';
+import type { McpRequestState } from './request-state.js';
 import { type ProtocolEra, type RequestScope, serveMcpRequest } from './mcp-server.js';
 import { grantedScopes, scopeRefusal } from './scopes.js';
 import type { ToolServices } from './services.js';
@@ -29,6 +30,7 @@ export interface McpEndpoint {
   services: ToolServices;
   rateLimiter: RateLimiter;
   cors: CorsPolicy;
+  requestState: McpRequestState;
   logger: Logger;
   /** Called once per call (tools/call, resources/read, prompts/get) with its audit event. */
   onCall(event: AuditEvent): void;
@@ -130,7 +132,7 @@ export async function answerMcpRequest(event: APIGatewayProxyEvent, endpoint: Mc
       now: endpoint.now,
       onCall,
     };
-    const scope: RequestScope = { visible, environment };
+    const scope: RequestScope = { visible, environment, requestState: endpoint.requestState };
     const response = await serveMcpRequest(request, era, { authInfo, scope, parsedBody, maxRequestBytes: endpoint.config.maxRequestBytes });
     return answer(await fromWebResponse(response));
   };

@@ -12,6 +12,7 @@ import { type CatalogView, resourceFor } from './catalog.js';
 import { callerOf } from './caller.js';
 import { noSchemaValidator } from './no-schema-validator.js';
 import { executePromptGet } from './prompt-get.js';
+import type { McpRequestState } from './request-state.js';
 import { listResources } from './resource-listing.js';
 import { executeResourceRead } from './resource-read.js';
 import type { ToolContext } from './tool.js';
@@ -23,6 +24,8 @@ export const SERVER_INFO = { name: 'secure-mcp', version: '0.1.0' } as const;
 export interface RequestScope {
   visible: CatalogView;
   environment: ToolCallEnvironment;
+  /** Seals and checks the state of input-required rounds (2026-07-28). */
+  requestState: McpRequestState;
 }
 
 /**
@@ -48,12 +51,15 @@ function buildServer(scope: RequestScope): Server {
     // Nothing changes while a deployment runs, and a stateless server could not push it anyway;
     // no resource subscriptions for the same reason.
     capabilities: {
+      // logging: 2025 clients may set a level (answered by the SDK); messages go only where asked for.
+      logging: {},
       tools: { listChanged: false },
       resources: { listChanged: false },
       prompts: { listChanged: false },
       completions: {},
     },
     jsonSchemaValidator: noSchemaValidator,
+    requestState: { verify: scope.requestState.verify },
     cacheHints: {
       'tools/list': PRIVATE_LIST,
       'resources/list': PRIVATE_LIST,
@@ -73,7 +79,7 @@ function buildServer(scope: RequestScope): Server {
   server.setRequestHandler('tools/call', async (request, context) => {
     const tool = visible.tools.get(request.params.name);
     if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${request.params.name}`);
-    return executeToolCall(tool, request.params.arguments, callerOf(context.http), environment);
+    return executeToolCall(tool, request.params.arguments, callerOf(context.http), environment, { mcp: context, requestState: scope.requestState });
   });
 
   server.setRequestHandler('resources/list', (request, context) => listResources(visible.resources, contextOf(context.http), request.params?.cursor));
@@ -90,7 +96,7 @@ function buildServer(scope: RequestScope): Server {
   server.setRequestHandler('prompts/get', async (request, context) => {
     const prompt = visible.prompts.get(request.params.name);
     if (!prompt) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown prompt: ${request.params.name}`);
-    return executePromptGet(prompt, request.params.arguments, callerOf(context.http), environment);
+    return executePromptGet(prompt, request.params.arguments, callerOf(context.http), environment, context);
   });
 
   server.setRequestHandler('completion/complete', async (request, context) => {
@@ -130,7 +136,8 @@ export type ProtocolEra = 'modern' | 'legacy';
 /**
  * Answers one MCP request of either era. 2025 requests get a fresh server and a stateless
  * transport with JSON answers, as before the 2026 revision (a buffered API Gateway path and the
- * clients of that time expect them; the SDK's own stateless fallback would answer SSE). Both
+ * clients of that time expect them; the SDK's own stateless fallback would answer SSE), except
+ * for a request that carries a progressToken: progress needs a stream. Both
  * eras share buildServer, so they list and call the same things in the same way.
  * `parsedBody` is the already parsed JSON-RPC message, when the caller parsed it.
  */
@@ -144,13 +151,45 @@ export async function serveMcpRequest(
   const server = buildServer(options.scope);
   const transport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: undefined,
-    enableJsonResponse: true,
+    // A call that asks for progress gets an SSE answer, so its notifications are delivered; all
+    // others a plain JSON body.
+    enableJsonResponse: !asksForProgress(options.parsedBody),
     maxRequestBodySize: options.maxRequestBytes,
   });
+  let response: Response;
   try {
     await server.connect(transport);
-    return await transport.handleRequest(request, { authInfo, parsedBody: options.parsedBody });
-  } finally {
+    response = await transport.handleRequest(request, { authInfo, parsedBody: options.parsedBody });
+  } catch (error) {
     await server.close();
+    throw error;
   }
+  // A JSON answer is complete; a stream (progress) is still being written by the handler, so the
+  // server closes when it ends, or when the reader gives up.
+  if (!response.body || !(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
+    await server.close();
+    return response;
+  }
+  return new Response(closingWhenDone(response.body, () => server.close()), response);
+}
+
+function closingWhenDone(body: ReadableStream<Uint8Array>, close: () => Promise<void>): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (!done) return controller.enqueue(value);
+      controller.close();
+      await close();
+    },
+    async cancel(reason) {
+      await reader.cancel(reason);
+      await close();
+    },
+  });
+}
+
+function asksForProgress(message: unknown): boolean {
+  const meta = (message as { params?: { _meta?: { progressToken?: unknown } } } | undefined)?.params?._meta;
+  return meta?.progressToken !== undefined;
 }

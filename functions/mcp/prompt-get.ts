@@ -1,4 +1,4 @@
-import { type GetPromptResult, ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
+import { type GetPromptResult, type InputRequiredResult, ProtocolError, ProtocolErrorCode, type ServerContext, isInputRequiredResult } from '@modelcontextprotocol/server';
 import type { CallerIdentity } from '../../lib/identity.js';
 import { accountCall } from './call-accounting.js';
 import type { CompiledPrompt } from './prompt.js';
@@ -15,7 +15,8 @@ export async function executePromptGet(
   args: Record<string, unknown> | undefined,
   caller: CallerIdentity,
   environment: ToolCallEnvironment,
-): Promise<GetPromptResult> {
+  mcp?: ServerContext,
+): Promise<GetPromptResult | InputRequiredResult> {
   const input = args ?? {};
   const account = accountCall(environment, caller, 'prompt', prompt.definition.name, input);
   const parsed = prompt.arguments.safeParse(input);
@@ -29,8 +30,9 @@ export async function executePromptGet(
       scopes: environment.scopes,
       services: environment.services,
       now: environment.now,
+      ...(mcp ? { mcp } : {}),
     });
-    account('ok');
+    account(isInputRequiredResult(result) ? 'input_required' : 'ok');
     return result;
   } catch (error) {
     if (error instanceof ToolError) {

@@ -1,9 +1,9 @@
-import type { GetPromptResult } from '@modelcontextprotocol/server';
+import type { GetPromptResult, InputRequiredResult } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { ScopeName } from '../../lib/oauth/scopes.js';
 import type { ToolContext } from './tool.js';
 
-export type PromptContext = ToolContext;
+export type PromptContext = Pick<ToolContext, 'caller' | 'scopes' | 'services' | 'now' | 'mcp'>;
 
 /** Prompt arguments are strings on the wire (MCP); each is a zod string schema, checked on every get. */
 export type PromptArguments = Record<string, z.ZodType<string | undefined, string | undefined>>;
@@ -21,7 +21,8 @@ export interface PromptDefinition<Arguments extends PromptArguments> {
   description: string;
   scope: ScopeName;
   arguments: Arguments;
-  get(args: z.output<z.ZodObject<Arguments>>, context: PromptContext): Promise<Pick<GetPromptResult, 'description' | 'messages'>>;
+  /** The messages; or, 2026-07-28, `inputRequired(...)` to ask the client's user first. */
+  get(args: z.output<z.ZodObject<Arguments>>, context: PromptContext): Promise<Pick<GetPromptResult, 'description' | 'messages'> | InputRequiredResult>;
   complete?: Partial<Record<keyof Arguments & string, (prefix: string, context: PromptContext) => Promise<string[]>>>;
 }
 

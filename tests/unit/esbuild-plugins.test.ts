@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { mcpRequestState } from '../../functions/mcp/request-state.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const plugins = createRequire(import.meta.url)(join(ROOT, 'serverless-plugins', 'esbuild-plugins.cjs'));
@@ -44,7 +46,7 @@ describe('bundle plugins (serverless-plugins/esbuild-plugins.cjs)', () => {
     expect(inputs.filter((input) => input.includes('node_modules/ajv'))).toEqual([]);
     expect(inputs.filter((input) => input.includes('@modelcontextprotocol/sdk'))).toEqual([]);
     const { serveMcpRequest } = await import(outfile);
-    const scope = { visibleTools: new Map(), environment: {} };
+    const scope = { visible: { tools: new Map(), resources: [], prompts: new Map() }, environment: {}, requestState: mcpRequestState(randomBytes(32)) };
     const post = (body: unknown, headers: Record<string, string> = {}) =>
       new Request('https://mcp.example.com/mcp', {
         method: 'POST',

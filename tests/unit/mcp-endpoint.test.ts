@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { mcpRequestState } from '../../functions/mcp/request-state.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
@@ -32,6 +34,7 @@ function unreachableDynamoDbEndpoint() {
     catalog: compileCatalog(tools, resources, prompts),
     services: createToolServices(config, documents, { USER_POOL_ID: 'us-east-1_Test' }),
     rateLimiter: dynamoDbRateLimiter(config.tables.rateLimits, documents),
+    requestState: mcpRequestState(randomBytes(32)),
     cors: mcpCorsPolicy(['https://app.example.com']),
     logger,
     onCall: (audit) => audited.push(audit),

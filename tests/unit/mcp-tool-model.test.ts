@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { AuditEvent } from '../../functions/mcp/audit.js';
 import { canonicalJson, canonicalSha256 } from '../../functions/mcp/canonical-hash.js';
@@ -144,14 +145,14 @@ describe('executeToolCall', () => {
     const events: AuditEvent[] = [];
     const logger = createLogger('test');
     const errors = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
-    const result = await executeToolCall(tool, args, caller, {
+    const result = (await executeToolCall(tool, args, caller, {
       scopes: new Set(['read']),
       services: {} as never,
       request: { requestId: 'req-1', sourceIp: '192.0.2.1', userAgent: 'ua', era: 'modern', protocolVersion: '2026-07-28' },
       logger,
       now: () => new Date(),
       onCall: (event) => events.push(event),
-    });
+    })) as CallToolResult;
     return { result, events, errors: errors.mock.calls };
   };
 
