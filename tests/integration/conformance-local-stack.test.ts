@@ -30,7 +30,7 @@ describe('MCP conformance against the local stack with the product tools', () =>
     ['dns-rebinding-protection', '2025-11-25'],
   ];
   it.each(cases)('passes %s at %s', { timeout: 120_000 }, async (scenario, revision) => {
-    const run = await runConformance(proxy.url, ['--scenario', scenario, '--spec-version', revision, '--timeout', '10000', '--expected-failures', BASELINE]);
+    const run = await runConformance(proxy.url, ['--scenario', scenario, '--spec-version', revision, '--timeout', '30000', '--expected-failures', BASELINE]);
     const verdict = /^Passed: (\d+)\/(\d+), (\d+) failed, (\d+) warnings$/m.exec(run.output);
     console.log(`MCP conformance ${scenario} at ${revision} (local stack, product tools): ${verdict?.[0] ?? 'no verdict'}`);
     expect(verdict, run.output.slice(-3000)).not.toBeNull();
