@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { isJsonContentType, isLegacyRequest } from '@modelcontextprotocol/server';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { fromWebResponse, toWebRequest } from '../../lib/http/api-gateway-fetch.js';
+import { toWebRequest } from '../../lib/http/api-gateway-fetch.js';
 import { type CorsPolicy, checkOrigin, corsHeaders, preflightHeaders } from '../../lib/http/cors.js';
 import { jsonResponse } from '../../lib/http/json-response.js';
 import { JsonRpcErrorCode, jsonRpcErrorResponse } from '../../lib/http/json-rpc-error.js';
@@ -37,6 +37,23 @@ export interface McpEndpoint {
   now(): Date;
 }
 
+/**
+ * An answer of the MCP endpoint: an API Gateway proxy result whose body may still be streaming
+ * (an SSE answer the handler is writing: progress, then the result). stream-handler.ts passes
+ * the stream on as it comes; handler.ts (buffered) waits for it.
+ */
+export interface McpAnswer {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string | ReadableStream<Uint8Array>;
+}
+
+/** The buffered form of answerMcpStreaming: the body read to its end. */
+export async function answerMcpRequest(event: APIGatewayProxyEvent, endpoint: McpEndpoint): Promise<APIGatewayProxyResult> {
+  const answer = await answerMcpStreaming(event, endpoint);
+  return { ...answer, body: typeof answer.body === 'string' ? answer.body : await new Response(answer.body).text() };
+}
+
 /** The first revision whose requests carry their version in a per-request `_meta` envelope. */
 const FIRST_MODERN_REVISION = '2026-07-28';
 
@@ -47,15 +64,17 @@ const FIRST_MODERN_REVISION = '2026-07-28';
  * what the body calls; then the MCP SDK. Every call (tools/call, resources/read, prompts/get)
  * leaves exactly one audit line, whichever of these answers it. Both eras pass the same gates.
  */
-export async function answerMcpRequest(event: APIGatewayProxyEvent, endpoint: McpEndpoint): Promise<APIGatewayProxyResult> {
+export async function answerMcpStreaming(event: APIGatewayProxyEvent, endpoint: McpEndpoint): Promise<McpAnswer> {
   const origin = checkOrigin(headerValue(event.headers, 'origin'), endpoint.cors);
   if (origin.kind === 'refused') {
     // DNS-rebinding protection (MCP transport spec): a browser page of an unknown origin.
-    return jsonRpcErrorResponse(403, JsonRpcErrorCode.ServerError, 'Forbidden: this origin is not allowed');
+    const refusal = jsonRpcErrorResponse(403, JsonRpcErrorCode.ServerError, 'Forbidden: this origin is not allowed');
+    return { ...refusal, headers: refusal.headers as Record<string, string> };
   }
-  const withCors = (response: APIGatewayProxyResult, extra: Record<string, string> = {}) => ({
-    ...response,
-    headers: { ...response.headers, ...extra, ...corsHeaders(origin, endpoint.cors) },
+  const withCors = (response: APIGatewayProxyResult | McpAnswer, extra: Record<string, string> = {}): McpAnswer => ({
+    statusCode: response.statusCode,
+    body: response.body,
+    headers: { ...(response.headers as Record<string, string>), ...extra, ...corsHeaders(origin, endpoint.cors) },
   });
   if (event.httpMethod === 'OPTIONS') {
     return { statusCode: 204, headers: { ...preflightHeaders(origin, endpoint.cors), 'Cache-Control': 'no-store' }, body: '' };
@@ -103,7 +122,7 @@ export async function answerMcpRequest(event: APIGatewayProxyEvent, endpoint: Mc
     'RateLimit-Remaining': String(quota.remaining),
     'RateLimit-Reset': String(quota.retryAfterSeconds),
   };
-  const answer = (response: APIGatewayProxyResult) => withCors(response, quotaHeaders);
+  const answer = (response: APIGatewayProxyResult | McpAnswer) => withCors(response, quotaHeaders);
   if (!quota.allowed) {
     auditRefused(callsInBody(), 'denied', 'rate_limited');
     return withCors(
@@ -134,7 +153,9 @@ export async function answerMcpRequest(event: APIGatewayProxyEvent, endpoint: Mc
     };
     const scope: RequestScope = { visible, environment, requestState: endpoint.requestState };
     const response = await serveMcpRequest(request, era, { authInfo, scope, parsedBody, maxRequestBytes: endpoint.config.maxRequestBytes });
-    return answer(await fromWebResponse(response));
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => (headers[name] = value));
+    return answer({ statusCode: response.status, headers, body: response.body ?? '' });
   };
 
   // Only what the SDK would parse is inspected, judged by the SDK's own test on the header it
@@ -176,7 +197,7 @@ export async function answerMcpRequest(event: APIGatewayProxyEvent, endpoint: Mc
       }),
     );
   }
-  let response: APIGatewayProxyResult;
+  let response: McpAnswer;
   try {
     response = await serve(era, message.message, audit.record);
   } catch (error) {
@@ -184,9 +205,38 @@ export async function answerMcpRequest(event: APIGatewayProxyEvent, endpoint: Mc
     throw error;
   }
   // The SDK refused the call before our handler ran (a protocol version it does not support,
-  // say): still one line.
-  if (!audit.recorded) audit.record(refusedCallEvent(caller, facts(era), call, 'invalid', 'protocol_error'));
-  return response;
+  // say): still one line. A streamed answer is judged when it ends, the handler having run by then.
+  const auditUnanswered = () => {
+    if (!audit.recorded) audit.record(refusedCallEvent(caller, facts(era), call, 'invalid', 'protocol_error'));
+  };
+  if (typeof response.body === 'string') {
+    auditUnanswered();
+    return response;
+  }
+  return { ...response, body: whenDone(response.body, auditUnanswered) };
+}
+
+/** The same stream, calling `done` once when it ends or its reader gives up. */
+function whenDone(body: ReadableStream<Uint8Array>, done: () => void): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    done();
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done: ended, value } = await reader.read();
+      if (!ended) return controller.enqueue(value);
+      controller.close();
+      finish();
+    },
+    async cancel(reason) {
+      await reader.cancel(reason);
+      finish();
+    },
+  });
 }
 
 function callsOf(inspection: BodyInspection): readonly CallFacts[] {
