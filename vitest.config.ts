@@ -15,6 +15,14 @@ export default defineConfig({
       },
       {
         test: {
+          // The official MCP conformance suite against the real endpoint code (no local stack).
+          name: 'conformance',
+          include: ['tests/conformance/**/*.test.ts'],
+          testTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
           // One local stack (DynamoDB Local, cognito-local, serverless-offline) for the whole run,

@@ -3,11 +3,13 @@
  */
 import { benchAuthorizer } from './authorizer.js';
 import { benchBundles } from './bundles.js';
+import { benchFloor } from './floor.js';
 import { benchMcpHandler } from './mcp-handler.js';
 
 const benchmarks: Array<[string, () => void | Promise<void>]> = [
   ['bundles', benchBundles],
   ['mcp-handler', benchMcpHandler],
+  ['floor', benchFloor],
   ['authorizer', benchAuthorizer],
 ];
 

@@ -3,12 +3,16 @@
  * adapters run; only the network round trip is left out): median and p99 of initialize,
  * tools/list and read tools/calls, and the DynamoDB round trips each request makes.
  */
+import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { loadMcpConfig } from '../functions/mcp/config.js';
 import { type McpEndpoint, answerMcpRequest } from '../functions/mcp/mcp-endpoint.js';
+import { mcpRequestState } from '../functions/mcp/request-state.js';
 import { createToolServices } from '../functions/mcp/services.js';
-import { compileTools } from '../functions/mcp/tool.js';
+import { compileCatalog } from '../functions/mcp/catalog.js';
+import { prompts } from '../functions/mcp/prompts/index.js';
+import { resources } from '../functions/mcp/resources/index.js';
 import { tools } from '../functions/mcp/tools/index.js';
 import { mcpCorsPolicy } from '../lib/http/cors.js';
 import { toAuthorizerContext } from '../lib/identity.js';
@@ -34,7 +38,7 @@ const NOTE = {
 };
 
 /** Answers like DynamoDB would for the commands the handler sends, and counts them. */
-function countingDocuments() {
+export function countingDocuments() {
   const calls: string[] = [];
   const documents = {
     async send(command: { constructor: { name: string }; input: { TableName?: string } }) {
@@ -54,7 +58,7 @@ function countingDocuments() {
   return { calls, documents: documents as unknown as DynamoDBDocumentClient };
 }
 
-function event(body: unknown): APIGatewayProxyEvent {
+export function event(body: unknown, headers: Record<string, string> = { 'MCP-Protocol-Version': '2025-06-18' }): APIGatewayProxyEvent {
   const context = toAuthorizerContext({
     principal: 'bench-user',
     authMethod: 'jwt',
@@ -76,8 +80,8 @@ function event(body: unknown): APIGatewayProxyEvent {
     headers: {
       'Content-Type': 'application/json',
       Accept: 'application/json, text/event-stream',
-      'MCP-Protocol-Version': '2025-06-18',
       'User-Agent': 'bench',
+      ...headers,
     },
     multiValueHeaders: {},
     requestContext: { requestId: 'bench-request', authorizer: context, identity: { sourceIp: '192.0.2.1' } },
@@ -85,23 +89,30 @@ function event(body: unknown): APIGatewayProxyEvent {
 }
 
 
-export async function benchMcpHandler(): Promise<void> {
+/** The endpoint as handler.ts builds it, with DynamoDB replaced by the counting stand-in. */
+export function benchEndpoint() {
   const config = loadMcpConfig({ PUBLIC_BASE_URL: 'https://mcp.example.com', MCP_RESOURCE_URL: RESOURCE, MCP_RATE_LIMIT: '1000000000' });
   const { calls, documents } = countingDocuments();
   const logger = createLogger('bench');
   logger.setLogLevel('ERROR');
-  let audited = 0;
+  const audited = { bytes: 0 };
   const endpoint: McpEndpoint = {
     config,
-    tools: compileTools(tools),
+    catalog: compileCatalog(tools, resources, prompts),
     services: createToolServices(config, documents, { USER_POOL_ID: 'us-east-1_Bench' }),
     rateLimiter: dynamoDbRateLimiter(config.tables.rateLimits, documents),
+    requestState: mcpRequestState(randomBytes(32)),
     cors: mcpCorsPolicy([]),
     logger,
     // The audit event is built and serialised as the log line would be, but not printed.
-    onToolCall: (audit) => void (audited += JSON.stringify({ message: 'audit', audit }).length),
+    onCall: (audit) => void (audited.bytes += JSON.stringify({ message: 'audit', audit }).length),
     now: () => new Date(),
   };
+  return { endpoint, calls, audited };
+}
+
+export async function benchMcpHandler(): Promise<void> {
+  const { endpoint, calls, audited } = benchEndpoint();
   const requests: Array<[string, unknown]> = [
     ['initialize', { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } }],
     ['tools/list', { jsonrpc: '2.0', id: 2, method: 'tools/list' }],
@@ -129,5 +140,5 @@ export async function benchMcpHandler(): Promise<void> {
       `${name.padEnd(22)} ${percentile(times, 50).toFixed(3).padStart(9)} ${percentile(times, 99).toFixed(3).padStart(9)}   ${calls.length} (${calls.join(', ')})`,
     );
   }
-  if (audited === 0) throw new Error('No audit event was produced');
+  if (audited.bytes === 0) throw new Error('No audit event was produced');
 }

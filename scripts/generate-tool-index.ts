@@ -1,9 +1,11 @@
-/** `npm run tools:index`: rewrites functions/mcp/tools/index.ts when the folder's tools changed. */
+/** `npm run tools:index`: rewrites the index.ts of functions/mcp/tools, resources and prompts when their files changed. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { TOOLS_INDEX, renderToolIndex, toolFiles } from './tool-index.js';
+import { CATALOG_FOLDERS, catalogFiles, renderCatalogIndex } from './tool-index.js';
 
-const wanted = renderToolIndex(toolFiles());
-if (!existsSync(TOOLS_INDEX) || readFileSync(TOOLS_INDEX, 'utf8') !== wanted) {
-  writeFileSync(TOOLS_INDEX, wanted);
-  console.log(`Updated ${TOOLS_INDEX}`);
+for (const folder of CATALOG_FOLDERS) {
+  const wanted = renderCatalogIndex(folder, catalogFiles(folder.dir));
+  if (!existsSync(folder.index) || readFileSync(folder.index, 'utf8') !== wanted) {
+    writeFileSync(folder.index, wanted);
+    console.log(`Updated ${folder.index}`);
+  }
 }

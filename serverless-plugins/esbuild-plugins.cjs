@@ -22,18 +22,19 @@ const zodEnglishOnly = {
 };
 
 /**
- * The MCP SDK's server imports its Ajv validator (about 120 KB with its dependencies) for
- * elicitation, which this stateless server never uses: functions/mcp/mcp-server.ts passes its
- * own validator, so the default is never constructed. The import resolves to a stand-in that
- * refuses to be constructed, so a code path that did need it would fail loudly.
+ * The MCP SDK v2 server imports its default JSON Schema validator, Ajv (about 150 KB with its
+ * dependencies), through `@modelcontextprotocol/server/_shims`. It needs one only to check
+ * elicitation answers pushed mid-request, which this stateless server never asks for:
+ * functions/mcp/mcp-server.ts passes its own validator, so the default is never constructed. The
+ * shim resolves to a stand-in whose validator refuses to work, so a code path that did need it
+ * would fail loudly.
  */
 const mcpServerWithoutAjv = {
   name: 'mcp-server-without-ajv',
   setup(build) {
-    build.onResolve({ filter: /^\.\.\/validation\/ajv-provider\.js$/ }, (args) => {
-      if (!/[\\/]@modelcontextprotocol[\\/]sdk[\\/]dist[\\/]esm[\\/]server$/.test(args.resolveDir)) return undefined;
-      return { path: path.join(__dirname, 'ajv-provider-unavailable.mjs') };
-    });
+    build.onResolve({ filter: /^@modelcontextprotocol\/server\/_shims$/ }, () => ({
+      path: path.join(__dirname, 'mcp-shims-without-ajv.mjs'),
+    }));
   },
 };
 

@@ -1,18 +1,25 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AuthMethod, CallerIdentity } from '../../lib/identity.js';
+import type { CallKind } from './json-rpc-message.js';
 
-export type AuditOutcome = 'ok' | 'denied' | 'invalid' | 'error';
+/** `input_required`: the call asked the client for input (a confirmation) and changed nothing yet. */
+export type AuditOutcome = 'ok' | 'denied' | 'invalid' | 'error' | 'input_required';
 
 /** Facts about the HTTP request a tool call arrived in (from the API Gateway event). */
 export interface RequestFacts {
   requestId: string;
   sourceIp: string;
   userAgent: string;
+  /** `modern` for 2026-07-28 requests (per-request `_meta` envelope), `legacy` for the 2025 revisions. */
+  era: 'modern' | 'legacy';
+  /** The revision the request claims (envelope or MCP-Protocol-Version header), '' when it names none (initialize, 2025-03-26). */
+  protocolVersion: string;
 }
 
 /**
- * One audit event per tool call. It never holds the input itself (only its canonical SHA-256),
- * nor the token: only the identifiers the authorizer verified.
+ * One audit event per call: tools/call, resources/read or prompts/get. It never holds the input
+ * itself (only its canonical SHA-256; for a resource, of `{uri}`, so not the URI either), nor the
+ * token: only the identifiers the authorizer verified.
  */
 export interface AuditEvent {
   requestId: string;
@@ -20,12 +27,18 @@ export interface AuditEvent {
   sub: string;
   clientId: string;
   authMethod: AuthMethod;
-  tool: string;
+  kind: CallKind;
+  /** The tool's or prompt's name, the resource's template name (`note`); for an unknown target what was asked, cut to 64 characters. */
+  target: string;
+  /** Same as `target` for tool calls (kept for existing log queries); absent for resources and prompts. */
+  tool?: string;
   /** SHA-256 of the canonical arguments; of the request body as sent when it was refused unread (reason nesting_too_deep). */
   inputSha256: string;
   outcome: AuditOutcome;
   /**
-   * Why it was not ok: `missing_scope:<name>`, `rate_limited`, `unknown_tool`, `invalid_arguments`,
+   * Why it was not ok: `missing_scope:<name>`, `rate_limited`, `unknown_tool`, `unknown_resource`,
+   * `unknown_prompt`, `header_mismatch` (MCP-Protocol-Version, Mcp-Method or Mcp-Name disagree
+   * with the body), `confirmation_declined`, `invalid_arguments`,
    * `invalid_params`, `not_a_request`, `batch_not_supported`, `nesting_too_deep`, `protocol_error`
    * (refused by the MCP SDK's transport), `rate_limit_unavailable`, a ToolError code, `internal`.
    */
@@ -33,6 +46,8 @@ export interface AuditEvent {
   durationMs: number;
   sourceIp: string;
   userAgent: string;
+  era: 'modern' | 'legacy';
+  protocolVersion: string;
 }
 
 export type AuditSink = (event: AuditEvent) => void;
@@ -40,7 +55,7 @@ export type AuditSink = (event: AuditEvent) => void;
 export function auditEvent(
   caller: CallerIdentity,
   request: RequestFacts,
-  call: { tool: string; inputSha256: string; outcome: AuditOutcome; reason?: string; durationMs: number },
+  call: { kind: CallKind; target: string; inputSha256: string; outcome: AuditOutcome; reason?: string; durationMs: number },
 ): AuditEvent {
   return {
     requestId: request.requestId,
@@ -48,13 +63,17 @@ export function auditEvent(
     sub: caller.sub,
     clientId: caller.clientId,
     authMethod: caller.authMethod,
-    tool: call.tool,
+    kind: call.kind,
+    target: call.target,
+    ...(call.kind === 'tool' ? { tool: call.target } : {}),
     inputSha256: call.inputSha256,
     outcome: call.outcome,
     ...(call.reason ? { reason: call.reason } : {}),
     durationMs: Math.round(call.durationMs * 1000) / 1000,
     sourceIp: request.sourceIp,
     userAgent: request.userAgent,
+    era: request.era,
+    protocolVersion: request.protocolVersion,
   };
 }
 
@@ -64,11 +83,11 @@ export function loggerAuditSink(logger: Logger): AuditSink {
 }
 
 /**
- * The audit of one tools/call: exactly one event, whichever path the call takes. The first event
+ * The audit of one call: exactly one event, whichever path the call takes. The first event
  * recorded is written and any later one dropped; `recorded` tells the endpoint, once the SDK has
  * answered, whether it refused the call before any handler could account for it.
  */
-export function singleToolCallAudit(sink: AuditSink): { record: AuditSink; readonly recorded: boolean } {
+export function singleCallAudit(sink: AuditSink): { record: AuditSink; readonly recorded: boolean } {
   let recorded = false;
   return {
     record(event) {

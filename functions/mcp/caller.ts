@@ -1,10 +1,10 @@
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import type { AuthInfo } from '@modelcontextprotocol/server';
 import type { CallerIdentity } from '../../lib/identity.js';
 
 /**
- * The MCP SDK hands `authInfo` to every tool as `extra.authInfo`. The access token itself never
- * reaches the tools (they must not pass it on to other APIs), only the identity the authorizer
- * verified.
+ * The MCP SDK hands `authInfo` to every handler as `ctx.http.authInfo`. The access token itself
+ * never reaches the tools (they must not pass it on to other APIs), only the identity the
+ * authorizer verified.
  */
 export function toAuthInfo(identity: CallerIdentity, resourceUrl: string): AuthInfo {
   return {
@@ -17,9 +17,9 @@ export function toAuthInfo(identity: CallerIdentity, resourceUrl: string): AuthI
   };
 }
 
-/** The caller of a tool, as the authorizer verified it. Throws if the request carried none. */
-export function callerOf(extra: { authInfo?: AuthInfo | undefined }): CallerIdentity {
-  const caller = extra.authInfo?.extra?.caller as CallerIdentity | undefined;
+/** The caller of a request, as the authorizer verified it. Throws if the request carried none. */
+export function callerOf(http: { authInfo?: AuthInfo | undefined } | undefined): CallerIdentity {
+  const caller = http?.authInfo?.extra?.caller as CallerIdentity | undefined;
   if (!caller) throw new Error('Request has no verified caller');
   return caller;
 }

@@ -41,6 +41,16 @@ const schema = z.object({
   MCP_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Longest lifetime of an access token of the pool: how long a user revocation must last. */
   MCP_MAX_TOKEN_LIFETIME_SECONDS: z.coerce.number().int().positive().default(86_400),
+  /**
+   * Key of the input-required round-trip state (base64, at least 32 bytes), shared by every
+   * instance. Unset, each container draws its own: a confirmation whose second round lands on
+   * another container is then refused (and asked again), never accepted unchecked.
+   */
+  MCP_REQUEST_STATE_KEY: z
+    .preprocess((value) => (value === '' ? undefined : value), z.string().optional())
+    .pipe(z.string().optional())
+    .transform((value) => (value === undefined ? undefined : Buffer.from(value, 'base64')))
+    .refine((key) => key === undefined || key.length >= 32, 'must be at least 32 bytes, base64 encoded (e.g. openssl rand -base64 32)'),
   /** Browser origins allowed to call the MCP endpoint (space separated); none by default. */
   ALLOWED_ORIGINS: originList.default([]),
 });
@@ -63,6 +73,7 @@ export function loadMcpConfig(env: Record<string, string | undefined> = process.
     rateLimit: { limit: parsed.MCP_RATE_LIMIT, windowSeconds: parsed.MCP_RATE_LIMIT_WINDOW_SECONDS },
     maxTokenLifetimeSeconds: parsed.MCP_MAX_TOKEN_LIFETIME_SECONDS,
     allowedOrigins: parsed.ALLOWED_ORIGINS,
+    requestStateKey: parsed.MCP_REQUEST_STATE_KEY,
   };
 }
 

@@ -1,44 +1,14 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { createDocumentClient } from '../../lib/dynamodb/document-client.js';
-import { mcpCorsPolicy } from '../../lib/http/cors.js';
 import { JsonRpcErrorCode, jsonRpcErrorResponse } from '../../lib/http/json-rpc-error.js';
-import { createLogger } from '../../lib/logger.js';
-import { dynamoDbRateLimiter } from '../../lib/rate-limit.js';
-import { loggerAuditSink } from './audit.js';
-import { loadMcpConfig } from './config.js';
-import { type McpEndpoint, answerMcpRequest } from './mcp-endpoint.js';
-import { createToolServices } from './services.js';
-import { compileTools } from './tool.js';
-import { recordToolMetrics } from './tool-metrics.js';
-import { tools } from './tools/index.js';
+import { auditLogger, endpoint, logger } from './container.js';
+import { answerMcpRequest } from './mcp-endpoint.js';
 
-// Cold start: configuration validated, schemas compiled, clients created, once per container.
-const logger = createLogger('mcp');
-// Tool metrics are published per call (tool-metrics.ts), so no flushing middleware is needed.
-const metrics = new Metrics();
-const config = loadMcpConfig();
-const documents = createDocumentClient();
-// Audit events are written whatever POWERTOOLS_LOG_LEVEL says: the trail must be complete.
-const auditLogger = new Logger({ logLevel: 'INFO', persistentKeys: { component: 'audit' } });
-const audit = loggerAuditSink(auditLogger);
-const endpoint: McpEndpoint = {
-  config,
-  tools: compileTools(tools),
-  services: createToolServices(config, documents),
-  rateLimiter: dynamoDbRateLimiter(config.tables.rateLimits, documents),
-  cors: mcpCorsPolicy(config.allowedOrigins),
-  logger,
-  onToolCall(event) {
-    audit(event);
-    recordToolMetrics(metrics, event);
-  },
-  now: () => new Date(),
-};
-
+/**
+ * The MCP function, buffered: the whole answer at once (serverless-offline and the local stack,
+ * which cannot stream). Deployed stages use stream-handler.ts.
+ */
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(injectLambdaContext([logger, auditLogger], { resetKeys: true }))
   .handler(async (event) => {

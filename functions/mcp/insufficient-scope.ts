@@ -1,6 +1,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { jsonResponse } from '../../lib/http/json-response.js';
 import { bearerChallenge } from './bearer-challenge.js';
+import type { CallKind } from './json-rpc-message.js';
 
 /** JSON-RPC error code for "authenticated, but not allowed" (implementation-defined server range). */
 export const INSUFFICIENT_SCOPE_CODE = -32003;
@@ -17,7 +18,7 @@ export type ScopeRefusal =
   | { kind: 'not_grantable'; reason: 'group_required' };
 
 /**
- * 403 for a tool call whose scope the caller lacks (RFC 6750 §3.1, MCP authorization "scope
+ * 403 for a call (tool, resource, prompt) whose scope the caller lacks (RFC 6750 §3.1, MCP authorization "scope
  * challenge"). API Gateway renames a WWW-Authenticate header set by a Lambda (it arrives as
  * x-amzn-Remapped-WWW-Authenticate), so the body carries the same challenge in
  * `error.data.www_authenticate`, plus its parts, for clients to read. The header is still set
@@ -29,13 +30,14 @@ export type ScopeRefusal =
  */
 export function insufficientScopeResponse(input: {
   id: string | number | null;
-  tool: string;
+  /** What the request calls: a tool, a resource (by its template's name) or a prompt. */
+  target: { kind: CallKind; name: string };
   /** Full scope name, e.g. https://mcp.example.com/mcp/write. */
   requiredScope: string;
   resourceMetadataUrl: string;
   refusal: ScopeRefusal;
 }): APIGatewayProxyResult {
-  const description = `The tool ${input.tool} requires the scope ${input.requiredScope}`;
+  const description = `The ${input.target.kind} ${input.target.name} requires the scope ${input.requiredScope}`;
   const refusal = input.refusal;
   if (refusal.kind === 'not_grantable') {
     const remedy =

@@ -10,13 +10,28 @@ import { boundJsonNesting } from './json-nesting.js';
  */
 export const MAX_JSON_NESTING = 64;
 
-/** What the audit trail needs to know about a tools/call, before or without running it. */
-export interface ToolCallFacts {
-  /** `params.name` when it is a string (unchecked: it may name no tool). */
+/** The `_meta` key that carries a 2026-07-28 request's protocol revision (its "envelope"). */
+export const PROTOCOL_VERSION_META_KEY = 'io.modelcontextprotocol/protocolVersion';
+
+/** What a call names: a tool (tools/call), a resource (resources/read) or a prompt (prompts/get). */
+export type CallKind = 'tool' | 'resource' | 'prompt';
+
+/** The request methods that call something by name, with the param that names it. */
+export const CALL_METHODS: Readonly<Record<string, { kind: CallKind; param: 'name' | 'uri' }>> = {
+  'tools/call': { kind: 'tool', param: 'name' },
+  'resources/read': { kind: 'resource', param: 'uri' },
+  'prompts/get': { kind: 'prompt', param: 'name' },
+};
+
+/** What the audit trail needs to know about a call, before or without running it. */
+export interface CallFacts {
+  kind: CallKind;
+  /** `params.name` (`params.uri` for resources/read) when it is a string (unchecked: it may name nothing). */
   name?: string;
   /**
-   * SHA-256 of the canonical arguments, or of the request body as sent when they were never read
-   * (too deep). Computed on first use: a call that runs is hashed by executeToolCall instead.
+   * SHA-256 of the canonical arguments (of `{uri}` for resources/read), or of the request body as
+   * sent when they were never read (too deep). Computed on first use: a call that runs is hashed
+   * by its executor instead.
    */
   inputSha256(): string;
 }
@@ -27,8 +42,12 @@ export type BodyInspection =
       message: unknown;
       id: string | number | null;
       method?: string;
-      /** Present when the message is a well-formed tools/call request (a name; arguments, if any, an object). */
-      toolCall?: ToolCallFacts & { name: string };
+      /** A JSON-RPC notification (no id member): nothing is answered but 202. */
+      isNotification: boolean;
+      /** `params._meta["io.modelcontextprotocol/protocolVersion"]` when it is a string: a 2026-07-28 style request. */
+      envelopeVersion?: string;
+      /** Present when the message is a well-formed call (a name; arguments, if any, an object). */
+      call?: CallFacts & { name: string };
     }
   | {
       kind: 'refused';
@@ -36,8 +55,8 @@ export type BodyInspection =
       code: number;
       message: string;
       id: string | number | null;
-      /** The tools/calls the refused body carried: each must still be audited, with this reason. */
-      toolCalls: ToolCallFacts[];
+      /** The calls the refused body carried: each must still be audited, with this reason. */
+      calls: CallFacts[];
       auditReason: string;
     };
 
@@ -46,15 +65,15 @@ const refused = (
   code: number,
   message: string,
   id: string | number | null,
-  toolCalls: ToolCallFacts[],
+  calls: CallFacts[],
   auditReason: string,
-): BodyInspection => ({ kind: 'refused', statusCode, code, message, id, toolCalls, auditReason });
+): BodyInspection => ({ kind: 'refused', statusCode, code, message, id, calls, auditReason });
 
 /**
  * A first look at the request body, before the SDK sees it: the nesting bounded before parsing,
- * batches refused, a tools/call found and checked for its shape (so that the scope check and the
- * audit can rely on it, and a malformed one is answered -32602, not as an internal error), and the
- * parsed value handed on to the SDK.
+ * batches refused, a call (tools/call, resources/read, prompts/get) found and checked for its
+ * shape (so that the scope check and the audit can rely on it, and a malformed one is answered
+ * -32602, not as an internal error), and the parsed value handed on to the SDK.
  */
 export function inspectJsonRpcBody(body: Buffer): BodyInspection {
   const text = body.toString('utf8');
@@ -70,7 +89,7 @@ export function inspectJsonRpcBody(body: Buffer): BodyInspection {
     // -32600, not -32700: the JSON may well be valid, and -32602 would presume a request whose
     // params are the fault; this server refuses the message as a whole before reading it.
     const rawSha256 = once(() => createHash('sha256').update(body).digest('hex'));
-    const calls = toolCallsIn(message).map((call) => ({ name: nameOf(call), inputSha256: rawSha256 }));
+    const calls = callsIn(message).map((call) => ({ ...factsOf(call), inputSha256: rawSha256 }));
     return refused(400, JsonRpcErrorCode.InvalidRequest, tooDeepMessage, idOf(message), calls, 'nesting_too_deep');
   }
   if (Array.isArray(message)) {
@@ -79,31 +98,42 @@ export function inspectJsonRpcBody(body: Buffer): BodyInspection {
       JsonRpcErrorCode.InvalidRequest,
       'Invalid Request: JSON-RPC batches are not supported (MCP 2025-06-18 removed them); send one message per request',
       null,
-      toolCallsIn(message).map(factsOf),
+      callsIn(message).map(factsOf),
       'batch_not_supported',
     );
   }
-  if (!message || typeof message !== 'object') {
+  if (!isPlainObject(message)) {
     return refused(400, JsonRpcErrorCode.InvalidRequest, 'Invalid Request: expected a JSON-RPC message object', null, [], 'invalid_request');
   }
-  const fields = message as { method?: unknown; params?: unknown };
-  const method = typeof fields.method === 'string' ? fields.method : undefined;
+  const method = typeof message.method === 'string' ? message.method : undefined;
   const id = idOf(message);
-  if (method !== 'tools/call') return { kind: 'message', message, id, method };
+  const params = isPlainObject(message.params) ? message.params : undefined;
+  const meta = isPlainObject(params?._meta) ? params._meta : undefined;
+  const envelope = meta?.[PROTOCOL_VERSION_META_KEY];
+  const inspected = {
+    kind: 'message' as const,
+    message,
+    id,
+    method,
+    isNotification: !('id' in message),
+    ...(typeof envelope === 'string' ? { envelopeVersion: envelope } : {}),
+  };
+  const shape = method === undefined ? undefined : CALL_METHODS[method];
+  if (!shape) return inspected;
 
-  const facts = factsOf(message as Record<string, unknown>);
+  const facts = factsOf(message);
   if (id === null) {
     // MCP: requests carry a string or integer id, never null; as a notification it would be ignored.
-    return refused(400, JsonRpcErrorCode.InvalidRequest, 'Invalid Request: tools/call is a request and needs an id (a string or an integer)', null, [facts], 'not_a_request');
+    return refused(400, JsonRpcErrorCode.InvalidRequest, `Invalid Request: ${method} is a request and needs an id (a string or an integer)`, null, [facts], 'not_a_request');
   }
-  const params = isPlainObject(fields.params) ? fields.params : undefined;
   if (facts.name === undefined) {
-    return refused(200, JsonRpcErrorCode.InvalidParams, 'Invalid params: tools/call needs params.name, the name of a tool (a string)', id, [facts], 'invalid_params');
+    const what = shape.kind === 'resource' ? 'the URI of a resource' : `the name of a ${shape.kind}`;
+    return refused(200, JsonRpcErrorCode.InvalidParams, `Invalid params: ${method} needs params.${shape.param}, ${what} (a string)`, id, [facts], 'invalid_params');
   }
-  if (params?.arguments !== undefined && !isPlainObject(params.arguments)) {
+  if (shape.kind !== 'resource' && params?.arguments !== undefined && !isPlainObject(params.arguments)) {
     return refused(200, JsonRpcErrorCode.InvalidParams, `Invalid params: the arguments of ${facts.name.slice(0, 64)} must be an object`, id, [facts], 'invalid_params');
   }
-  return { kind: 'message', message, id, method, toolCall: { ...facts, name: facts.name } };
+  return { ...inspected, call: { ...facts, name: facts.name } };
 }
 
 const tooDeepMessage = `Invalid Request: the message nests arrays and objects deeper than ${MAX_JSON_NESTING} levels`;
@@ -118,20 +148,20 @@ function idOf(message: unknown): string | number | null {
   return typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id)) ? id : null;
 }
 
-function toolCallsIn(message: unknown): Record<string, unknown>[] {
+function callsIn(message: unknown): Record<string, unknown>[] {
   return (Array.isArray(message) ? message : [message]).filter(
-    (item): item is Record<string, unknown> => isPlainObject(item) && item.method === 'tools/call',
+    (item): item is Record<string, unknown> => isPlainObject(item) && typeof item.method === 'string' && item.method in CALL_METHODS,
   );
 }
 
-function nameOf(call: Record<string, unknown>): string | undefined {
-  const name = isPlainObject(call.params) ? call.params.name : undefined;
-  return typeof name === 'string' ? name : undefined;
-}
-
-function factsOf(call: Record<string, unknown>): ToolCallFacts {
-  const args = isPlainObject(call.params) ? call.params.arguments : undefined;
-  return { name: nameOf(call), inputSha256: once(() => canonicalSha256(args ?? {})) };
+/** What a call message names, and the hash of what it passes (the arguments; `{uri}` for a resource). */
+function factsOf(call: Record<string, unknown>): CallFacts {
+  const shape = CALL_METHODS[call.method as string]!;
+  const params = isPlainObject(call.params) ? call.params : undefined;
+  const named = params?.[shape.param];
+  const name = typeof named === 'string' ? named : undefined;
+  const input = () => (shape.kind === 'resource' ? { uri: name ?? null } : (params?.arguments ?? {}));
+  return { kind: shape.kind, name, inputSha256: once(() => canonicalSha256(input())) };
 }
 
 function once<T>(compute: () => T): () => T {

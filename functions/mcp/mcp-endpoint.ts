@@ -1,51 +1,80 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { isJsonContentType, isLegacyRequest } from '@modelcontextprotocol/server';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { fromWebResponse, toWebRequest } from '../../lib/http/api-gateway-fetch.js';
+import { toWebRequest } from '../../lib/http/api-gateway-fetch.js';
 import { type CorsPolicy, checkOrigin, corsHeaders, preflightHeaders } from '../../lib/http/cors.js';
+import { jsonResponse } from '../../lib/http/json-response.js';
 import { JsonRpcErrorCode, jsonRpcErrorResponse } from '../../lib/http/json-rpc-error.js';
-import { isJsonContentType } from '@modelcontextprotocol/sdk/shared/mediaType.js';
 import { headerValue, requestBodyBytes } from '../../lib/http/request-body.js';
 import { type CallerIdentity, fromAuthorizerContext } from '../../lib/identity.js';
 import { fullScope } from '../../lib/oauth/scopes.js';
 import type { RateLimitDecision, RateLimiter } from '../../lib/rate-limit.js';
-import { type AuditEvent, type AuditOutcome, type RequestFacts, auditEvent, singleToolCallAudit } from './audit.js';
+import { type AuditEvent, type AuditOutcome, type RequestFacts, auditEvent, singleCallAudit } from './audit.js';
+import type { Catalog } from './catalog.js';
 import { toAuthInfo } from './caller.js';
 import type { McpConfig } from './config.js';
 import { insufficientScopeResponse } from './insufficient-scope.js';
-import { type BodyInspection, type ToolCallFacts, inspectJsonRpcBody } from './json-rpc-message.js';
-import { handleMcpRequest } from './mcp-server.js';
+import { type BodyInspection, type CallFacts, inspectJsonRpcBody } from './json-rpc-message.js';
+import { listenAnswer } from './listen.js';
+import type { McpRequestState } from './request-state.js';
+import { type ProtocolEra, type RequestScope, serveMcpRequest } from './mcp-server.js';
 import { grantedScopes, scopeRefusal } from './scopes.js';
 import type { ToolServices } from './services.js';
-import type { CompiledTool } from './tool.js';
+import { checkStandardHeaders } from './standard-headers.js';
 import type { ToolCallEnvironment } from './tool-call.js';
 
 /** What the MCP endpoint works with, built once per container (handler.ts) or by a test/bench. */
 export interface McpEndpoint {
   config: McpConfig;
-  tools: ReadonlyMap<string, CompiledTool>;
+  catalog: Catalog;
   services: ToolServices;
   rateLimiter: RateLimiter;
   cors: CorsPolicy;
+  requestState: McpRequestState;
   logger: Logger;
-  onToolCall(event: AuditEvent): void;
+  /** Called once per call (tools/call, resources/read, prompts/get) with its audit event. */
+  onCall(event: AuditEvent): void;
   now(): Date;
 }
 
 /**
- * One request to /mcp, in the order that refuses the cheapest way first: origin, method, caller,
- * rate limit (one DynamoDB round trip), size, the body's shape (nesting, batch, a well-formed
- * tools/call), tool scope; then the MCP SDK. Every tools/call leaves exactly one audit line,
- * whichever of these answers it.
+ * An answer of the MCP endpoint: an API Gateway proxy result whose body may still be streaming
+ * (an SSE answer the handler is writing: progress, then the result). stream-handler.ts passes
+ * the stream on as it comes; handler.ts (buffered) waits for it.
  */
+export interface McpAnswer {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string | ReadableStream<Uint8Array>;
+}
+
+/** The buffered form of answerMcpStreaming: the body read to its end. */
 export async function answerMcpRequest(event: APIGatewayProxyEvent, endpoint: McpEndpoint): Promise<APIGatewayProxyResult> {
+  const answer = await answerMcpStreaming(event, endpoint);
+  return { ...answer, body: typeof answer.body === 'string' ? answer.body : await new Response(answer.body).text() };
+}
+
+/** The first revision whose requests carry their version in a per-request `_meta` envelope. */
+const FIRST_MODERN_REVISION = '2026-07-28';
+
+/**
+ * One request to /mcp, of either protocol era, in the order that refuses the cheapest way first:
+ * origin, method, caller, rate limit (one DynamoDB round trip), size, the body's shape (nesting,
+ * batch, a well-formed call), the standard headers against the body (2026-07-28), the scope of
+ * what the body calls; then the MCP SDK. Every call (tools/call, resources/read, prompts/get)
+ * leaves exactly one audit line, whichever of these answers it. Both eras pass the same gates.
+ */
+export async function answerMcpStreaming(event: APIGatewayProxyEvent, endpoint: McpEndpoint): Promise<McpAnswer> {
   const origin = checkOrigin(headerValue(event.headers, 'origin'), endpoint.cors);
   if (origin.kind === 'refused') {
     // DNS-rebinding protection (MCP transport spec): a browser page of an unknown origin.
-    return jsonRpcErrorResponse(403, JsonRpcErrorCode.ServerError, 'Forbidden: this origin is not allowed');
+    const refusal = jsonRpcErrorResponse(403, JsonRpcErrorCode.ServerError, 'Forbidden: this origin is not allowed');
+    return { ...refusal, headers: refusal.headers as Record<string, string> };
   }
-  const withCors = (response: APIGatewayProxyResult, extra: Record<string, string> = {}) => ({
-    ...response,
-    headers: { ...response.headers, ...extra, ...corsHeaders(origin, endpoint.cors) },
+  const withCors = (response: APIGatewayProxyResult | McpAnswer, extra: Record<string, string> = {}): McpAnswer => ({
+    statusCode: response.statusCode,
+    body: response.body,
+    headers: { ...(response.headers as Record<string, string>), ...extra, ...corsHeaders(origin, endpoint.cors) },
   });
   if (event.httpMethod === 'OPTIONS') {
     return { statusCode: 204, headers: { ...preflightHeaders(origin, endpoint.cors), 'Cache-Control': 'no-store' }, body: '' };
@@ -63,15 +92,18 @@ export async function answerMcpRequest(event: APIGatewayProxyEvent, endpoint: Mc
     return withCors(jsonRpcErrorResponse(401, JsonRpcErrorCode.ServerError, 'Unauthorized'));
   }
 
-  const facts = requestFacts(event);
-  // Every tools/call, however it ends, leaves one audit line: these are the refusals before the SDK.
-  const auditRefused = (calls: readonly ToolCallFacts[], outcome: AuditOutcome, reason: string) => {
-    for (const call of calls) endpoint.onToolCall(refusedToolCallEvent(caller, facts, call, outcome, reason));
-  };
   const body = requestBodyBytes(event);
   const tooLarge = body.length > endpoint.config.maxRequestBytes;
   // Bodies over the limit are not read, so a refusal before the size check audits only the others.
-  const toolCallsInBody = () => (tooLarge ? [] : toolCallsOf(inspectJsonRpcBody(body)));
+  let inspected: BodyInspection | undefined;
+  const inspection = () => (inspected ??= inspectJsonRpcBody(body));
+  const facts = (era?: ProtocolEra) => requestFacts(event, tooLarge ? undefined : inspection(), era);
+  // Every call, however it ends, leaves one audit line: these are the refusals before the SDK.
+  const auditRefused = (calls: readonly CallFacts[], outcome: AuditOutcome, reason: string) => {
+    const request = facts();
+    for (const call of calls) endpoint.onCall(refusedCallEvent(caller, request, call, outcome, reason));
+  };
+  const callsInBody = () => (tooLarge ? [] : callsOf(inspection()));
 
   const { limit, windowSeconds } = endpoint.config.rateLimit;
   let quota: RateLimitDecision;
@@ -80,7 +112,7 @@ export async function answerMcpRequest(event: APIGatewayProxyEvent, endpoint: Mc
   } catch (error) {
     // Fail closed: without a working counter nobody gets unlimited calls.
     endpoint.logger.error('Rate limit check failed', { error: error as Error });
-    auditRefused(toolCallsInBody(), 'error', 'rate_limit_unavailable');
+    auditRefused(callsInBody(), 'error', 'rate_limit_unavailable');
     return withCors(
       jsonRpcErrorResponse(503, JsonRpcErrorCode.ServerError, 'Service temporarily unavailable; retry shortly', { 'Retry-After': '1' }),
     );
@@ -90,8 +122,9 @@ export async function answerMcpRequest(event: APIGatewayProxyEvent, endpoint: Mc
     'RateLimit-Remaining': String(quota.remaining),
     'RateLimit-Reset': String(quota.retryAfterSeconds),
   };
+  const answer = (response: APIGatewayProxyResult | McpAnswer) => withCors(response, quotaHeaders);
   if (!quota.allowed) {
-    auditRefused(toolCallsInBody(), 'denied', 'rate_limited');
+    auditRefused(callsInBody(), 'denied', 'rate_limited');
     return withCors(
       jsonRpcErrorResponse(
         429,
@@ -103,93 +136,130 @@ export async function answerMcpRequest(event: APIGatewayProxyEvent, endpoint: Mc
     );
   }
   if (tooLarge) {
-    return withCors(
-      jsonRpcErrorResponse(413, JsonRpcErrorCode.ServerError, `Payload too large: at most ${endpoint.config.maxRequestBytes} bytes`),
-      quotaHeaders,
-    );
+    return answer(jsonRpcErrorResponse(413, JsonRpcErrorCode.ServerError, `Payload too large: at most ${endpoint.config.maxRequestBytes} bytes`));
   }
   const request = toWebRequest(event, endpoint.config.resourceUrl);
   const scopes = grantedScopes(caller, endpoint.config.resourceUrl, endpoint.config.groupScopes);
-  const environment: ToolCallEnvironment = {
-    scopes,
-    services: endpoint.services,
-    request: facts,
-    logger: endpoint.logger,
-    now: endpoint.now,
-    onToolCall: endpoint.onToolCall,
-  };
-  const visibleTools = new Map([...endpoint.tools].filter(([, tool]) => scopes.has(tool.definition.scope)));
   const authInfo = toAuthInfo(caller, endpoint.config.resourceUrl);
-  const options = { authInfo, maxRequestBytes: endpoint.config.maxRequestBytes, visibleTools, environment };
+  const visible = endpoint.catalog.visibleFor(scopes);
+  const serve = async (era: ProtocolEra, parsedBody: unknown, onCall = endpoint.onCall) => {
+    const environment: ToolCallEnvironment = {
+      scopes,
+      services: endpoint.services,
+      request: facts(era),
+      logger: endpoint.logger,
+      now: endpoint.now,
+      onCall,
+    };
+    const scope: RequestScope = { visible, environment, requestState: endpoint.requestState };
+    const response = await serveMcpRequest(request, era, { authInfo, scope, parsedBody, maxRequestBytes: endpoint.config.maxRequestBytes });
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => (headers[name] = value));
+    return answer({ statusCode: response.status, headers, body: response.body ?? '' });
+  };
 
   // Only what the SDK would parse is inspected, judged by the SDK's own test on the header it
-  // reads: a body the SDK refuses unread (415) cannot reach a tool, and no body can reach the SDK
-  // without the checks below.
-  if (!isJsonContentType(request.headers.get('content-type'))) {
-    return withCors(await fromWebResponse(await handleMcpRequest(request, options)), quotaHeaders);
+  // reads: a body the SDK refuses unread (415) cannot reach a handler, and no body can reach the
+  // SDK without the checks below.
+  if (!isJsonContentType(request.headers.get('content-type'))) return serve('legacy', undefined);
+  const message = inspection();
+  if (message.kind === 'refused') {
+    auditRefused(message.calls, 'invalid', message.auditReason);
+    return answer(jsonRpcErrorResponse(message.statusCode, message.code, message.message, {}, message.id));
   }
-  const inspection = inspectJsonRpcBody(body);
-  if (inspection.kind === 'refused') {
-    auditRefused(inspection.toolCalls, 'invalid', inspection.auditReason);
-    return withCors(
-      jsonRpcErrorResponse(inspection.statusCode, inspection.code, inspection.message, {}, inspection.id),
-      quotaHeaders,
-    );
+  const mismatch = checkStandardHeaders(message, request.headers);
+  if (mismatch) {
+    auditRefused(message.call ? [message.call] : [], 'invalid', 'header_mismatch');
+    return answer(jsonResponse(400, { jsonrpc: '2.0', id: message.id, error: mismatch }));
   }
-  const toolCall = inspection.toolCall;
-  if (!toolCall) {
-    return withCors(await fromWebResponse(await handleMcpRequest(request, { ...options, parsedBody: inspection.message })), quotaHeaders);
+  // The SDK's own routing decision (the body's envelope, not a header): both legs must agree with it.
+  const era: ProtocolEra = (await isLegacyRequest(request, message.message)) ? 'legacy' : 'modern';
+  if (era === 'modern' && message.method === 'subscriptions/listen' && !message.isNotification && message.id !== null) {
+    return answer(listenAnswer(message.id));
   }
+  const call = message.call;
+  if (!call) return serve(era, message.message);
 
-  const audit = singleToolCallAudit(endpoint.onToolCall);
-  const tool = endpoint.tools.get(toolCall.name);
-  if (!tool) {
-    audit.record(refusedToolCallEvent(caller, facts, toolCall, 'invalid', 'unknown_tool')); // The SDK answers with a JSON-RPC error.
-  } else if (!scopes.has(tool.definition.scope)) {
-    audit.record(refusedToolCallEvent(caller, facts, toolCall, 'denied', `missing_scope:${tool.definition.scope}`));
-    return withCors(
+  const audit = singleCallAudit(endpoint.onCall);
+  // Decided by the body alone: the headers were only compared with it.
+  const target = endpoint.catalog.resolve(call);
+  if (!target) {
+    audit.record(refusedCallEvent(caller, facts(era), call, 'invalid', `unknown_${call.kind}`)); // The SDK answers with a JSON-RPC error.
+  } else if (!scopes.has(target.scope)) {
+    audit.record(refusedCallEvent(caller, facts(era), call, 'denied', `missing_scope:${target.scope}`, target.name));
+    return answer(
       insufficientScopeResponse({
-        id: inspection.id,
-        tool: tool.definition.name,
-        requiredScope: fullScope(endpoint.config.resourceUrl, tool.definition.scope),
+        id: message.id,
+        target: { kind: target.kind, name: target.name },
+        requiredScope: fullScope(endpoint.config.resourceUrl, target.scope),
         resourceMetadataUrl: endpoint.config.resourceMetadataUrl,
-        refusal: scopeRefusal(caller, tool.definition.scope, endpoint.config.resourceUrl, endpoint.config.dcrAllowedScopes),
+        refusal: scopeRefusal(caller, target.scope, endpoint.config.resourceUrl, endpoint.config.dcrAllowedScopes),
       }),
-      quotaHeaders,
     );
   }
-  let response: Response;
+  let response: McpAnswer;
   try {
-    response = await handleMcpRequest(request, {
-      ...options,
-      environment: { ...environment, onToolCall: audit.record },
-      parsedBody: inspection.message,
-    });
+    response = await serve(era, message.message, audit.record);
   } catch (error) {
-    if (!audit.recorded) audit.record(refusedToolCallEvent(caller, facts, toolCall, 'error', 'internal'));
+    if (!audit.recorded) audit.record(refusedCallEvent(caller, facts(era), call, 'error', 'internal'));
     throw error;
   }
-  // The SDK refused the call before our handler ran (a protocol version header it does not
-  // support, say): still one line.
-  if (!audit.recorded) audit.record(refusedToolCallEvent(caller, facts, toolCall, 'invalid', 'protocol_error'));
-  return withCors(await fromWebResponse(response), quotaHeaders);
+  // The SDK refused the call before our handler ran (a protocol version it does not support,
+  // say): still one line. A streamed answer is judged when it ends, the handler having run by then.
+  const auditUnanswered = () => {
+    if (!audit.recorded) audit.record(refusedCallEvent(caller, facts(era), call, 'invalid', 'protocol_error'));
+  };
+  if (typeof response.body === 'string') {
+    auditUnanswered();
+    return response;
+  }
+  return { ...response, body: whenDone(response.body, auditUnanswered) };
 }
 
-function toolCallsOf(inspection: BodyInspection): readonly ToolCallFacts[] {
-  if (inspection.kind === 'refused') return inspection.toolCalls;
-  return inspection.toolCall ? [inspection.toolCall] : [];
+/** The same stream, calling `done` once when it ends or its reader gives up. */
+function whenDone(body: ReadableStream<Uint8Array>, done: () => void): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    done();
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done: ended, value } = await reader.read();
+      if (!ended) return controller.enqueue(value);
+      controller.close();
+      finish();
+    },
+    async cancel(reason) {
+      await reader.cancel(reason);
+      finish();
+    },
+  });
 }
 
-/** The audit event of a tools/call answered without running the tool. */
-function refusedToolCallEvent(
+function callsOf(inspection: BodyInspection): readonly CallFacts[] {
+  if (inspection.kind === 'refused') return inspection.calls;
+  return inspection.call ? [inspection.call] : [];
+}
+
+/**
+ * The audit event of a call answered without running it. Its target is what the body named, or
+ * the resolved name when known; never a resource URI (which may say more than an audit should:
+ * the input hash covers it).
+ */
+function refusedCallEvent(
   caller: CallerIdentity,
   request: RequestFacts,
-  call: ToolCallFacts,
+  call: CallFacts,
   outcome: AuditOutcome,
   reason: string,
+  targetName = call.kind === 'resource' ? '' : (call.name ?? ''),
 ): AuditEvent {
   return auditEvent(caller, request, {
-    tool: (call.name ?? '').slice(0, 64),
+    kind: call.kind,
+    target: targetName.slice(0, 64),
     inputSha256: call.inputSha256(),
     outcome,
     reason,
@@ -197,10 +267,19 @@ function refusedToolCallEvent(
   });
 }
 
-function requestFacts(event: APIGatewayProxyEvent): RequestFacts {
+/**
+ * The request's facts for the audit. The era is the SDK's routing decision once it is known;
+ * before (a refusal), the body's envelope, else the version header, says which.
+ */
+function requestFacts(event: APIGatewayProxyEvent, inspection: BodyInspection | undefined, era: ProtocolEra | undefined): RequestFacts {
+  const envelope = inspection?.kind === 'message' ? inspection.envelopeVersion : undefined;
+  const header = (headerValue(event.headers, 'mcp-protocol-version') ?? '').trim().slice(0, 32);
+  const protocolVersion = (envelope ?? header).slice(0, 32);
   return {
     requestId: event.requestContext.requestId,
     sourceIp: event.requestContext.identity?.sourceIp ?? '',
     userAgent: (headerValue(event.headers, 'user-agent') ?? '').slice(0, 256),
+    era: era ?? (protocolVersion >= FIRST_MODERN_REVISION ? 'modern' : 'legacy'),
+    protocolVersion,
   };
 }

@@ -1,13 +1,14 @@
-import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
+import type { jsonSchemaValidator } from '@modelcontextprotocol/server';
 
 /**
- * The SDK's server validates JSON Schemas at runtime only for elicitation (asking the client's
- * user for input mid-request), which a stateless JSON-response server never does. Passing this
- * instead of the default Ajv validator keeps Ajv (about 120 KB minified) out of the bundle (see
- * serverless-plugins/esbuild-plugins.cjs); should a future SDK path need it, it fails loudly.
+ * The SDK's server validates JSON Schemas at runtime only for elicitation pushed to the client
+ * mid-request, which a stateless server never does (2026-07-28 asks through input-required
+ * results instead). Passing this instead of the default Ajv validator, with Ajv kept out of the
+ * bundle (see serverless-plugins/esbuild-plugins.cjs), saves about 120 KB; should a future SDK
+ * path need it, it fails loudly.
  */
 export const noSchemaValidator: jsonSchemaValidator = {
   getValidator() {
-    throw new Error('JSON Schema validation is not available in this stateless MCP server (no elicitation)');
+    throw new Error('JSON Schema validation is not available in this stateless MCP server (no pushed elicitation)');
   },
 };

@@ -1,3 +1,4 @@
+import type { ContentBlock, InputRequiredResult, LoggingLevel, ServerContext } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { CallerIdentity } from '../../lib/identity.js';
 import type { ScopeName } from '../../lib/oauth/scopes.js';
@@ -18,11 +19,23 @@ export interface ToolDefinition<Input extends z.ZodRawShape, Output extends z.Zo
   /** The scope a caller needs to see and call the tool. */
   scope: ScopeName;
   inputSchema: Input;
-  outputSchema: Output;
+  /** What the tool returns, sent as structured content; a tool without one sends only `content`. */
+  outputSchema?: Output;
   annotations: ToolHints;
-  run(input: z.output<z.ZodObject<Input>>, context: ToolContext): Promise<z.input<z.ZodObject<Output>>>;
+  /**
+   * Does the work. It may instead return `inputRequired(...)` (2026-07-28): the client asks its
+   * user and calls again with the answers (see `confirm` for the common case).
+   */
+  run(input: z.output<z.ZodObject<Input>>, context: ToolContext): Promise<z.input<z.ZodObject<Output>> | InputRequiredResult>;
   /** A short human-readable rendering of the result, sent beside the structured content. */
   render(output: z.output<z.ZodObject<Output>>): string;
+  /**
+   * For a tool that changes something hard to undo: the question a 2026-07-28 client that can
+   * show a form puts to its user before the tool runs (confirmation.ts). Older clients run it as before.
+   */
+  confirm?(input: z.output<z.ZodObject<Input>>): string;
+  /** Content blocks other than the rendered text (images, audio, embedded resources); defaults to the text of `render`. */
+  content?(output: z.output<z.ZodObject<Output>>): ContentBlock[];
 }
 
 /** MCP tool annotations; every tool states all three hints rather than relying on defaults. */
@@ -40,6 +53,14 @@ export interface ToolContext {
   scopes: ReadonlySet<ScopeName>;
   services: ToolServices;
   now(): Date;
+  /** Progress of a long call, delivered when the client asked for it (a progressToken); otherwise nothing. */
+  progress?(progress: number, total?: number, message?: string): Promise<void>;
+  /** Log messages to the client (2025: after logging/setLevel; 2026-07-28: only when the request set a logLevel). */
+  log?(level: LoggingLevel, data: unknown): Promise<void>;
+  /** Seals a payload as the `requestState` of an input-required result (authenticated, bound to the caller, five minutes). */
+  mintState?(payload: Record<string, unknown>): Promise<string>;
+  /** The SDK's context of the request, for what the fields above do not cover (input responses, the verified requestState). */
+  mcp?: ServerContext;
 }
 
 /**
@@ -70,14 +91,15 @@ export type AnyToolDefinition = ToolDefinition<any, any>;
 export interface CompiledTool {
   definition: AnyToolDefinition;
   input: z.ZodObject;
-  output: z.ZodObject;
+  /** Undefined for a tool without an output schema (content only). */
+  output?: z.ZodObject;
   /** The tools/list entry. */
   listing: {
     name: string;
     title: string;
     description: string;
     inputSchema: { type: 'object'; [key: string]: unknown };
-    outputSchema: { type: 'object'; [key: string]: unknown };
+    outputSchema?: { type: 'object'; [key: string]: unknown };
     annotations: ToolHints & { title: string };
   };
 }
@@ -91,7 +113,7 @@ export function compileTools(definitions: readonly AnyToolDefinition[]): Readonl
     if (compiled.has(definition.name)) throw new Error(`Two tools are named "${definition.name}"`);
     // Unknown arguments are refused rather than ignored: a typo must not silently change a call.
     const input = z.strictObject(definition.inputSchema);
-    const output = z.object(definition.outputSchema);
+    const output = definition.outputSchema ? z.object(definition.outputSchema) : undefined;
     compiled.set(definition.name, {
       definition,
       input,
@@ -101,7 +123,7 @@ export function compileTools(definitions: readonly AnyToolDefinition[]): Readonl
         title: definition.title,
         description: definition.description,
         inputSchema: jsonSchemaOf(input, 'input'),
-        outputSchema: jsonSchemaOf(output, 'output'),
+        ...(output ? { outputSchema: jsonSchemaOf(output, 'output') } : {}),
         annotations: { title: definition.title, ...definition.annotations },
       },
     });

@@ -94,7 +94,8 @@ export function mcpCorsPolicy(allowedOrigins: readonly string[]): CorsPolicy {
   return {
     allowedOrigins,
     allowMethods: ['POST', 'OPTIONS'],
-    allowHeaders: ['Authorization', 'Content-Type', 'Accept', 'MCP-Protocol-Version', 'Mcp-Session-Id', 'Last-Event-ID'],
+    // Mcp-Method and Mcp-Name: the standard headers of 2026-07-28 requests (no tool here declares Mcp-Param-* headers).
+    allowHeaders: ['Authorization', 'Content-Type', 'Accept', 'MCP-Protocol-Version', 'Mcp-Method', 'Mcp-Name', 'Mcp-Session-Id', 'Last-Event-ID'],
     exposeHeaders: ['WWW-Authenticate', 'Mcp-Session-Id', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
     maxAgeSeconds: 600,
   };

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { StackInfo } from '../../local/stack.js';
 import { type DemoSession, mcpPost, signInDemoUser } from '../support/demo-login.js';
 import { callTool, scopeOf } from '../support/mcp-calls.js';
+import { modernRpc } from '../support/mcp-modern.js';
 import { type TestUser, createTestUser } from '../support/test-users.js';
 
 /** Canonical JSON written independently of the product's own implementation. */
@@ -185,5 +186,59 @@ describe('audit trail', () => {
       cases.map((item) => [item.tool, item.outcome, item.reason]),
     );
     expect(new Set(events.map((event) => event.audit.requestId)).size).toBe(cases.length);
+  });
+
+  it('audits 2026-07-28 calls the same way, one line each, with the era and revision', async () => {
+    const modernUser = await createTestUser(stack);
+    const [readWrite, readOnlyToken] = await Promise.all([
+      signInDemoUser(stack, { user: modernUser }),
+      signInDemoUser(stack, { user: modernUser, scope: scopeOf(stack, 'read') }),
+    ]);
+    const cases: Array<{ token: string; name: string; args: Record<string, unknown>; headers?: Record<string, string>; status: number; outcome: string; reason?: string }> = [
+      { token: readWrite.accessToken, name: 'whoami', args: {}, status: 200, outcome: 'ok' },
+      { token: readOnlyToken.accessToken, name: 'notes_put', args: { title: 't', body: 'b' }, status: 403, outcome: 'denied', reason: 'missing_scope:write' },
+      { token: readOnlyToken.accessToken, name: 'notes_put', args: { title: 't', body: 'b' }, headers: { 'Mcp-Name': 'whoami' }, status: 400, outcome: 'invalid', reason: 'header_mismatch' },
+      { token: readWrite.accessToken, name: 'no_such_tool', args: {}, status: 200, outcome: 'invalid', reason: 'unknown_tool' },
+      { token: readWrite.accessToken, name: 'notes_put', args: { title: '' }, status: 200, outcome: 'invalid', reason: 'invalid_arguments' },
+    ];
+    for (const item of cases) {
+      const answer = await modernRpc(stack, item.token, 'tools/call', { name: item.name, arguments: item.args }, { headers: item.headers });
+      expect(answer.status, answer.text.slice(0, 300)).toBe(item.status);
+    }
+    const events = await waitForAuditLines(stack.dataDir, modernUser.sub, cases.length);
+    expect(events.map((event) => [event.audit.tool, event.audit.outcome, event.audit.reason])).toEqual(
+      cases.map((item) => [item.name, item.outcome, item.reason]),
+    );
+    for (const [index, event] of events.entries()) {
+      expect(event.audit).toMatchObject({ kind: 'tool', target: cases[index]!.name, era: 'modern', protocolVersion: '2026-07-28', inputSha256: sha256(cases[index]!.args) });
+    }
+  });
+
+  it('audits resource reads and prompt gets like tool calls, naming the template, never the URI', async () => {
+    const readerUser = await createTestUser(stack);
+    const [reader, writer] = await Promise.all([
+      signInDemoUser(stack, { user: readerUser }),
+      signInDemoUser(stack, { user: readerUser, scope: scopeOf(stack, 'write') }),
+    ]);
+    const created = (await callTool(stack, reader.accessToken, 'notes_put', { title: 'Audited', body: marker })).result.structuredContent.note;
+    const uri = `note://${created.id}`;
+    await modernRpc(stack, reader.accessToken, 'resources/read', { uri });
+    await modernRpc(stack, reader.accessToken, 'resources/read', { uri: 'note://nothing-here' });
+    await modernRpc(stack, writer.accessToken, 'resources/read', { uri });
+    await modernRpc(stack, reader.accessToken, 'prompts/get', { name: 'summarize_note', arguments: { id: created.id } });
+    await modernRpc(stack, reader.accessToken, 'prompts/get', { name: 'no_such_prompt', arguments: {} });
+    const events = await waitForAuditLines(stack.dataDir, readerUser.sub, 6);
+    expect(events.map((event) => [event.audit.kind, event.audit.target, event.audit.outcome, event.audit.reason])).toEqual([
+      ['tool', 'notes_put', 'ok', undefined],
+      ['resource', 'note', 'ok', undefined],
+      ['resource', 'note', 'error', 'not_found'],
+      ['resource', 'note', 'denied', 'missing_scope:read'],
+      ['prompt', 'summarize_note', 'ok', undefined],
+      ['prompt', 'no_such_prompt', 'invalid', 'unknown_prompt'],
+    ]);
+    expect(events[1]!.audit.inputSha256).toBe(sha256({ uri }));
+    expect(events[3]!.audit.inputSha256).toBe(sha256({ uri }));
+    expect(events[1]!.audit).not.toHaveProperty('tool');
+    expect(JSON.stringify(events.map((event) => event.audit))).not.toContain(created.id);
   });
 });

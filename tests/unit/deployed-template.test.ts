@@ -57,6 +57,25 @@ describe('the packaged CloudFormation template', () => {
     }
   });
 
+  it('streams every /mcp method from the streamified MCP handler, and only those', () => {
+    const methods = ofType('AWS::ApiGateway::Method');
+    for (const [id, resource] of methods) {
+      const integration = resource.Properties.Integration as { ResponseTransferMode?: string; Uri: unknown };
+      const uri = JSON.stringify(integration.Uri);
+      if (id.startsWith('ApiGatewayMethodMcp')) {
+        expect(integration.ResponseTransferMode, id).toBe('STREAM');
+        expect(uri, id).toContain('2021-11-15/functions/');
+        expect(uri, id).toContain('/response-streaming-invocations');
+      } else {
+        expect(integration.ResponseTransferMode ?? 'BUFFERED', id).toBe('BUFFERED');
+        expect(uri, id).toContain('2015-03-31/functions/');
+      }
+    }
+    const mcp = resources.McpLambdaFunction!.Properties;
+    expect(mcp.Handler).toBe('functions/mcp/stream-handler.handler');
+    expect(mcp.Timeout).toBe(120);
+  });
+
   it('leaves the metadata, authorization, token, registration and health routes public', () => {
     const publicMethods = ofType('AWS::ApiGateway::Method').filter(([id]) => !id.startsWith('ApiGatewayMethodMcp'));
     expect(publicMethods.map(([id]) => id).sort()).toEqual([

@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { mcpRequestState } from '../../functions/mcp/request-state.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const plugins = createRequire(import.meta.url)(join(ROOT, 'serverless-plugins', 'esbuild-plugins.cjs'));
@@ -39,18 +41,33 @@ describe('bundle plugins (serverless-plugins/esbuild-plugins.cjs)', () => {
     expect(loaded.locales).toEqual(['en']);
   });
 
-  it('leaves Ajv out of the MCP server, which still answers requests', async () => {
+  it('leaves Ajv and the v1 SDK out of the MCP server, which still answers both protocol eras', async () => {
     const { outfile, inputs } = await bundle(join(ROOT, 'functions', 'mcp', 'mcp-server.ts'), 'mcp-server');
     expect(inputs.filter((input) => input.includes('node_modules/ajv'))).toEqual([]);
-    const { handleMcpRequest } = await import(outfile);
-    const response: Response = await handleMcpRequest(
+    expect(inputs.filter((input) => input.includes('@modelcontextprotocol/sdk'))).toEqual([]);
+    const { serveMcpRequest } = await import(outfile);
+    const scope = { visible: { tools: new Map(), resources: [], prompts: new Map() }, environment: {}, requestState: mcpRequestState(randomBytes(32)) };
+    const post = (body: unknown, headers: Record<string, string> = {}) =>
       new Request('https://mcp.example.com/mcp', {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
-      }),
-      { authInfo: { token: '', clientId: 'c', scopes: [] }, maxRequestBytes: 1000, visibleTools: new Map(), environment: {} },
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', ...headers },
+        body: JSON.stringify(body),
+      });
+    const options = { authInfo: { token: '', clientId: 'c', scopes: [] }, scope, maxRequestBytes: 1000 };
+    const ping = { jsonrpc: '2.0', id: 1, method: 'ping' };
+    const legacy: Response = await serveMcpRequest(post(ping), 'legacy', { ...options, parsedBody: ping });
+    expect(await legacy.json()).toEqual({ jsonrpc: '2.0', id: 1, result: {} });
+    const meta = {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientInfo': { name: 't', version: '1' },
+      'io.modelcontextprotocol/clientCapabilities': {},
+    };
+    const discover = { jsonrpc: '2.0', id: 2, method: 'server/discover', params: { _meta: meta } };
+    const modern: Response = await serveMcpRequest(
+      post(discover, { 'MCP-Protocol-Version': '2026-07-28', 'Mcp-Method': 'server/discover' }),
+      'modern',
+      { ...options, parsedBody: discover },
     );
-    expect(await response.json()).toEqual({ jsonrpc: '2.0', id: 1, result: {} });
+    expect((await modern.json()).result).toMatchObject({ supportedVersions: ['2026-07-28'], resultType: 'complete' });
   });
 });

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { mcpRequestState } from '../../functions/mcp/request-state.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
@@ -5,7 +7,9 @@ import { loadMcpConfig } from '../../functions/mcp/config.js';
 import type { AuditEvent } from '../../functions/mcp/audit.js';
 import { type McpEndpoint, answerMcpRequest } from '../../functions/mcp/mcp-endpoint.js';
 import { createToolServices } from '../../functions/mcp/services.js';
-import { compileTools } from '../../functions/mcp/tool.js';
+import { compileCatalog } from '../../functions/mcp/catalog.js';
+import { prompts } from '../../functions/mcp/prompts/index.js';
+import { resources } from '../../functions/mcp/resources/index.js';
 import { tools } from '../../functions/mcp/tools/index.js';
 import { createDocumentClient } from '../../lib/dynamodb/document-client.js';
 import { mcpCorsPolicy } from '../../lib/http/cors.js';
@@ -27,12 +31,13 @@ function unreachableDynamoDbEndpoint() {
   const audited: AuditEvent[] = [];
   const endpoint: McpEndpoint = {
     config,
-    tools: compileTools(tools),
+    catalog: compileCatalog(tools, resources, prompts),
     services: createToolServices(config, documents, { USER_POOL_ID: 'us-east-1_Test' }),
     rateLimiter: dynamoDbRateLimiter(config.tables.rateLimits, documents),
+    requestState: mcpRequestState(randomBytes(32)),
     cors: mcpCorsPolicy(['https://app.example.com']),
     logger,
-    onToolCall: (audit) => audited.push(audit),
+    onCall: (audit) => audited.push(audit),
     now: () => new Date(),
   };
   return { endpoint, errors, audited };

@@ -52,7 +52,7 @@ describe('boundJsonNesting', () => {
 describe('inspectJsonRpcBody: the nesting bound', () => {
   it(`accepts a message nesting exactly ${MAX_JSON_NESTING} levels`, () => {
     const inspection = inspect(toolCallNesting(MAX_JSON_NESTING));
-    expect(inspection).toMatchObject({ kind: 'message', id: 1, toolCall: { name: 'whoami' } });
+    expect(inspection).toMatchObject({ kind: 'message', id: 1, call: { name: 'whoami' } });
   });
 
   it(`refuses ${MAX_JSON_NESTING + 1} levels with 400 and -32600, naming the tool for the audit`, () => {
@@ -67,8 +67,8 @@ describe('inspectJsonRpcBody: the nesting bound', () => {
       auditReason: 'nesting_too_deep',
     });
     if (inspection.kind !== 'refused') throw new Error('expected a refusal');
-    expect(inspection.toolCalls.map((call) => call.name)).toEqual(['whoami']);
-    expect(inspection.toolCalls[0]!.inputSha256()).toBe(createHash('sha256').update(text).digest('hex'));
+    expect(inspection.calls.map((call) => call.name)).toEqual(['whoami']);
+    expect(inspection.calls[0]!.inputSha256()).toBe(createHash('sha256').update(text).digest('hex'));
   });
 
   it('refuses 20,000 levels the same way, in a few milliseconds', () => {
@@ -80,7 +80,7 @@ describe('inspectJsonRpcBody: the nesting bound', () => {
 
   it('does not count nesting inside strings', () => {
     const text = `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"notes_search","arguments":{"query":"${'['.repeat(20_000)}"}}}`;
-    expect(inspect(text)).toMatchObject({ kind: 'message', toolCall: { name: 'notes_search' } });
+    expect(inspect(text)).toMatchObject({ kind: 'message', call: { name: 'notes_search' } });
   });
 
   it('refuses deep invalid JSON as too deep, and shallow invalid JSON as a parse error', () => {
@@ -109,8 +109,8 @@ describe('inspectJsonRpcBody: malformed tools/call', () => {
     const inspection = inspect(JSON.stringify([{ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'whoami', arguments: { b: 1, a: 2 } } }, { jsonrpc: '2.0', id: 2, method: 'ping' }]));
     expect(inspection).toMatchObject({ kind: 'refused', statusCode: 400, code: -32600, auditReason: 'batch_not_supported' });
     if (inspection.kind !== 'refused') throw new Error('expected a refusal');
-    expect(inspection.toolCalls).toHaveLength(1);
-    expect(inspection.toolCalls[0]!.inputSha256()).toBe(canonicalSha256({ a: 2, b: 1 }));
+    expect(inspection.calls).toHaveLength(1);
+    expect(inspection.calls[0]!.inputSha256()).toBe(canonicalSha256({ a: 2, b: 1 }));
   });
 });
 

@@ -39,7 +39,7 @@ function parseBearerChallenge(header: string): Record<string, string> {
 const stepUp = (tool: string, required: string, challengeScopes: string[]) =>
   insufficientScopeResponse({
     id: 7,
-    tool,
+    target: { kind: 'tool', name: tool },
     requiredScope: scope(required),
     resourceMetadataUrl: METADATA,
     refusal: { kind: 'step_up', challengeScopes: challengeScopes.map(scope) },
@@ -80,7 +80,7 @@ describe('the 403 scope challenge', () => {
       { kind: 'not_grantable', reason: 'dynamic_client', grantable: [scope('read'), scope('write')] },
       { kind: 'not_grantable', reason: 'api_key' },
     ] satisfies ScopeRefusal[]) {
-      const response = insufficientScopeResponse({ id: 7, tool: 'users_revoke_tokens', requiredScope: scope('admin'), resourceMetadataUrl: METADATA, refusal });
+      const response = insufficientScopeResponse({ id: 7, target: { kind: 'tool', name: 'users_revoke_tokens' }, requiredScope: scope('admin'), resourceMetadataUrl: METADATA, refusal });
       expect(response.statusCode).toBe(403);
       expect(Object.keys(response.headers!).map((name) => name.toLowerCase())).not.toContain('www-authenticate');
       const body = JSON.parse(response.body);

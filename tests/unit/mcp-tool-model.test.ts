@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { AuditEvent } from '../../functions/mcp/audit.js';
 import { canonicalJson, canonicalSha256 } from '../../functions/mcp/canonical-hash.js';
@@ -11,7 +12,12 @@ import { executeToolCall } from '../../functions/mcp/tool-call.js';
 import { tools } from '../../functions/mcp/tools/index.js';
 import type { CallerIdentity } from '../../lib/identity.js';
 import { createLogger } from '../../lib/logger.js';
-import { TOOLS_INDEX, renderToolIndex, toolFiles } from '../../scripts/tool-index.js';
+import { CATALOG_FOLDERS, TOOLS_INDEX, catalogFiles, renderCatalogIndex, renderToolIndex, toolFiles } from '../../scripts/tool-index.js';
+import { compileCatalog } from '../../functions/mcp/catalog.js';
+import { definePrompt } from '../../functions/mcp/prompt.js';
+import { prompts } from '../../functions/mcp/prompts/index.js';
+import { defineResource } from '../../functions/mcp/resource.js';
+import { resources } from '../../functions/mcp/resources/index.js';
 
 const RESOURCE = 'https://mcp.example.com/mcp';
 const caller: CallerIdentity = {
@@ -139,14 +145,14 @@ describe('executeToolCall', () => {
     const events: AuditEvent[] = [];
     const logger = createLogger('test');
     const errors = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
-    const result = await executeToolCall(tool, args, caller, {
+    const result = (await executeToolCall(tool, args, caller, {
       scopes: new Set(['read']),
       services: {} as never,
-      request: { requestId: 'req-1', sourceIp: '192.0.2.1', userAgent: 'ua' },
+      request: { requestId: 'req-1', sourceIp: '192.0.2.1', userAgent: 'ua', era: 'modern', protocolVersion: '2026-07-28' },
       logger,
       now: () => new Date(),
-      onToolCall: (event) => events.push(event),
-    });
+      onCall: (event) => events.push(event),
+    })) as CallToolResult;
     return { result, events, errors: errors.mock.calls };
   };
 
@@ -184,5 +190,34 @@ describe('executeToolCall', () => {
     expect(result.structuredContent).toBeUndefined();
     expect(events[0]).toMatchObject({ outcome: 'error', reason: 'internal' });
     expect(errors).toHaveLength(1);
+  });
+});
+
+describe('resources and prompts beside the tools', () => {
+  it('are generated from their folders and up to date, like the tools', () => {
+    for (const folder of CATALOG_FOLDERS) expect(readFileSync(folder.index, 'utf8')).toBe(renderCatalogIndex(folder, catalogFiles(folder.dir)));
+    expect(resources).toHaveLength(catalogFiles(CATALOG_FOLDERS[1]!.dir).length);
+    expect(prompts).toHaveLength(catalogFiles(CATALOG_FOLDERS[2]!.dir).length);
+  });
+
+  it('compile into one catalog that resolves calls by the body and filters by scope', () => {
+    const catalog = compileCatalog(tools, resources, prompts);
+    expect(catalog.resolve({ kind: 'resource', name: 'note://abc', inputSha256: () => '' })).toEqual({ kind: 'resource', name: 'note', scope: 'read' });
+    expect(catalog.resolve({ kind: 'resource', name: 'other://abc', inputSha256: () => '' })).toBeUndefined();
+    expect(catalog.resolve({ kind: 'prompt', name: 'summarize_note', inputSha256: () => '' })).toMatchObject({ scope: 'read' });
+    const writeOnly = catalog.visibleFor(new Set(['write']));
+    expect(writeOnly.resources).toEqual([]);
+    expect(writeOnly.prompts.size).toBe(0);
+    expect([...writeOnly.tools.keys()]).toContain('notes_put');
+  });
+
+  it('refuses a template whose variables differ from the declared ones, and duplicate names', () => {
+    const resource = (name: string, uriTemplate: string) =>
+      defineResource({ name, title: 't', description: 'd', scope: 'read', mimeType: 'text/plain', uriTemplate, variables: { id: z.string() }, read: async () => undefined });
+    expect(() => compileCatalog([], [resource('a', 'x://{other}')], [])).toThrow(/variables/);
+    expect(() => compileCatalog([], [resource('a', 'x://{id}'), resource('a', 'y://{id}')], [])).toThrow(/Two resources are named "a"/);
+    expect(() => compileCatalog([], [resource('a', 'x://{id}'), resource('b', 'x://{id}')], [])).toThrow(/URI template/);
+    const prompt = definePrompt({ name: 'p', title: 't', description: 'd', scope: 'read', arguments: {}, get: async () => ({ messages: [] }) });
+    expect(() => compileCatalog([], [], [prompt, prompt])).toThrow(/Two prompts/);
   });
 });

@@ -26,6 +26,9 @@ export default defineTool({
     cognitoSignOutDetail: z.string().optional().describe('Why the sign-out was not done'),
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+  confirm: (input) =>
+    `Revoke every token of user ${input.sub} from every session until now, and sign them out of Cognito?` +
+    (input.reason ? ` Reason: ${input.reason}.` : ''),
   async run(input, { caller, services, now }) {
     const { record, signOut } = await revokeUserSessions(
       { revocations: services.revocations, sessions: services.userSessions },

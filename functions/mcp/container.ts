@@ -1,0 +1,46 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { randomBytes } from 'node:crypto';
+import { createDocumentClient } from '../../lib/dynamodb/document-client.js';
+import { mcpCorsPolicy } from '../../lib/http/cors.js';
+import { createLogger } from '../../lib/logger.js';
+import { dynamoDbRateLimiter } from '../../lib/rate-limit.js';
+import { loggerAuditSink } from './audit.js';
+import { recordCallMetrics } from './call-metrics.js';
+import { compileCatalog } from './catalog.js';
+import { loadMcpConfig } from './config.js';
+import type { McpEndpoint } from './mcp-endpoint.js';
+import { prompts } from './prompts/index.js';
+import { mcpRequestState } from './request-state.js';
+import { resources } from './resources/index.js';
+import { createToolServices } from './services.js';
+import { tools } from './tools/index.js';
+
+/** What both entry points (handler.ts buffered, stream-handler.ts streaming) serve with. */
+// Cold start: configuration validated, schemas compiled, clients created, once per container.
+export const logger = createLogger('mcp');
+// Metrics are published per call (call-metrics.ts), so no flushing middleware is needed.
+const metrics = new Metrics();
+const config = loadMcpConfig();
+const documents = createDocumentClient();
+if (!config.requestStateKey) {
+  logger.warn('MCP_REQUEST_STATE_KEY is not set: input-required confirmations work only when both rounds reach this container');
+}
+// Audit events are written whatever POWERTOOLS_LOG_LEVEL says: the trail must be complete.
+export const auditLogger = new Logger({ logLevel: 'INFO', persistentKeys: { component: 'audit' } });
+const audit = loggerAuditSink(auditLogger);
+export const endpoint: McpEndpoint = {
+  config,
+  catalog: compileCatalog(tools, resources, prompts),
+  services: createToolServices(config, documents),
+  rateLimiter: dynamoDbRateLimiter(config.tables.rateLimits, documents),
+  cors: mcpCorsPolicy(config.allowedOrigins),
+  requestState: mcpRequestState(config.requestStateKey ?? randomBytes(32)),
+  logger,
+  onCall(event) {
+    audit(event);
+    recordCallMetrics(metrics, event);
+  },
+  now: () => new Date(),
+};
+
