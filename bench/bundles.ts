@@ -21,6 +21,8 @@ const ENVIRONMENT = {
   RATE_LIMITS_TABLE: 'bench-rate-limits',
   REVOCATIONS_TABLE: 'bench-revocations',
   API_KEYS_TABLE: 'bench-api-keys',
+  OAUTH_STATE_TABLE: 'bench-oauth-state',
+  OAUTH_KEY_SECRET_ID: 'bench-oauth-key',
   AWS_REGION: 'us-east-1',
   POWERTOOLS_LOG_LEVEL: 'ERROR',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -55,9 +57,9 @@ export function benchBundles(): void {
   const { dir, bundles } = packageFunctions();
   try {
     console.log('\nFunction bundles (minified ESM, as deployed)');
-    console.log('function     size KB   gzip KB   cold load ms (median of 5)');
+    console.log('function         size KB   gzip KB   cold load ms (median of 5)');
     for (const [name, file] of Object.entries(bundles).sort()) {
-      console.log(`${name.padEnd(12)} ${sizeColumns(file)} ${medianColdLoadMs(file, ENVIRONMENT, LOAD_RUNS).toFixed(1).padStart(10)}`);
+      console.log(`${name.padEnd(16)} ${sizeColumns(file)} ${medianColdLoadMs(file, ENVIRONMENT, LOAD_RUNS).toFixed(1).padStart(10)}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

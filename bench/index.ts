@@ -5,12 +5,14 @@ import { benchAuthorizer } from './authorizer.js';
 import { benchBundles } from './bundles.js';
 import { benchFloor } from './floor.js';
 import { benchMcpHandler } from './mcp-handler.js';
+import { benchOAuthFacade } from './oauth-facade.js';
 
 const benchmarks: Array<[string, () => void | Promise<void>]> = [
   ['bundles', benchBundles],
   ['mcp-handler', benchMcpHandler],
   ['floor', benchFloor],
   ['authorizer', benchAuthorizer],
+  ['oauth-facade', benchOAuthFacade],
 ];
 
 const only = process.argv[2];

@@ -1,0 +1,111 @@
+/**
+ * The facade's DynamoDB round trips per endpoint, counted (not claimed): the real modules of
+ * oauth/ and dcr/cimd/ run against DynamoDB Local (started here, in memory) through a document
+ * client whose middleware counts every call, with the wall time of each step. Cognito's token
+ * endpoint and the CIMD document host are loopback stand-ins (their calls are counted separately);
+ * Secrets Manager calls per cold start are counted through an injected fetch.
+ */
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dynamoDbClientRegistry } from '../dcr/client-registry.js';
+import { resolveCimdClient } from '../dcr/cimd/cimd-clients.js';
+import { dynamoDbCimdRegistry } from '../dcr/cimd/cimd-registry.js';
+import { createDocumentClient } from '../lib/dynamodb/document-client.js';
+import { startDynamoDb } from '../local/dynamodb.js';
+import { settingsFromEnv } from '../local/settings.js';
+import { runAuthorize } from '../oauth/authorize/index.js';
+import { handleCallback } from '../oauth/callback.js';
+import { lookUpClient, cimdAuthorizeClient } from '../oauth/client-lookup.js';
+import { consentResponse, decideConsent } from '../oauth/consent.js';
+import { dynamoDbCodeGrants } from '../oauth/code-grants.js';
+import { deriveKeys, sealingKeys } from '../oauth/keys.js';
+import { cognitoTokenEndpoint } from '../oauth/token/cognito-token-endpoint.js';
+import { handleTokenRequest } from '../oauth/token/index.js';
+
+const ISSUER = 'https://mcp.example.com';
+const RESOURCE = `${ISSUER}/mcp`;
+const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
+
+export async function benchOAuthFacade(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'oauth-bench-'));
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const dynamo = await startDynamoDb({ ...settingsFromEnv({ MCP_LOCAL_DYNAMODB_PORT: String(port), MCP_LOCAL_DATA_DIR: dataDir }), inMemoryDynamoDb: true });
+  const client = new DynamoDBClient({ endpoint: `http://localhost:${port}`, region: 'us-east-1', credentials: { accessKeyId: 'b', secretAccessKey: 'b' } });
+  const calls: string[] = [];
+  client.middlewareStack.add((next, context) => async (args) => (calls.push(String(context.commandName).replace('Command', '')), next(args)), { step: 'initialize' });
+  const cognitoCalls: string[] = [];
+  const cognito = createServer((request, response) => {
+    cognitoCalls.push(request.url ?? '');
+    response.writeHead(200, { 'Content-Type': 'application/json' });
+    response.end(JSON.stringify({ access_token: 'at', refresh_token: 'rt', token_type: 'Bearer', expires_in: 3600 }));
+  });
+  await new Promise<void>((resolve) => cognito.listen(0, '127.0.0.1', resolve));
+  try {
+    for (const [table, key] of [['clients', 'clientId'], ['state', 'pk']]) {
+      await client.send(new CreateTableCommand({ TableName: table, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }], KeySchema: [{ AttributeName: key, KeyType: 'HASH' }] }));
+    }
+    const documents = createDocumentClient(client);
+    const registry = dynamoDbClientRegistry('clients', documents);
+    const grants = dynamoDbCodeGrants('state', documents);
+    const row = { clientId: 'dcr1', status: 'active', source: 'dcr', clientName: 'Bench', redirectUris: ['http://127.0.0.1/cb'], grantTypes: ['authorization_code', 'refresh_token'], responseTypes: ['code'], tokenEndpointAuthMethod: 'none', scope: `${RESOURCE}/read`, registrationTokenHash: 'x', createdAt: 1, cognitoCallbackUrl: `${ISSUER}/oauth/callback` };
+    await documents.send(new PutCommand({ TableName: 'clients', Item: row }));
+    const keys = deriveKeys('k'.repeat(64));
+    const settings = { issuer: ISSUER, cognitoOAuthBaseUrl: 'https://pool.auth.us-east-1.amazoncognito.com', callbackUrl: `${ISSUER}/oauth/callback`, ttlSeconds: 600, stateKey: keys['cognito-state'], consentKey: keys.consent, resourceName: 'x', codeTtlSeconds: 300 };
+    const now = () => Math.floor(Date.now() / 1000);
+    const rows: Array<[string, number, string]> = [];
+    const step = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
+      calls.length = 0;
+      const started = performance.now();
+      const result = await work();
+      rows.push([label, performance.now() - started, calls.join(' + ') || 'none']);
+      return result;
+    };
+    const deps = { issuer: ISSUER, resource: RESOURCE, serverScopes: [`${RESOURCE}/read`], findClient: (id: string) => lookUpClient(id, { registry, appClients: { updateClient: async () => {} }, callbackUrl: settings.callbackUrl }) };
+    const query = { response_type: ['code'], client_id: ['dcr1'], redirect_uri: ['http://127.0.0.1:5000/cb'], code_challenge: [CHALLENGE], code_challenge_method: ['S256'], state: ['s'] };
+    const outcome = await step('GET /authorize (DCR client)', () => runAuthorize(query, 200, deps));
+    if (outcome.kind !== 'consent') throw new Error(outcome.kind);
+    const page = consentResponse(outcome.ctx, settings, undefined, now());
+    const cookie = String(page.multiValueHeaders!['Set-Cookie']![0]).split(';')[0]!;
+    const request = /name="request" value="([^"]+)"/.exec(page.body)![1]!;
+    const decision = await step('POST /consent', async () => decideConsent({ form: { request, decision: 'allow' }, cookieHeader: cookie, origin: ISSUER, secFetchSite: 'same-origin' }, settings, now()));
+    const location = new URL(String(decision.response.headers!.Location));
+    const authz = String(decision.response.multiValueHeaders!['Set-Cookie']![0]).split(';')[0]!;
+    await step('GET /oauth/callback', () => handleCallback({ code: 'bench-code', state: location.searchParams.get('state')! }, authz, settings, grants, now()));
+    const tokenDeps = { grants, registry, cognito: cognitoTokenEndpoint(`http://127.0.0.1:${(cognito.address() as AddressInfo).port}`, 2000), callbackUrl: settings.callbackUrl, resource: RESOURCE, clientCredentialsEnabled: false, now };
+    await step('POST /token authorization_code', () => handleTokenRequest({ grant_type: 'authorization_code', code: 'bench-code', redirect_uri: 'http://127.0.0.1:5000/cb', code_verifier: 'v'.repeat(43), client_id: 'dcr1' }, undefined, tokenDeps));
+    await step('POST /token refresh_token', () => handleTokenRequest({ grant_type: 'refresh_token', refresh_token: 'rt', client_id: 'dcr1' }, undefined, tokenDeps));
+
+    // CIMD: a new URL, the cache hit, and a refetch of an unchanged document.
+    const documentUrl = 'https://client.example.org/mcp.json';
+    const body = Buffer.from(JSON.stringify({ client_id: documentUrl, client_name: 'Bench CIMD', redirect_uris: ['http://127.0.0.1/cb'] }));
+    let fetches = 0;
+    const cimdRegistry = dynamoDbCimdRegistry('clients', documents);
+    const policy = { hosts: { allowedHosts: [], deniedHosts: [] }, metadata: {}, resourceServerId: RESOURCE, allowedScopes: [`${RESOURCE}/read`], cache: { minSeconds: 300, maxSeconds: 86_400 }, callbackUrl: settings.callbackUrl, maxClients: 800 };
+    const cimdDeps = { registry: cimdRegistry, countActive: () => registry.countActive(), appClients: { createClient: async () => ({ clientId: 'cimdapp1' }), deleteClient: async () => {} }, fetchDocument: async () => (fetches++, { body, cacheControl: 'max-age=300' }) };
+    await step('GET /authorize, CIMD new URL (+1 fetch, +1 CreateUserPoolClient)', async () => cimdAuthorizeClient(await resolveCimdClient(documentUrl, policy, cimdDeps)));
+    await step('GET /authorize, CIMD cache hit', async () => cimdAuthorizeClient(await resolveCimdClient(documentUrl, policy, cimdDeps)));
+    await step('GET /authorize, CIMD stale, document unchanged (+1 fetch)', async () => cimdAuthorizeClient(await resolveCimdClient(documentUrl, policy, cimdDeps, { now: new Date(Date.now() + 400_000) })));
+
+    // Secrets Manager: GetSecretValue calls over 100 requests of one container.
+    let secretCalls = 0;
+    const load = sealingKeys({ secretId: 'bench', env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'b', AWS_SECRET_ACCESS_KEY: 'b' }, fetch: async () => (secretCalls++, new Response(JSON.stringify({ SecretString: 's'.repeat(64) }), { status: 200 })) });
+    for (let i = 0; i < 100; i++) await load();
+
+    console.log('\nOAuth facade: DynamoDB round trips per endpoint (counted against DynamoDB Local)');
+    console.log('(one run each; the first calls include DynamoDB Local warming up, so the counts matter, not the ms)');
+    console.log('step                                                            ms   DynamoDB calls');
+    for (const [label, ms, ops] of rows) console.log(`${label.padEnd(62)} ${ms.toFixed(1).padStart(6)}   ${ops}`);
+    console.log(`Cognito /oauth2/token calls: ${cognitoCalls.length} (one per /token request); CIMD document fetches: ${fetches} (new URL, stale)`);
+    console.log(`Secrets Manager GetSecretValue per container over 100 requests: ${secretCalls}`);
+  } finally {
+    client.destroy();
+    await new Promise<void>((resolve) => cognito.close(() => resolve()));
+    await dynamo.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
