@@ -13,23 +13,27 @@ import { loadDcrConfig } from './config.js';
 const logger = createLogger('dcr-cleanup');
 const metrics = createDcrMetrics();
 const config = loadDcrConfig();
-const { DCR_UNUSED_CLIENT_DAYS: unusedDays } = parseConfig(
-  z.object({ DCR_UNUSED_CLIENT_DAYS: z.coerce.number().int().min(1).max(3650).default(90) }),
+const { DCR_UNUSED_CLIENT_DAYS: unusedDays, DCR_NEVER_USED_CLIENT_HOURS: neverUsedHours } = parseConfig(
+  z.object({
+    DCR_UNUSED_CLIENT_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    DCR_NEVER_USED_CLIENT_HOURS: z.coerce.number().int().min(1).max(87_600).default(24),
+  }),
 );
 const dependencies = {
   registry: dynamoDbClientRegistry(config.clientsTable),
   appClients: cognitoAppClients(config.userPoolId, config.appClientSettings),
 };
 
-/** Runs daily (serverless.yml `schedule`); see dcr/cleanup.ts for what it removes and why. */
+/** Runs hourly (serverless.yml `schedule`); see dcr/cleanup.ts for what it removes and why. */
 export const handler = middy()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics))
   .handler(async () => {
-    const report = await cleanUpClients(dependencies, { unusedDays });
+    const report = await cleanUpClients(dependencies, { unusedDays, neverUsedHours });
     recordClientCount(metrics, report.activeCount);
     const summary = {
       unusedDeleted: report.unused.length,
+      neverUsedDeleted: report.neverUsed.length,
       deletionsFinished: report.finished.length,
       orphansDeleted: report.orphans.length,
       failed: report.failed,

@@ -19,12 +19,20 @@ import { DCR_CLIENT_NAME_PREFIX } from './register-client.js';
  */
 export interface CleanupOptions {
   unusedDays: number;
+  /**
+   * Dynamic clients never used (no lastUsedAt: no token of theirs ever reached /mcp) are removed
+   * this many hours after registration. Run hourly, "24 hours" means at most 25. Absent: only
+   * unusedDays applies.
+   */
+  neverUsedHours?: number;
   now?: Date;
   orphanGraceSeconds?: number;
 }
 
 export interface CleanupReport {
   unused: string[];
+  /** Of `unused`, those removed because they were never used within neverUsedHours. */
+  neverUsed: string[];
   finished: string[];
   orphans: string[];
   failed: Array<{ clientId: string; error: string }>;
@@ -45,6 +53,9 @@ export function isDynamic(client: Pick<RegisteredClient, 'source' | 'registratio
   return typeof client.registrationTokenHash === 'string' && client.registrationTokenHash.length > 0;
 }
 
+const isNeverUsed = (client: Pick<RegisteredClient, 'lastUsedAt' | 'createdAt'>, before: number | undefined) =>
+  before !== undefined && client.lastUsedAt === undefined && client.createdAt < before;
+
 export async function cleanUpClients(
   dependencies: { registry: ClientRegistry; appClients: AppClients },
   options: CleanupOptions,
@@ -53,7 +64,8 @@ export async function cleanUpClients(
   const now = options.now ?? new Date();
   const nowSeconds = Math.floor(now.getTime() / 1000);
   const unusedBefore = nowSeconds - options.unusedDays * 86_400;
-  const report: CleanupReport = { unused: [], finished: [], orphans: [], failed: [], activeCount: 0, notDynamic: 0 };
+  const neverUsedBefore = options.neverUsedHours === undefined ? undefined : nowSeconds - options.neverUsedHours * 3600;
+  const report: CleanupReport = { unused: [], neverUsed: [], finished: [], orphans: [], failed: [], activeCount: 0, notDynamic: 0 };
   const known = new Set<string>();
   const attempt = async (clientId: string, list: string[], work: () => Promise<void>) => {
     try {
@@ -77,9 +89,11 @@ export async function cleanUpClients(
         await appClients.deleteClient(client.clientId);
         await registry.remove(client.clientId);
       });
-    } else if (active && (client.lastUsedAt ?? client.createdAt) < unusedBefore) {
+    } else if (active && ((client.lastUsedAt ?? client.createdAt) < unusedBefore || isNeverUsed(client, neverUsedBefore))) {
+      const neverUsed = isNeverUsed(client, neverUsedBefore);
       try {
-        await registry.markDeleted(client.clientId, nowSeconds, unusedBefore);
+        // Only if still unused at this moment (a never-used client has no lastUsedAt, so any use since counts).
+        await registry.markDeleted(client.clientId, nowSeconds, neverUsed ? neverUsedBefore : unusedBefore);
       } catch (error) {
         // Used (or revoked, or deleted) since the scan read it: not idle any more, leave it.
         if (error instanceof ClientNotActiveError) continue;
@@ -91,6 +105,7 @@ export async function cleanUpClients(
         await appClients.deleteClient(client.clientId);
         await registry.remove(client.clientId);
       });
+      if (neverUsed && report.unused.includes(client.clientId)) report.neverUsed.push(client.clientId);
     }
   }
 

@@ -99,6 +99,23 @@ describe('the daily clean-up touches only dynamic clients and finishes only star
     expect(await appClientExists(fresh)).toBe(true);
   });
 
+  it('removes dynamic clients never used within neverUsedHours, and keeps a used one of the same age', async () => {
+    const never = await register();
+    const used = await register();
+    const recent = await register();
+    for (const id of [never, used]) await age(id, 25 / 24);
+    await documents.send(new UpdateCommand({ TableName: TABLES.clients, Key: { clientId: used }, UpdateExpression: 'SET lastUsedAt = :t', ExpressionAttributeValues: { ':t': Math.floor(Date.now() / 1000) - 3600 } }));
+    const report = await cleanUpClients({ registry, appClients }, { unusedDays: UNUSED_DAYS, neverUsedHours: 24 });
+    expect(report.neverUsed).toContain(never);
+    expect(report.unused).toContain(never);
+    expect(report.unused).not.toContain(used);
+    expect(report.unused).not.toContain(recent);
+    expect(await registry.get(never)).toBeUndefined();
+    expect(await appClientExists(never)).toBe(false);
+    expect(await appClientExists(used)).toBe(true);
+    expect(await appClientExists(recent)).toBe(true);
+  });
+
   it('keeps an idle operator-registered client and its Cognito app client', async () => {
     const created = await cognito.send(
       new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: 'operator tool', CallbackURLs: ['https://ops.example.com/cb'] }),

@@ -67,7 +67,7 @@ const GRANTS = {
     service: 'EventBridge',
     actions: '`events:*`',
     resources: `\`${ARN('events', 'rule/secure-mcp-{stage}-*')}\``,
-    purpose: 'the daily schedule of the dynamic-client clean-up',
+    purpose: 'the hourly schedule of the dynamic-client clean-up',
   },
   apiGateway: {
     service: 'API Gateway',
