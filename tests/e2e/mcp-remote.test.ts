@@ -6,15 +6,15 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { BrowserFetch, consentForm } from '../support/browser-fetch.js';
 import { signInThroughLoginPage } from '../support/cognito-login.js';
+import { MCP_REMOTE as PROXY } from '../support/node22-tools.js';
 
 /**
- * mcp-remote (0.15.1, installed by `npm ci --prefix tests/clients`), the stdio bridge for clients
+ * mcp-remote (0.15.1, in tools/node22), the stdio bridge for clients
  * that cannot speak HTTP: an SDK client talks to it over stdio, it registers with our DCR endpoint
  * (a localhost redirect URI on the port given), signs in through the facade and forwards tools/list.
  * Its "browser" is this test: an xdg-open stand-in on PATH only records the URL, which mcp-remote
  * also prints; the test then plays the browser (consent, sign-in, callback to mcp-remote's port).
  */
-const PROXY = new URL('../clients/node_modules/mcp-remote/dist/proxy.js', import.meta.url).pathname;
 
 describe('mcp-remote through the facade', () => {
   const stack = inject('stack');
@@ -22,7 +22,7 @@ describe('mcp-remote through the facade', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('registers, signs in through the facade and lists the tools over stdio', async () => {
-    expect(existsSync(PROXY), 'mcp-remote is not installed: run npm ci --prefix tests/clients').toBe(true);
+    expect(existsSync(PROXY), 'mcp-remote is not installed: run npm ci (its postinstall fills tools/node22)').toBe(true);
     const shims = join(dir, 'bin');
     mkdirSync(shims, { recursive: true });
     for (const name of ['xdg-open', 'open', 'sensible-browser', 'x-www-browser', 'gio', 'wslview']) {
