@@ -150,6 +150,8 @@ describe('the packaged CloudFormation template', () => {
   it('defines the user pool, its managed-login domain and a resource server with read, write and admin scopes', () => {
     const pool = resources.CognitoUserPool!.Properties;
     expect(pool.AdminCreateUserConfig.AllowAdminCreateUserOnly).toBe(true);
+    // Refresh token rotation and resource binding (the facade's `resource`) need Essentials or Plus.
+    expect(pool.UserPoolTier).toBe('ESSENTIALS');
     expect(resources.CognitoUserPoolDomain!.Properties.UserPoolId).toEqual({ Ref: 'CognitoUserPool' });
     const server = resources.CognitoResourceServer!.Properties;
     expect(server.Scopes.map((scope: { ScopeName: string }) => scope.ScopeName)).toEqual(['read', 'write', 'admin']);
