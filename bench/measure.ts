@@ -15,7 +15,12 @@ export function percentile(sorted: readonly number[], p: number): number {
 export function medianColdLoadMs(file: string, env: Record<string, string | undefined>, runs: number): number {
   const times: number[] = [];
   for (let run = 0; run < runs; run++) {
-    const script = `const t=performance.now();await import(${JSON.stringify(file)});console.log(performance.now()-t);process.exit(0)`;
+    // The Lambda Node.js runtime defines the `awslambda` global before it loads a handler; a
+    // streaming handler (functions/mcp/stream-handler.ts) calls awslambda.streamifyResponse at
+    // import. A do-nothing stand-in, set before the clock starts, lets it load here.
+    const script =
+      `globalThis.awslambda??={streamifyResponse:(h)=>h,HttpResponseStream:{from:(s)=>s}};` +
+      `const t=performance.now();await import(${JSON.stringify(file)});console.log(performance.now()-t);process.exit(0)`;
     const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
       env: { PATH: process.env.PATH, ...env },
       encoding: 'utf8',
