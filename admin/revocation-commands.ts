@@ -1,4 +1,6 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { sdkCognitoApi } from '../lib/cognito/sdk-api.js';
+import { sdkDocuments } from '../lib/dynamodb/sdk-documents.js';
 import { type RevocationKind, dynamoDbRevocationStore } from '../lib/revocations.js';
 import { cognitoUserSessions, loadTokenLifetimes, revokeUserSessions, sessionRevocationSeconds } from '../lib/user-revocation.js';
 import { deleteAppClient, describeOutcome, findUserSub, revokeRefreshToken } from './cognito-calls.js';
@@ -32,7 +34,7 @@ export interface RevokeFlags {
 
 export async function revoke(target: AdminTarget, what: string | undefined, subject: string | undefined, flags: RevokeFlags, out: Output): Promise<void> {
   if (!subject) throw new Error(`Usage: revoke ${what ?? '<token|user|client|refresh-token>'} <value>`);
-  const store = dynamoDbRevocationStore(target.tables.revocations, target.documents);
+  const store = dynamoDbRevocationStore(target.tables.revocations, sdkDocuments(target.documents));
   const common = { reason: flags.reason, revokedBy: flags.by ?? process.env.USER ?? 'admin-cli' };
   const lifetime = (fallback: number) => (flags.expiresIn ? parseDuration(flags.expiresIn, '--expires-in') : fallback);
   // Rows about anything a refresh token renews: --expires-in plus the margin, or the session bound
@@ -66,7 +68,7 @@ export async function revoke(target: AdminTarget, what: string | undefined, subj
       const userPoolId = requireUserPoolId(target);
       const user = await findUserSub(target.cognito, userPoolId, subject);
       const { record, signOut } = await revokeUserSessions(
-        { revocations: store, sessions: cognitoUserSessions(userPoolId, target.cognito) },
+        { revocations: store, sessions: cognitoUserSessions(userPoolId, sdkCognitoApi(target.cognito)) },
         loadTokenLifetimes(),
         { sub: user.sub, username: user.username, ...common, lifetimeSeconds: sessionLifetime() },
       );
@@ -112,7 +114,7 @@ async function setClientStatus(target: AdminTarget, clientId: string, to: string
 }
 
 export async function listRevocations(target: AdminTarget, out: Output): Promise<void> {
-  const rows = await dynamoDbRevocationStore(target.tables.revocations, target.documents).list(nowSeconds());
+  const rows = await dynamoDbRevocationStore(target.tables.revocations, sdkDocuments(target.documents)).list(nowSeconds());
   if (rows.length === 0) return out('No active revocations.');
   out(['kind', 'subject', 'revoked at', 'until', 'by', 'reason'].join('\t'));
   for (const row of rows) {
@@ -128,7 +130,7 @@ export async function undo(target: AdminTarget, kind: string | undefined, subjec
   if (revocationKind === 'user' && target.userPoolId && !(await rowExists(target, `user#${subject}`))) {
     key = (await findUserSub(target.cognito, target.userPoolId, subject)).sub;
   }
-  const removed = await dynamoDbRevocationStore(target.tables.revocations, target.documents).remove(revocationKind, key);
+  const removed = await dynamoDbRevocationStore(target.tables.revocations, sdkDocuments(target.documents)).remove(revocationKind, key);
   out(removed ? `Removed the ${revocationKind} revocation of ${key}` : `No ${revocationKind} revocation of ${key}`);
   if (revocationKind === 'client' && (await setClientStatus(target, key, 'active', 'revoked'))) out('Client registry: marked active again');
 }

@@ -4,6 +4,7 @@
  * tools/list and read tools/calls, and the DynamoDB round trips each request makes.
  */
 import { randomBytes } from 'node:crypto';
+import { sdkDocuments } from '../lib/dynamodb/sdk-documents.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { loadMcpConfig } from '../functions/mcp/config.js';
@@ -99,8 +100,8 @@ export function benchEndpoint() {
   const endpoint: McpEndpoint = {
     config,
     catalog: compileCatalog(tools, resources, prompts),
-    services: createToolServices(config, documents, { USER_POOL_ID: 'us-east-1_Bench' }),
-    rateLimiter: dynamoDbRateLimiter(config.tables.rateLimits, documents),
+    services: createToolServices(config, sdkDocuments(documents), { USER_POOL_ID: 'us-east-1_Bench' }),
+    rateLimiter: dynamoDbRateLimiter(config.tables.rateLimits, sdkDocuments(documents)),
     requestState: mcpRequestState(randomBytes(32)),
     cors: mcpCorsPolicy([]),
     logger,

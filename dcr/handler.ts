@@ -1,4 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { sdkDocuments } from '../lib/dynamodb/sdk-documents.js';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
@@ -41,7 +42,7 @@ const reportInconsistency = (clientId: string, what: string, error: unknown) =>
 const dependencies = {
   appClients,
   registry,
-  rateLimiter: dynamoDbRateLimiter(config.rateLimitsTable, documents),
+  rateLimiter: dynamoDbRateLimiter(config.rateLimitsTable, sdkDocuments(documents)),
   onOrphan: (clientId: string, error: unknown) =>
     reportInconsistency(clientId, 'Registration failed and its Cognito app client could not be deleted', error),
   onClientCount: (count: number) => recordClientCount(metrics, count),

@@ -1,5 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from './dynamodb/documents.js';
 
 /**
  * Fixed-window rate limiting in DynamoDB: one conditional UpdateItem per check, so it is exact
@@ -18,7 +17,7 @@ export interface RateLimiter {
   consume(key: string, limit: number, windowSeconds: number, now?: Date): Promise<RateLimitDecision>;
 }
 
-export function dynamoDbRateLimiter(tableName: string, documents: DynamoDBDocumentClient): RateLimiter {
+export function dynamoDbRateLimiter(tableName: string, documents: Documents): RateLimiter {
   return {
     async consume(key, limit, windowSeconds, now = new Date()) {
       const nowSeconds = Math.floor(now.getTime() / 1000);
@@ -26,8 +25,7 @@ export function dynamoDbRateLimiter(tableName: string, documents: DynamoDBDocume
       const windowEnd = windowStart + windowSeconds;
       const retryAfterSeconds = Math.max(1, windowEnd - nowSeconds);
       try {
-        const result = await documents.send(
-          new UpdateCommand({
+        const result = await documents.update({
             TableName: tableName,
             Key: { pk: `${key}#${windowStart}` },
             UpdateExpression: 'ADD #count :one SET #expiresAt = if_not_exists(#expiresAt, :expiresAt)',
@@ -35,12 +33,11 @@ export function dynamoDbRateLimiter(tableName: string, documents: DynamoDBDocume
             ExpressionAttributeNames: { '#count': 'count', '#expiresAt': 'expiresAt' },
             ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':expiresAt': windowEnd + 60 },
             ReturnValues: 'UPDATED_NEW',
-          }),
-        );
+        });
         const count = Number(result.Attributes?.count ?? limit);
         return { allowed: true, limit, remaining: Math.max(0, limit - count), retryAfterSeconds };
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') {
+        if ((error as Error)?.name === 'ConditionalCheckFailedException') {
           return { allowed: false, limit, remaining: 0, retryAfterSeconds };
         }
         throw error;

@@ -1,4 +1,4 @@
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from './dynamodb/documents.js';
 import { isActive, revocationKey, type RevocationKind } from './revocation-keys.js';
 
 export { isActive, revocationKey, type RevocationKind };
@@ -44,7 +44,7 @@ export interface RevocationStore {
   list(nowSeconds: number): Promise<RevocationRecord[]>;
 }
 
-export function dynamoDbRevocationStore(tableName: string, documents: DynamoDBDocumentClient): RevocationStore {
+export function dynamoDbRevocationStore(tableName: string, documents: Documents): RevocationStore {
   return {
     async revoke(input) {
       const revokedAt = Math.floor((input.now ?? new Date()).getTime() / 1000);
@@ -58,21 +58,19 @@ export function dynamoDbRevocationStore(tableName: string, documents: DynamoDBDo
         reason: input.reason,
         revokedBy: input.revokedBy,
       };
-      await documents.send(new PutCommand({ TableName: tableName, Item: record }));
+      await documents.put({ TableName: tableName, Item: record as unknown as Record<string, unknown> });
       return record;
     },
     async remove(kind, subject) {
-      const result = await documents.send(
-        new DeleteCommand({ TableName: tableName, Key: { pk: revocationKey(kind, subject) }, ReturnValues: 'ALL_OLD' }),
-      );
+      const result = await documents.delete({ TableName: tableName, Key: { pk: revocationKey(kind, subject) }, ReturnValues: 'ALL_OLD' });
       return result.Attributes !== undefined;
     },
     async list(nowSeconds) {
       const records: RevocationRecord[] = [];
       let startKey: Record<string, unknown> | undefined;
       do {
-        const page = await documents.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }));
-        records.push(...((page.Items ?? []) as RevocationRecord[]));
+        const page = await documents.scan({ TableName: tableName, ExclusiveStartKey: startKey });
+        records.push(...((page.Items ?? []) as unknown as RevocationRecord[]));
         startKey = page.LastEvaluatedKey;
       } while (startKey);
       return records.filter((record) => isActive(record, nowSeconds)).sort((a, b) => b.revokedAt - a.revokedAt);

@@ -1,4 +1,4 @@
-import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { type CognitoApi, cognitoApiFromEnvironment } from './cognito/json-api.js';
 import { type CognitoOutcome, attempt, outcomeOf } from './cognito-outcome.js';
 import { ConfigurationError } from './configuration-error.js';
 import type { RevocationRecord, RevocationStore } from './revocations.js';
@@ -110,46 +110,35 @@ export async function revokeUserSessions(
 
 /**
  * The Cognito half, for the pool `userPoolId` (IAM: cognito-idp:ListUsers to find a username by
- * sub, cognito-idp:AdminUserGlobalSignOut). The SDK client is loaded on first use: only the admin
- * tool needs it, and the MCP function's cold start should not pay for it.
+ * sub, cognito-idp:AdminUserGlobalSignOut). Over Cognito's JSON API from the environment unless
+ * given another (the admin CLI passes the SDK's, lib/cognito/sdk-api.ts).
  */
-export function cognitoUserSessions(userPoolId: string, cognito?: CognitoIdentityProviderClient): UserSessions {
-  let sdk: Promise<typeof import('@aws-sdk/client-cognito-identity-provider')> | undefined;
-  let client = cognito;
-  const load = async () => {
-    sdk ??= import('@aws-sdk/client-cognito-identity-provider');
-    const module = await sdk;
-    client ??= new module.CognitoIdentityProviderClient({ maxAttempts: 2 });
-    return { module, client };
-  };
+export function cognitoUserSessions(userPoolId: string, cognito: CognitoApi = cognitoApiFromEnvironment()): UserSessions {
   return {
     async signOutEverywhere(user) {
       let username = user.username;
       if (username === undefined) {
         try {
-          const { module, client: cognitoClient } = await load();
-          username = await usernameOfSub(module, cognitoClient, userPoolId, user.sub);
+          username = await usernameOfSub(cognito, userPoolId, user.sub);
         } catch (error) {
           return outcomeOf(error);
         }
         if (username === undefined) return { status: 'no_user', message: `no user with sub ${user.sub} in the pool: nothing to sign out` };
       }
       const name = username;
-      return attempt(async () => {
-        const { module, client: cognitoClient } = await load();
-        await cognitoClient.send(new module.AdminUserGlobalSignOutCommand({ UserPoolId: userPoolId, Username: name }));
-      });
+      return attempt(() => cognito('AdminUserGlobalSignOut', { UserPoolId: userPoolId, Username: name }));
     },
   };
 }
 
-async function usernameOfSub(
-  module: typeof import('@aws-sdk/client-cognito-identity-provider'),
-  cognito: CognitoIdentityProviderClient,
-  userPoolId: string,
-  sub: string,
-): Promise<string | undefined> {
-  const listed = await cognito.send(new module.ListUsersCommand({ UserPoolId: userPoolId, Filter: `sub = "${sub.replaceAll('"', '')}"`, Limit: 1 }));
-  const match = listed.Users?.find((candidate) => candidate.Attributes?.some((attribute) => attribute.Name === 'sub' && attribute.Value === sub));
+interface ListedUser {
+  Username?: string;
+  Attributes?: Array<{ Name?: string; Value?: string }>;
+}
+
+async function usernameOfSub(cognito: CognitoApi, userPoolId: string, sub: string): Promise<string | undefined> {
+  const listed = await cognito('ListUsers', { UserPoolId: userPoolId, Filter: `sub = "${sub.replaceAll('"', '')}"`, Limit: 1 });
+  const users = (listed.Users ?? []) as ListedUser[];
+  const match = users.find((candidate) => candidate.Attributes?.some((attribute) => attribute.Name === 'sub' && attribute.Value === sub));
   return match?.Username;
 }

@@ -1,4 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { sdkDocuments } from '../lib/dynamodb/sdk-documents.js';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { dynamoDbClientRegistry } from '../dcr/client-registry.js';
@@ -39,7 +40,7 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 const MAX_FORM_BYTES = 16_384;
 
 const cimdRegistry = dynamoDbCimdRegistry(config.dcr.clientsTable, documents);
-const rateLimiter = dynamoDbRateLimiter(config.dcr.rateLimitsTable, documents);
+const rateLimiter = dynamoDbRateLimiter(config.dcr.rateLimitsTable, sdkDocuments(documents));
 const cimdPolicy = {
   hosts: { allowedHosts: config.cimd.allowedHosts, deniedHosts: config.cimd.deniedHosts, localOrigins: config.cimd.localOrigins },
   metadata: { httpsHosts: config.dcr.httpsHosts },

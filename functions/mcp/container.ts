@@ -1,7 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { randomBytes } from 'node:crypto';
-import { createDocumentClient } from '../../lib/dynamodb/document-client.js';
+import { jsonApiDocuments } from '../../lib/dynamodb/documents.js';
+import { dynamoDbJsonApiFromEnvironment } from '../../lib/dynamodb/json-api.js';
 import { mcpCorsPolicy } from '../../lib/http/cors.js';
 import { createLogger } from '../../lib/logger.js';
 import { dynamoDbRateLimiter } from '../../lib/rate-limit.js';
@@ -22,7 +23,8 @@ export const logger = createLogger('mcp');
 // Metrics are published per call (call-metrics.ts), so no flushing middleware is needed.
 const metrics = new Metrics();
 const config = loadMcpConfig();
-const documents = createDocumentClient();
+// DynamoDB over its JSON API, not the SDK client: most of this function's cold load otherwise.
+const documents = jsonApiDocuments(dynamoDbJsonApiFromEnvironment());
 if (!config.requestStateKey) {
   logger.warn('MCP_REQUEST_STATE_KEY is not set: input-required confirmations work only when both rounds reach this container');
 }

@@ -1,5 +1,5 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConfigurationError } from '../../lib/configuration-error.js';
+import type { Documents } from '../../lib/dynamodb/documents.js';
 import { type RevocationStore, dynamoDbRevocationStore } from '../../lib/revocations.js';
 import { type TokenLifetimes, type UserSessions, cognitoUserSessions, loadTokenLifetimes } from '../../lib/user-revocation.js';
 import type { McpConfig } from './config.js';
@@ -19,7 +19,7 @@ export interface ToolServices {
 
 export function createToolServices(
   config: McpConfig,
-  documents: DynamoDBDocumentClient,
+  documents: Documents,
   env: Record<string, string | undefined> = process.env,
 ): ToolServices {
   // Validated here, at cold start, like the rest of the configuration.

@@ -1,4 +1,5 @@
 import { CognitoIdentityProviderClient, RevokeTokenCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { sdkDocuments } from '../../lib/dynamodb/sdk-documents.js';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
@@ -33,7 +34,7 @@ const accessTokens = createAccessTokenVerifier({
 
 const dependencies = {
   registry: dynamoDbClientRegistry(config.clientsTable, documents),
-  revocations: dynamoDbRevocationStore(revocationsTable, documents),
+  revocations: dynamoDbRevocationStore(revocationsTable, sdkDocuments(documents)),
   clientSecret: (clientId: string) => appClients.clientSecret(clientId),
   async verifyAccessToken(token: string) {
     const { identity } = await accessTokens.verify(token);

@@ -9,7 +9,7 @@ import { AwsV4Signer } from 'aws4fetch';
  * Input and output are DynamoDB JSON (`{ S: 'x' }`): marshal with @aws-sdk/util-dynamodb.
  */
 
-export type DynamoDbOperation = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query';
+export type DynamoDbOperation = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'Scan';
 
 /** Sends one operation and resolves to its output, or rejects with a DynamoDbError. */
 export type DynamoDbJsonApi = <Output = Record<string, unknown>>(

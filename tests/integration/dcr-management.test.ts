@@ -1,4 +1,5 @@
 import { DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { sdkDocuments } from '../../lib/dynamodb/sdk-documents.js';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { cleanUpClients } from '../../dcr/cleanup.js';
 import { type AppClients, cognitoAppClients } from '../../dcr/cognito-app-clients.js';
@@ -222,7 +223,7 @@ describe('no orphans, no partial writes (injected failures against cognito-local
 
   it('rate-limits registrations per source address (DynamoDB Local counters)', async () => {
     const limited = { ...policy, rateLimit: { limit: 2, windowSeconds: 3600 } };
-    const rateLimiter = dynamoDbRateLimiter(RATE_LIMITS_TABLE, documents);
+    const rateLimiter = dynamoDbRateLimiter(RATE_LIMITS_TABLE, sdkDocuments(documents));
     const sourceIp = `203.0.113.${Math.floor(Math.random() * 250)}`;
     const { created, appClients: spy } = recording(appClients);
     await registerClient(metadata(42010), limited, { appClients: spy, registry, rateLimiter }, { sourceIp });

@@ -1,4 +1,5 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { sdkDocuments } from '../../lib/dynamodb/sdk-documents.js';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { localDynamoDbClient } from '../../local/dynamodb.js';
 import { dynamoDbRateLimiter } from '../../lib/rate-limit.js';
@@ -12,7 +13,7 @@ describe('revocation store and rate limiter on DynamoDB Local', () => {
   const now = Math.floor(Date.now() / 1000);
 
   describe('revocations', () => {
-    const store = dynamoDbRevocationStore('secure-mcp-local-revocations', documents);
+    const store = dynamoDbRevocationStore('secure-mcp-local-revocations', sdkDocuments(documents));
 
     it('records, lists and removes a revocation; expired rows are not listed', async () => {
       const subject = `jti-${crypto.randomUUID()}`;
@@ -43,7 +44,7 @@ describe('revocation store and rate limiter on DynamoDB Local', () => {
   });
 
   describe('rate limiter', () => {
-    const limiter = dynamoDbRateLimiter('secure-mcp-local-rate-limits', documents);
+    const limiter = dynamoDbRateLimiter('secure-mcp-local-rate-limits', sdkDocuments(documents));
 
     it('allows exactly the limit under concurrency, then answers with the time to wait', async () => {
       const key = `test#${crypto.randomUUID()}`;

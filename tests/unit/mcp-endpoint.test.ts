@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sdkDocuments } from '../../lib/dynamodb/sdk-documents.js';
 import { mcpRequestState } from '../../functions/mcp/request-state.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
@@ -32,8 +33,8 @@ function unreachableDynamoDbEndpoint() {
   const endpoint: McpEndpoint = {
     config,
     catalog: compileCatalog(tools, resources, prompts),
-    services: createToolServices(config, documents, { USER_POOL_ID: 'us-east-1_Test' }),
-    rateLimiter: dynamoDbRateLimiter(config.tables.rateLimits, documents),
+    services: createToolServices(config, sdkDocuments(documents), { USER_POOL_ID: 'us-east-1_Test' }),
+    rateLimiter: dynamoDbRateLimiter(config.tables.rateLimits, sdkDocuments(documents)),
     requestState: mcpRequestState(randomBytes(32)),
     cors: mcpCorsPolicy(['https://app.example.com']),
     logger,

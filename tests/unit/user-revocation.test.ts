@@ -1,4 +1,5 @@
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { sdkCognitoApi } from '../../lib/cognito/sdk-api.js';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import usersRevokeTokens from '../../functions/mcp/tools/users-revoke-tokens.js';
@@ -148,7 +149,7 @@ describe('cognitoUserSessions', () => {
     const cognito = cognitoAnswering((command) =>
       command.constructor.name === 'ListUsersCommand' ? { Users: [{ Username: 'alice', Attributes: [{ Name: 'sub', Value: 'sub-1' }] }] } : {},
     );
-    expect(await cognitoUserSessions('us-east-1_Pool', cognito.client).signOutEverywhere({ sub: 'sub-1' })).toEqual({ status: 'done' });
+    expect(await cognitoUserSessions('us-east-1_Pool', sdkCognitoApi(cognito.client)).signOutEverywhere({ sub: 'sub-1' })).toEqual({ status: 'done' });
     expect(cognito.sent).toEqual([
       { name: 'ListUsersCommand', input: { UserPoolId: 'us-east-1_Pool', Filter: 'sub = "sub-1"', Limit: 1 } },
       { name: 'AdminUserGlobalSignOutCommand', input: { UserPoolId: 'us-east-1_Pool', Username: 'alice' } },
@@ -157,7 +158,7 @@ describe('cognitoUserSessions', () => {
 
   it('says so when the pool has no such user', async () => {
     const cognito = cognitoAnswering(() => ({ Users: [] }));
-    expect(await cognitoUserSessions('us-east-1_Pool', cognito.client).signOutEverywhere({ sub: 'gone' })).toMatchObject({ status: 'no_user' });
+    expect(await cognitoUserSessions('us-east-1_Pool', sdkCognitoApi(cognito.client)).signOutEverywhere({ sub: 'gone' })).toMatchObject({ status: 'no_user' });
   });
 
   it('reports an AWS error as failed, with its name, never as done', async () => {
@@ -166,7 +167,7 @@ describe('cognitoUserSessions', () => {
       if (command.constructor.name === 'AdminUserGlobalSignOutCommand') throw denied;
       return {};
     });
-    expect(await cognitoUserSessions('us-east-1_Pool', cognito.client).signOutEverywhere({ sub: 's', username: 'alice' })).toEqual({
+    expect(await cognitoUserSessions('us-east-1_Pool', sdkCognitoApi(cognito.client)).signOutEverywhere({ sub: 's', username: 'alice' })).toEqual({
       status: 'failed',
       message: 'AccessDeniedException: User is not authorized to perform cognito-idp:AdminUserGlobalSignOut',
     });

@@ -1,11 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../../../lib/dynamodb/documents.js';
 
 /**
  * Per-user notes in DynamoDB. Partition key `owner` is the caller's principal (the user's sub,
@@ -52,15 +45,19 @@ interface NoteRow extends Note {
 /** DynamoDB reads at most 1 MB per query page; a search stops after this many pages per call. */
 const MAX_SEARCH_PAGES = 5;
 
-export function dynamoDbNotesStore(tableName: string, documents: DynamoDBDocumentClient): NotesStore {
+export function dynamoDbNotesStore(tableName: string, documents: Documents): NotesStore {
   const toNote = (row: Record<string, unknown>): Note => {
     const { id, title, body, tags, version, createdAt, updatedAt } = row as unknown as NoteRow;
     return { id, title, body, tags: tags ?? [], version, createdAt, updatedAt };
   };
   const currentVersion = async (owner: string, id: string) => {
-    const current = await documents.send(
-      new GetCommand({ TableName: tableName, Key: { owner, noteId: id }, ProjectionExpression: '#version', ExpressionAttributeNames: { '#version': 'version' }, ConsistentRead: true }),
-    );
+    const current = await documents.get({
+      TableName: tableName,
+      Key: { owner, noteId: id },
+      ProjectionExpression: '#version',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ConsistentRead: true,
+    });
     return current.Item ? Number(current.Item.version) : undefined;
   };
   const failure = async (owner: string, id: string, wantedExisting: boolean): Promise<WriteResult> => {
@@ -71,20 +68,19 @@ export function dynamoDbNotesStore(tableName: string, documents: DynamoDBDocumen
 
   return {
     async get(owner, id) {
-      const result = await documents.send(new GetCommand({ TableName: tableName, Key: { owner, noteId: id } }));
+      const result = await documents.get({ TableName: tableName, Key: { owner, noteId: id } });
       return result.Item ? toNote(result.Item) : undefined;
     },
 
     async list(owner, { limit, after }) {
-      const result = await documents.send(
-        new QueryCommand({
+      const result = await documents.query({
           TableName: tableName,
           KeyConditionExpression: '#owner = :owner',
           ExpressionAttributeNames: { '#owner': 'owner' },
           ExpressionAttributeValues: { ':owner': owner },
           Limit: limit,
           ...(after ? { ExclusiveStartKey: { owner, noteId: after } } : {}),
-        }),
+        }
       );
       const notes = (result.Items ?? []).map(toNote);
       return { notes, lastId: result.LastEvaluatedKey ? String(result.LastEvaluatedKey.noteId) : undefined };
@@ -94,8 +90,7 @@ export function dynamoDbNotesStore(tableName: string, documents: DynamoDBDocumen
       const notes: Note[] = [];
       let startId = after;
       for (let page = 0; page < MAX_SEARCH_PAGES; page++) {
-        const result = await documents.send(
-          new QueryCommand({
+        const result = await documents.query({
             TableName: tableName,
             KeyConditionExpression: '#owner = :owner',
             FilterExpression: 'contains(#searchText, :query)',
@@ -104,7 +99,7 @@ export function dynamoDbNotesStore(tableName: string, documents: DynamoDBDocumen
             // Limit counts examined items, not matches; read ahead so one page usually suffices.
             Limit: Math.max(limit * 4, 25),
             ...(startId ? { ExclusiveStartKey: { owner, noteId: startId } } : {}),
-          }),
+          }
         );
         for (const item of result.Items ?? []) {
           notes.push(toNote(item));
@@ -130,8 +125,7 @@ export function dynamoDbNotesStore(tableName: string, documents: DynamoDBDocumen
       if (expectedVersion !== undefined) values[':expected'] = expectedVersion;
       try {
         // One UpdateItem: creation and replacement alike, createdAt kept, version checked.
-        const result = await documents.send(
-          new UpdateCommand({
+        const result = await documents.update({
             TableName: tableName,
             Key: { owner, noteId: note.id },
             UpdateExpression:
@@ -152,7 +146,7 @@ export function dynamoDbNotesStore(tableName: string, documents: DynamoDBDocumen
             },
             ExpressionAttributeValues: values,
             ReturnValues: 'ALL_NEW',
-          }),
+          }
         );
         return { ok: true, note: toNote(result.Attributes!) };
       } catch (error) {
@@ -163,15 +157,14 @@ export function dynamoDbNotesStore(tableName: string, documents: DynamoDBDocumen
 
     async delete(owner, id, expectedVersion) {
       try {
-        const result = await documents.send(
-          new DeleteCommand({
+        const result = await documents.delete({
             TableName: tableName,
             Key: { owner, noteId: id },
             ConditionExpression: '#version = :expected',
             ExpressionAttributeNames: { '#version': 'version' },
             ExpressionAttributeValues: { ':expected': expectedVersion },
             ReturnValues: 'ALL_OLD',
-          }),
+          }
         );
         return { ok: true, note: toNote(result.Attributes!) };
       } catch (error) {
@@ -183,5 +176,5 @@ export function dynamoDbNotesStore(tableName: string, documents: DynamoDBDocumen
 }
 
 function isConditionFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
+  return (error as Error)?.name === 'ConditionalCheckFailedException';
 }

@@ -1,0 +1,14 @@
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from './documents.js';
+
+/** The stores' calls over the SDK's document client: for the functions (and the admin CLI) that keep the SDK. */
+export function sdkDocuments(client: DynamoDBDocumentClient): Documents {
+  return {
+    get: (input) => client.send(new GetCommand(input)),
+    put: (input) => client.send(new PutCommand(input)),
+    update: (input) => client.send(new UpdateCommand(input)),
+    delete: (input) => client.send(new DeleteCommand(input)),
+    query: (input) => client.send(new QueryCommand(input)),
+    scan: (input) => client.send(new ScanCommand(input)),
+  };
+}
