@@ -1,4 +1,4 @@
-import { DeleteCommand, type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { TokenEndpointAuthMethod } from '../dcr/client-metadata.js';
 
 /**
@@ -30,6 +30,12 @@ export interface CodeGrants {
   complete(nonce: string, expiresAt: number, code?: { hash: string; binding: CodeBinding; expiresAt: number }): Promise<void>;
   /** The binding, deleted; undefined when the code is unknown, used, expired or not this client's/URI's. */
   redeem(codeHash: string, expected: Pick<CodeBinding, 'clientId' | 'redirectUri' | 'authMethod'>, nowSeconds: number): Promise<CodeBinding | undefined>;
+  /**
+   * Read only after a refused redeem: the method an unexpired, unused code of this client and
+   * redirect URI is bound to, so a wrong method answers invalid_client (RFC 6749 §5.2). The
+   * refused conditional delete left the code unredeemed.
+   */
+  boundMethod(codeHash: string, expected: Pick<CodeBinding, 'clientId' | 'redirectUri'>, nowSeconds: number): Promise<TokenEndpointAuthMethod | undefined>;
 }
 
 const isCancelled = (error: unknown) => (error as Error | undefined)?.name === 'TransactionCanceledException';
@@ -56,6 +62,14 @@ export function dynamoDbCodeGrants(tableName: string, documents: DynamoDBDocumen
         if (isCancelled(error)) throw new StateReplayedError('This authorization response was already used');
         throw error;
       }
+    },
+    async boundMethod(codeHash, expected, nowSeconds) {
+      const { Item: item } = await documents.send(
+        new GetCommand({ TableName: tableName, Key: { pk: `code#${codeHash}` }, ConsistentRead: true }),
+      );
+      const row = item as (CodeBinding & { expiresAt: number }) | undefined;
+      if (!row || row.clientId !== expected.clientId || row.redirectUri !== expected.redirectUri || !(row.expiresAt > nowSeconds)) return undefined;
+      return row.authMethod;
     },
     async redeem(codeHash, expected, nowSeconds) {
       try {

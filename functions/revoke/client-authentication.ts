@@ -1,3 +1,4 @@
+import { MAX_CLIENT_ID_URL_LENGTH } from '../../dcr/cimd/client-id-url.js';
 import { isCognitoClientId } from '../../dcr/client-id.js';
 import { BASIC_CHALLENGE, RevocationRequestError } from './errors.js';
 
@@ -20,6 +21,12 @@ export interface RevocationForm {
   clientId: string | undefined;
   clientSecret: string | undefined;
 }
+
+/**
+ * A CIMD client is public and names itself by its metadata document URL, in the form only (as at
+ * /token, bounded like at /authorize); the registry's alias row decides whether it is known.
+ */
+const isCimdClientId = (value: string) => value.length <= MAX_CLIENT_ID_URL_LENGTH && /^https?:\/\/\S+$/.test(value);
 
 const basicFailure = (description: string) => new RevocationRequestError(401, 'invalid_client', description, BASIC_CHALLENGE);
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -73,6 +80,8 @@ export function clientCredentials(authorization: string | undefined, form: Revoc
   }
   // Another scheme (a bearer token, say) does not authenticate a client here; the form decides.
   if (!form.clientId) throw new RevocationRequestError(401, 'invalid_client', 'Client authentication is required (client_id)');
-  if (!isCognitoClientId(form.clientId)) throw new RevocationRequestError(401, 'invalid_client', 'Unknown client');
+  if (!isCognitoClientId(form.clientId) && !isCimdClientId(form.clientId)) {
+    throw new RevocationRequestError(401, 'invalid_client', 'Unknown client');
+  }
   return { clientId: form.clientId, secret: form.clientSecret, method: 'form' };
 }

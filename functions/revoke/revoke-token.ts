@@ -46,12 +46,21 @@ const couldBeOurToken = (token: string) => token.length <= MAX_TOKEN_LENGTH && T
 export async function revokeToken(request: RevocationRequest, dependencies: RevocationDependencies): Promise<'revoked' | 'ignored'> {
   const token = request.form.token;
   if (!token) throw new RevocationRequestError(400, 'invalid_request', 'token: is required');
-  const { clientId, secret, method } = clientCredentials(request.authorization, request.form);
+  const { clientId: requestedId, secret, method } = clientCredentials(request.authorization, request.form);
   const challenge = method === 'basic' ? BASIC_CHALLENGE : undefined;
-  const client = await dependencies.registry.get(clientId);
-  if (!client || (client.status !== undefined && client.status !== 'active')) {
+  const found = await dependencies.registry.get(requestedId);
+  if (!found || (found.status !== undefined && found.status !== 'active')) {
     throw new RevocationRequestError(401, 'invalid_client', 'Unknown client', challenge);
   }
+  // A CIMD client's row is its alias (keyed by the document URL): its tokens are its app client's
+  // (aliasOf), and it is public (its document may not declare a secret), as at /token.
+  const alias = found as unknown as { kind?: string; aliasOf?: string };
+  const isCimd = alias.kind === 'cimd';
+  if (isCimd && (!alias.aliasOf || secret !== undefined)) {
+    throw new RevocationRequestError(401, 'invalid_client', 'Client authentication failed', challenge);
+  }
+  const clientId = isCimd ? alias.aliasOf! : requestedId;
+  const client = isCimd ? { ...found, tokenEndpointAuthMethod: 'none' as const } : found;
   let cognitoSecret: string | undefined;
   if (client.tokenEndpointAuthMethod !== 'none') {
     cognitoSecret = await dependencies.clientSecret(clientId);

@@ -28,6 +28,12 @@ export async function authorizationCodeGrant(
     deps.now(),
   );
   if (!binding) {
+    // The code exists for this client and redirect URI but was bound to another authentication
+    // method: the client failed to authenticate (RFC 6749 §5.2), the code stays unredeemed.
+    const bound = await deps.grants.boundMethod(sha256(code), { clientId: client.clientId, redirectUri }, deps.now());
+    if (bound !== undefined && bound !== client.method) {
+      throw new OAuthError('invalid_client', `This client authenticates with ${bound}`, 401);
+    }
     throw new OAuthError('invalid_grant', 'The code is invalid, expired, already used, or was issued to another client or redirect URI');
   }
   if (form.resource !== undefined && form.resource.replace(/\/+$/, '') !== binding.resource.replace(/\/+$/, '')) {

@@ -7,6 +7,7 @@ import { localCognitoClient } from '../../local/cognito.js';
 import { localDynamoDbClient } from '../../local/dynamodb.js';
 import { createDocumentClient } from '../../lib/dynamodb/document-client.js';
 import { authorizationCodeFlow, jwtClaims, pkcePair, tokenRequest } from '../support/authorization-code.js';
+import { initializeRequest, mcpPost, signInDemoUser } from '../support/demo-login.js';
 
 /** CIMD through the local stack: one app client per document URL, refreshed by its cache lifetime. */
 describe('Client ID Metadata Documents at /authorize', () => {
@@ -94,6 +95,49 @@ describe('Client ID Metadata Documents at /authorize', () => {
       const page = await authorize(url, 'http://127.0.0.1:5000/cb');
       expect(page.status, url).toBe(400);
     }
+  });
+
+  const revoke = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
+    fetch(`${stack.baseUrl}/revoke`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams(fields),
+    });
+
+  it('/revoke takes the document URL as client_id: access and refresh tokens of its app client are revoked', async () => {
+    const doc = publish({});
+    const tokens = await authorizationCodeFlow(stack, { clientId: doc.url, redirectUri: 'http://127.0.0.1:45680/cb' });
+    expect((await mcpPost(stack, initializeRequest, { token: tokens.access_token })).status).toBe(200);
+    const revokedAccess = await revoke({ token: tokens.access_token, token_type_hint: 'access_token', client_id: doc.url });
+    expect(revokedAccess.status, await revokedAccess.clone().text()).toBe(200);
+    expect((await mcpPost(stack, initializeRequest, { token: tokens.access_token })).status).toBe(401);
+    const revokedRefresh = await revoke({ token: tokens.refresh_token!, client_id: doc.url });
+    expect(revokedRefresh.status, await revokedRefresh.clone().text()).toBe(200);
+    const refused = await tokenRequest(stack, { clientId: doc.url }, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('/revoke with a document URL refuses a token of another client, and bad client input stays 4xx', async () => {
+    const doc = publish({});
+    await authorizationCodeFlow(stack, { clientId: doc.url, redirectUri: 'http://127.0.0.1:45681/cb' });
+    const other = await signInDemoUser(stack);
+    const foreign = await revoke({ token: other.accessToken, client_id: doc.url });
+    expect(foreign.status).toBe(400);
+    expect(await foreign.json()).toMatchObject({ error: 'unauthorized_client' });
+    expect((await mcpPost(stack, initializeRequest, { token: other.accessToken })).status).toBe(200);
+    const cases: [string, Record<string, string>, Record<string, string>?][] = [
+      ['a URL never used', { token: other.accessToken, client_id: publish({}).url }],
+      ['a secret with the URL', { token: other.accessToken, client_id: doc.url, client_secret: 'x' }],
+      ['the URL in Basic', { token: other.accessToken }, { Authorization: `Basic ${Buffer.from(`${doc.url}:x`).toString('base64')}` }],
+      ['a URL that is not http(s)', { token: other.accessToken, client_id: 'ftp://example.com/doc.json' }],
+    ];
+    for (const [name, fields, headers] of cases) {
+      const response = await revoke(fields, headers);
+      expect(response.status, name).toBe(401);
+      expect(await response.json(), name).toMatchObject({ error: 'invalid_client' });
+    }
+    expect((await mcpPost(stack, initializeRequest, { token: other.accessToken })).status).toBe(200);
   });
 
   it('the metadata advertises CIMD', async () => {

@@ -248,6 +248,11 @@ describe('the authorization code flow through the facade', () => {
     const code = run.redirect.searchParams.get('code')!;
     await expectInvalidGrant(await exchange(second.client_id, code, run.verifier));
     await expectInvalidGrant(await exchange(first.client_id, code, run.verifier, `http://localhost:${randomPort()}/other`));
+    // Another authentication method than the code's (a secret from a public client): 401 invalid_client,
+    // read from DynamoDB after the refused delete; the code stays redeemable by its client.
+    const wrongMethod = await tokenRequest(stack, { clientId: first.client_id, clientSecret: 'not-a-secret', authMethod: 'client_secret_post' }, { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: run.verifier });
+    expect(wrongMethod.status).toBe(401);
+    expect(await wrongMethod.json()).toMatchObject({ error: 'invalid_client' });
     const missing = await tokenRequest(stack, { clientId: first.client_id }, { grant_type: 'authorization_code', code, redirect_uri: redirectUri });
     expect(await missing.json()).toMatchObject({ error: 'invalid_request' });
     expect((await exchange(first.client_id, code, run.verifier)).status).toBe(200);

@@ -20,6 +20,9 @@ function memoryGrants(): CodeGrants & { codes: Map<string, CodeBinding> } {
     async redeem() {
       return undefined;
     },
+    async boundMethod() {
+      return undefined;
+    },
   };
 }
 

@@ -54,6 +54,10 @@ function setup(rows: Record<string, Partial<RegisteredClient>> = {}, timeoutMs =
       bindings.delete(hash);
       return binding;
     },
+    async boundMethod(hash, expected) {
+      const binding = bindings.get(hash);
+      return binding && binding.clientId === expected.clientId && binding.redirectUri === expected.redirectUri ? binding.authMethod : undefined;
+    },
   };
   const deps = {
     grants,
@@ -89,13 +93,24 @@ describe('POST /token', () => {
     expect(await refused(handleTokenRequest(codeForm('code1'), undefined, deps))).toEqual({ code: 'invalid_grant', status: 400 });
   });
 
+  it('a code presented with another client authentication method is 401 invalid_client (RFC 6749 §5.2) and stays unredeemed', async () => {
+    answer = () => ({ status: 200, body: tokens });
+    const { deps, bind } = setup();
+    bind('m');
+    expect(await refused(handleTokenRequest(codeForm('m', { client_secret: 'x' }), undefined, deps))).toEqual({ code: 'invalid_client', status: 401 });
+    expect(await refused(handleTokenRequest(codeForm('m', { client_id: undefined as never }), basic('pub1', 'x'), deps))).toEqual({ code: 'invalid_client', status: 401 });
+    // Another client or redirect URI learns nothing from the method: still invalid_grant.
+    expect(await refused(handleTokenRequest(codeForm('m', { client_id: 'other', client_secret: 'x' }), undefined, deps))).toEqual({ code: 'invalid_grant', status: 400 });
+    const outcome = await handleTokenRequest(codeForm('m'), undefined, deps);
+    expect(outcome.body.access_token).toBe('at');
+  });
+
   it('refuses a code for another client, another redirect URI, another auth method, a missing or malformed verifier, another resource', async () => {
     answer = () => ({ status: 200, body: tokens });
     const { deps, bind } = setup();
     bind('c');
     expect((await refused(handleTokenRequest(codeForm('c', { client_id: 'other' }), undefined, deps))).code).toBe('invalid_grant');
     expect((await refused(handleTokenRequest(codeForm('c', { redirect_uri: 'http://127.0.0.1:5001/cb' }), undefined, deps))).code).toBe('invalid_grant');
-    expect((await refused(handleTokenRequest(codeForm('c', { client_secret: 'x' }), undefined, deps))).code).toBe('invalid_grant');
     const { code_verifier: _v, ...noVerifier } = codeForm('c');
     expect((await refused(handleTokenRequest(noVerifier, undefined, deps))).code).toBe('invalid_request');
     expect((await refused(handleTokenRequest(codeForm('c', { code_verifier: 'short' }), undefined, deps))).code).toBe('invalid_request');
