@@ -33,7 +33,7 @@ const HANDLER_MODULES: Record<string, string> = {
   authorizer: '../../authorizer/handler.js',
   mcp: '../../functions/mcp/handler.js',
   dcr: '../../dcr/handler.js',
-  revoke: '../../functions/revoke/handler.js',
+  revoke: '../../oauth/revoke-handler.js',
   dcrCleanup: '../../dcr/cleanup-handler.js',
   metadata: '../../oauth/metadata-handler.js',
   oauthAuthorize: '../../oauth/authorize-handler.js',

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { isCognitoClientId } from '../../dcr/client-id.js';
-import { type RevocationForm, clientCredentials } from '../../functions/revoke/client-authentication.js';
-import { BASIC_CHALLENGE, RevocationRequestError } from '../../functions/revoke/errors.js';
-import { MAX_REVOCATION_BODY_BYTES, loggedTokenTypeHint, readRevocationForm } from '../../functions/revoke/revocation-request.js';
-import { MAX_TOKEN_LENGTH, type RevocationDependencies, revokeToken } from '../../functions/revoke/revoke-token.js';
+import { type RevocationForm, clientCredentials } from '../../oauth/revoke/client-authentication.js';
+import { BASIC_CHALLENGE, RevocationRequestError } from '../../oauth/revoke/errors.js';
+import { MAX_REVOCATION_BODY_BYTES, loggedTokenTypeHint, readRevocationForm } from '../../oauth/revoke/revocation-request.js';
+import { MAX_TOKEN_LENGTH, type RevocationDependencies, revokeToken } from '../../oauth/revoke/revoke-token.js';
 
 const FORM: RevocationForm = { token: 'abc', tokenTypeHint: undefined, clientId: undefined, clientSecret: undefined };
 const basic = (raw: string) => `Basic ${Buffer.from(raw, 'utf8').toString('base64')}`;
