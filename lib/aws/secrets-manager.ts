@@ -1,0 +1,44 @@
+import { AwsV4Signer } from 'aws4fetch';
+
+/**
+ * GetSecretValue over Secrets Manager's JSON 1.1 API, signed by aws4fetch rather than loading the
+ * AWS SDK's Secrets Manager client (cold start). AWS_ENDPOINT_URL_SECRETS_MANAGER points it at the
+ * local stack's stand-in (the same convention as the SDK's other endpoints). Used for generated keys:
+ * a SecretString shorter than 32 characters is refused as a misconfiguration.
+ */
+export interface SecretSource {
+  secretId: string;
+  env?: Record<string, string | undefined>;
+  fetch?: typeof fetch;
+}
+
+export async function getSecretValue(source: SecretSource): Promise<string> {
+  const env = source.env ?? process.env;
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const accessKeyId = env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+  if (!region || !accessKeyId || !secretAccessKey) throw new Error('No AWS region or credentials in the environment');
+  const endpoint = env.AWS_ENDPOINT_URL_SECRETS_MANAGER ?? `https://secretsmanager.${region}.amazonaws.com`;
+  const signed = await new AwsV4Signer({
+    method: 'POST',
+    url: `${endpoint.replace(/\/+$/, '')}/`,
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'secretsmanager.GetSecretValue' },
+    body: JSON.stringify({ SecretId: source.secretId }),
+    accessKeyId,
+    secretAccessKey,
+    sessionToken: env.AWS_SESSION_TOKEN,
+    service: 'secretsmanager',
+    region,
+  }).sign();
+  const response = await (source.fetch ?? fetch)(signed.url, {
+    method: signed.method,
+    headers: signed.headers,
+    body: signed.body as BodyInit,
+    signal: AbortSignal.timeout(3000),
+  });
+  const body = (await response.json().catch(() => ({}))) as { SecretString?: string; __type?: string };
+  if (!response.ok || typeof body.SecretString !== 'string' || body.SecretString.length < 32) {
+    throw new Error(`GetSecretValue failed (HTTP ${response.status} ${body.__type ?? ''})`.trim());
+  }
+  return body.SecretString;
+}
