@@ -16,6 +16,7 @@ import { dynamoDbClientRegistry } from '../dcr/client-registry.js';
 import { resolveCimdClient } from '../dcr/cimd/cimd-clients.js';
 import { dynamoDbCimdRegistry } from '../dcr/cimd/cimd-registry.js';
 import { createDocumentClient } from '../lib/dynamodb/document-client.js';
+import { sdkDocuments } from '../lib/dynamodb/sdk-documents.js';
 import { startDynamoDb } from '../local/dynamodb.js';
 import { settingsFromEnv } from '../local/settings.js';
 import { runAuthorize } from '../oauth/authorize/index.js';
@@ -50,8 +51,8 @@ export async function benchOAuthFacade(): Promise<void> {
       await client.send(new CreateTableCommand({ TableName: table, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }], KeySchema: [{ AttributeName: key, KeyType: 'HASH' }] }));
     }
     const documents = createDocumentClient(client);
-    const registry = dynamoDbClientRegistry('clients', documents);
-    const grants = dynamoDbCodeGrants('state', documents);
+    const registry = dynamoDbClientRegistry('clients', sdkDocuments(documents));
+    const grants = dynamoDbCodeGrants('state', sdkDocuments(documents));
     const row = { clientId: 'dcr1', status: 'active', source: 'dcr', clientName: 'Bench', redirectUris: ['http://127.0.0.1/cb'], grantTypes: ['authorization_code', 'refresh_token'], responseTypes: ['code'], tokenEndpointAuthMethod: 'none', scope: `${RESOURCE}/read`, registrationTokenHash: 'x', createdAt: 1, cognitoCallbackUrl: `${ISSUER}/oauth/callback` };
     await documents.send(new PutCommand({ TableName: 'clients', Item: row }));
     const keys = deriveKeys('k'.repeat(64));
@@ -84,7 +85,7 @@ export async function benchOAuthFacade(): Promise<void> {
     const documentUrl = 'https://client.example.org/mcp.json';
     const body = Buffer.from(JSON.stringify({ client_id: documentUrl, client_name: 'Bench CIMD', redirect_uris: ['http://127.0.0.1/cb'] }));
     let fetches = 0;
-    const cimdRegistry = dynamoDbCimdRegistry('clients', documents);
+    const cimdRegistry = dynamoDbCimdRegistry('clients', sdkDocuments(documents));
     const policy = { hosts: { allowedHosts: [], deniedHosts: [] }, metadata: {}, resourceServerId: RESOURCE, allowedScopes: [`${RESOURCE}/read`], cache: { minSeconds: 300, maxSeconds: 86_400 }, callbackUrl: settings.callbackUrl, maxClients: 800 };
     const cimdDeps = { registry: cimdRegistry, countActive: () => registry.countActive(), appClients: { createClient: async () => ({ clientId: 'cimdapp1' }), deleteClient: async () => {} }, fetchDocument: async () => (fetches++, { body, cacheControl: 'max-age=300' }) };
     await step('GET /authorize, CIMD new URL (+1 fetch, +1 CreateUserPoolClient)', async () => cimdAuthorizeClient(await resolveCimdClient(documentUrl, policy, cimdDeps)));

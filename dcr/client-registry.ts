@@ -1,13 +1,4 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../lib/dynamodb/document-client.js';
+import { type Documents, dynamoDbDocumentsFromEnvironment, type UpdateInput } from '../lib/dynamodb/documents.js';
 
 /**
  * What the registry keeps about a registered client. Never a secret: the registration access
@@ -95,11 +86,11 @@ const isConditionFailure = (error: unknown) => (error as Error | undefined)?.nam
 
 export function dynamoDbClientRegistry(
   tableName: string,
-  documents: DynamoDBDocumentClient = createDocumentClient(),
+  documents: Documents = dynamoDbDocumentsFromEnvironment(),
 ): ClientRegistry {
-  const conditional = async (command: UpdateCommand, clientId: string) => {
+  const conditional = async (input: UpdateInput, clientId: string) => {
     try {
-      await documents.send(command);
+      await documents.update(input);
     } catch (error) {
       if (isConditionFailure(error)) throw new ClientNotActiveError(`Client ${clientId} is not active`);
       throw error;
@@ -107,17 +98,15 @@ export function dynamoDbClientRegistry(
   };
   return {
     async put(client) {
-      await documents.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: client,
-          // A client id is never reused; refuse to overwrite rather than lose a record.
-          ConditionExpression: 'attribute_not_exists(clientId)',
-        }),
-      );
+      await documents.put({
+        TableName: tableName,
+        Item: client as unknown as Record<string, unknown>,
+        // A client id is never reused; refuse to overwrite rather than lose a record.
+        ConditionExpression: 'attribute_not_exists(clientId)',
+      });
     },
     async get(clientId) {
-      const result = await documents.send(new GetCommand({ TableName: tableName, Key: { clientId }, ConsistentRead: true }));
+      const result = await documents.get({ TableName: tableName, Key: { clientId }, ConsistentRead: true });
       return result.Item as RegisteredClient | undefined;
     },
     async updateMetadata(clientId, fields, nowSeconds) {
@@ -131,33 +120,31 @@ export function dynamoDbClientRegistry(
         remove.length > 0 ? `REMOVE ${remove.map(([key]) => `#${key}`).join(', ')}` : '',
       ].join(' ');
       await conditional(
-        new UpdateCommand({
+        {
           TableName: tableName,
           Key: { clientId },
           UpdateExpression: expression.trim(),
           ConditionExpression: `attribute_exists(clientId) AND ${ACTIVE}`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
-        }),
+        },
         clientId,
       );
     },
     async setCognitoCallbackUrl(clientId, callbackUrl) {
-      await documents.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: { clientId },
-          UpdateExpression: 'SET cognitoCallbackUrl = :url',
-          ConditionExpression: 'attribute_exists(clientId)',
-          ExpressionAttributeValues: { ':url': callbackUrl },
-        }),
-      );
+      await documents.update({
+        TableName: tableName,
+        Key: { clientId },
+        UpdateExpression: 'SET cognitoCallbackUrl = :url',
+        ConditionExpression: 'attribute_exists(clientId)',
+        ExpressionAttributeValues: { ':url': callbackUrl },
+      });
     },
     async markDeleted(clientId, nowSeconds, unusedBefore) {
       // The authorizer may refresh lastUsedAt between a clean-up's scan and this write.
       const unused = unusedBefore === undefined ? '' : ' AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :before)';
       await conditional(
-        new UpdateCommand({
+        {
           TableName: tableName,
           Key: { clientId },
           UpdateExpression: 'SET #status = :deleted, deletedAt = :now REMOVE fingerprint',
@@ -169,42 +156,38 @@ export function dynamoDbClientRegistry(
             ':active': 'active',
             ...(unusedBefore === undefined ? {} : { ':before': unusedBefore }),
           },
-        }),
+        },
         clientId,
       );
     },
     async remove(clientId) {
-      await documents.send(new DeleteCommand({ TableName: tableName, Key: { clientId } }));
+      await documents.delete({ TableName: tableName, Key: { clientId } });
     },
     async findRecent(fingerprint, sinceSeconds) {
-      const result = await documents.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: FINGERPRINT_INDEX,
-          KeyConditionExpression: 'fingerprint = :fingerprint AND createdAt >= :since',
-          FilterExpression: ACTIVE,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':fingerprint': fingerprint, ':since': sinceSeconds, ':active': 'active' },
-          ScanIndexForward: false,
-        }),
-      );
+      const result = await documents.query({
+        TableName: tableName,
+        IndexName: FINGERPRINT_INDEX,
+        KeyConditionExpression: 'fingerprint = :fingerprint AND createdAt >= :since',
+        FilterExpression: ACTIVE,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':fingerprint': fingerprint, ':since': sinceSeconds, ':active': 'active' },
+        ScanIndexForward: false,
+      });
       return result.Items?.[0] as RegisteredClient | undefined;
     },
     async countActive() {
       let count = 0;
       let startKey: Record<string, unknown> | undefined;
       do {
-        const page = await documents.send(
-          new ScanCommand({
-            TableName: tableName,
-            Select: 'COUNT',
-            // CIMD alias rows (kind 'cimd') name a client whose own row is counted already.
-            FilterExpression: `${ACTIVE} AND attribute_not_exists(kind)`,
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':active': 'active' },
-            ExclusiveStartKey: startKey,
-          }),
-        );
+        const page = await documents.scan({
+          TableName: tableName,
+          Select: 'COUNT',
+          // CIMD alias rows (kind 'cimd') name a client whose own row is counted already.
+          FilterExpression: `${ACTIVE} AND attribute_not_exists(kind)`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':active': 'active' },
+          ExclusiveStartKey: startKey,
+        });
         count += page.Count ?? 0;
         startKey = page.LastEvaluatedKey;
       } while (startKey);
@@ -213,8 +196,8 @@ export function dynamoDbClientRegistry(
     async *all() {
       let startKey: Record<string, unknown> | undefined;
       do {
-        const page = await documents.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }));
-        yield* (page.Items ?? []) as RegisteredClient[];
+        const page = await documents.scan({ TableName: tableName, ExclusiveStartKey: startKey });
+        yield* (page.Items ?? []) as unknown as RegisteredClient[];
         startKey = page.LastEvaluatedKey;
       } while (startKey);
     },

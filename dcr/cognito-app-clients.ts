@@ -1,12 +1,4 @@
-import {
-  CognitoIdentityProviderClient,
-  CreateUserPoolClientCommand,
-  type CreateUserPoolClientCommandInput,
-  DeleteUserPoolClientCommand,
-  DescribeUserPoolClientCommand,
-  ListUserPoolClientsCommand,
-  UpdateUserPoolClientCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { type CognitoApi, cognitoApiFromEnvironment } from '../lib/cognito/json-api.js';
 import type { GrantType } from './client-metadata.js';
 
 /** What a registration asks of Cognito (the client's own redirect URIs stay in the registry). */
@@ -40,6 +32,32 @@ export interface AppClientSummary {
   name: string;
 }
 
+/** CreateUserPoolClient's input as the Cognito API takes it (the SDK's CreateUserPoolClientCommandInput, the fields used here). */
+export interface AppClientInput {
+  UserPoolId: string;
+  ClientName: string;
+  GenerateSecret: boolean;
+  AllowedOAuthFlowsUserPoolClient: boolean;
+  AllowedOAuthFlows: Array<'code' | 'client_credentials'>;
+  AllowedOAuthScopes: string[];
+  CallbackURLs?: string[];
+  SupportedIdentityProviders?: string[];
+  ExplicitAuthFlows: string[];
+  RefreshTokenRotation?: { Feature: 'ENABLED' | 'DISABLED'; RetryGracePeriodSeconds: number };
+  PreventUserExistenceErrors: 'ENABLED' | 'LEGACY';
+  EnableTokenRevocation: boolean;
+  AuthSessionValidity: number;
+  AccessTokenValidity: number;
+  IdTokenValidity: number;
+  RefreshTokenValidity: number;
+  TokenValidityUnits: { AccessToken: 'minutes'; IdToken: 'minutes'; RefreshToken: 'days' };
+}
+
+/** The part of DescribeUserPoolClient / CreateUserPoolClient's output read here. */
+interface UserPoolClientOutput {
+  UserPoolClient?: { ClientId?: string; ClientSecret?: string; CreationDate?: number | string };
+}
+
 /** The Cognito calls dynamic client registration makes, behind a small interface tests can fail. */
 export interface AppClients {
   createClient(request: AppClientRequest): Promise<{ clientId: string; clientSecret?: string | undefined }>;
@@ -63,7 +81,7 @@ export function appClientInput(
   userPoolId: string,
   request: AppClientRequest,
   settings: AppClientSettings,
-): CreateUserPoolClientCommandInput {
+): AppClientInput {
   const machine = request.grantTypes.includes('client_credentials');
   const refresh = request.grantTypes.includes('refresh_token');
   const rotate = !machine && !request.confidential && refresh && settings.refreshTokenRotation;
@@ -91,31 +109,30 @@ export function appClientInput(
 
 const isNotFound = (error: unknown) => (error as Error | undefined)?.name === 'ResourceNotFoundException';
 
-export function cognitoAppClients(
-  userPoolId: string,
-  settings: AppClientSettings,
-  cognito = new CognitoIdentityProviderClient({}),
-): AppClients {
+/** Over Cognito's JSON API (lib/cognito/json-api.ts); the admin CLI and tests can pass the SDK's client wrapped by sdkCognitoApi. */
+export function cognitoAppClients(userPoolId: string, settings: AppClientSettings, cognito: CognitoApi = cognitoApiFromEnvironment()): AppClients {
+  const describe = async (clientId: string) =>
+    (await cognito('DescribeUserPoolClient', { UserPoolId: userPoolId, ClientId: clientId })) as UserPoolClientOutput;
   return {
     async createClient(request) {
-      const response = await cognito.send(new CreateUserPoolClientCommand(appClientInput(userPoolId, request, settings)));
+      const response = (await cognito('CreateUserPoolClient', { ...appClientInput(userPoolId, request, settings) })) as UserPoolClientOutput;
       const clientId = response.UserPoolClient?.ClientId;
       if (!clientId) throw new Error('Cognito returned no client id');
       return { clientId, clientSecret: response.UserPoolClient?.ClientSecret };
     },
     async updateClient(clientId, request) {
       const { GenerateSecret: _secret, ...input } = appClientInput(userPoolId, request, settings);
-      await cognito.send(new UpdateUserPoolClientCommand({ ...input, ClientId: clientId }));
+      await cognito('UpdateUserPoolClient', { ...input, ClientId: clientId });
     },
     async clientSecret(clientId) {
-      const response = await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }));
-      return response.UserPoolClient?.ClientSecret;
+      return (await describe(clientId)).UserPoolClient?.ClientSecret;
     },
     async createdAt(clientId) {
       try {
-        const response = await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }));
-        const created = response.UserPoolClient?.CreationDate;
-        return created === undefined ? undefined : new Date(created);
+        // The JSON API gives epoch seconds (the SDK turned them into a Date).
+        const created = (await describe(clientId)).UserPoolClient?.CreationDate;
+        if (created === undefined) return undefined;
+        return typeof created === 'number' ? new Date(created * 1000) : new Date(created);
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw error;
@@ -123,7 +140,7 @@ export function cognitoAppClients(
     },
     async deleteClient(clientId) {
       try {
-        await cognito.send(new DeleteUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }));
+        await cognito('DeleteUserPoolClient', { UserPoolId: userPoolId, ClientId: clientId });
       } catch (error) {
         if (!isNotFound(error)) throw error;
       }
@@ -132,9 +149,10 @@ export function cognitoAppClients(
       const clients: AppClientSummary[] = [];
       let token: string | undefined;
       do {
-        const page = await cognito.send(
-          new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60, NextToken: token }),
-        );
+        const page = (await cognito('ListUserPoolClients', { UserPoolId: userPoolId, MaxResults: 60, ...(token ? { NextToken: token } : {}) })) as {
+          UserPoolClients?: Array<{ ClientId?: string; ClientName?: string }>;
+          NextToken?: string;
+        };
         for (const client of page.UserPoolClients ?? []) {
           if (client.ClientId) clients.push({ clientId: client.ClientId, name: client.ClientName ?? '' });
         }

@@ -1,9 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { sdkDocuments } from '../lib/dynamodb/sdk-documents.js';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { createDocumentClient } from '../lib/dynamodb/document-client.js';
+import { dynamoDbDocumentsFromEnvironment } from '../lib/dynamodb/documents.js';
 import { checkOrigin, corsHeaders, preflightHeaders, registrationCorsPolicy } from '../lib/http/cors.js';
 import { jsonResponse } from '../lib/http/json-response.js';
 import { headerValue } from '../lib/http/request-body.js';
@@ -23,7 +22,7 @@ import { PayloadTooLargeError, readRegistrationBody } from './registration-reque
 const logger = createLogger('dcr');
 const metrics = createDcrMetrics();
 const config = loadDcrConfig();
-const documents = createDocumentClient();
+const documents = dynamoDbDocumentsFromEnvironment();
 const appClients = cognitoAppClients(config.userPoolId, config.appClientSettings);
 const registry = dynamoDbClientRegistry(config.clientsTable, documents);
 const policy = {
@@ -42,7 +41,7 @@ const reportInconsistency = (clientId: string, what: string, error: unknown) =>
 const dependencies = {
   appClients,
   registry,
-  rateLimiter: dynamoDbRateLimiter(config.rateLimitsTable, sdkDocuments(documents)),
+  rateLimiter: dynamoDbRateLimiter(config.rateLimitsTable, documents),
   onOrphan: (clientId: string, error: unknown) =>
     reportInconsistency(clientId, 'Registration failed and its Cognito app client could not be deleted', error),
   onClientCount: (count: number) => recordClientCount(metrics, count),

@@ -1,10 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { sdkDocuments } from '../lib/dynamodb/sdk-documents.js';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { dynamoDbClientRegistry } from '../dcr/client-registry.js';
 import { cognitoAppClients } from '../dcr/cognito-app-clients.js';
-import { createDocumentClient } from '../lib/dynamodb/document-client.js';
+import { dynamoDbDocumentsFromEnvironment } from '../lib/dynamodb/documents.js';
 import { headerValue, requestBodyBytes } from '../lib/http/request-body.js';
 import { createLogger } from '../lib/logger.js';
 import { SCOPE_NAMES, fullScope } from './metadata.js';
@@ -30,7 +29,7 @@ import { redirectResponse } from './responses.js';
  */
 const logger = createLogger('oauth-authorize');
 const config = loadOAuthConfig();
-const documents = createDocumentClient();
+const documents = dynamoDbDocumentsFromEnvironment();
 const registry = dynamoDbClientRegistry(config.dcr.clientsTable, documents);
 const appClients = cognitoAppClients(config.dcr.userPoolId, config.dcr.appClientSettings);
 const grants = dynamoDbCodeGrants(config.stateTable, documents);
@@ -40,7 +39,7 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 const MAX_FORM_BYTES = 16_384;
 
 const cimdRegistry = dynamoDbCimdRegistry(config.dcr.clientsTable, documents);
-const rateLimiter = dynamoDbRateLimiter(config.dcr.rateLimitsTable, sdkDocuments(documents));
+const rateLimiter = dynamoDbRateLimiter(config.dcr.rateLimitsTable, documents);
 const cimdPolicy = {
   hosts: { allowedHosts: config.cimd.allowedHosts, deniedHosts: config.cimd.deniedHosts, localOrigins: config.cimd.localOrigins },
   metadata: { httpsHosts: config.dcr.httpsHosts },

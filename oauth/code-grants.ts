@@ -1,4 +1,4 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Documents, TransactWriteItem } from '../lib/dynamodb/documents.js';
 import type { TokenEndpointAuthMethod } from '../dcr/client-metadata.js';
 
 /**
@@ -41,10 +41,10 @@ export interface CodeGrants {
 const isCancelled = (error: unknown) => (error as Error | undefined)?.name === 'TransactionCanceledException';
 const isConditionFailure = (error: unknown) => (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
 
-export function dynamoDbCodeGrants(tableName: string, documents: DynamoDBDocumentClient): CodeGrants {
+export function dynamoDbCodeGrants(tableName: string, documents: Documents): CodeGrants {
   return {
     async complete(nonce, expiresAt, code) {
-      const items = [
+      const items: TransactWriteItem[] = [
         { Put: { TableName: tableName, Item: { pk: `state#${nonce}`, expiresAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
         ...(code
           ? [{
@@ -57,24 +57,21 @@ export function dynamoDbCodeGrants(tableName: string, documents: DynamoDBDocumen
           : []),
       ];
       try {
-        await documents.send(new TransactWriteCommand({ TransactItems: items }));
+        await documents.transact({ TransactItems: items });
       } catch (error) {
         if (isCancelled(error)) throw new StateReplayedError('This authorization response was already used');
         throw error;
       }
     },
     async boundMethod(codeHash, expected, nowSeconds) {
-      const { Item: item } = await documents.send(
-        new GetCommand({ TableName: tableName, Key: { pk: `code#${codeHash}` }, ConsistentRead: true }),
-      );
+      const { Item: item } = await documents.get({ TableName: tableName, Key: { pk: `code#${codeHash}` }, ConsistentRead: true });
       const row = item as (CodeBinding & { expiresAt: number }) | undefined;
       if (!row || row.clientId !== expected.clientId || row.redirectUri !== expected.redirectUri || !(row.expiresAt > nowSeconds)) return undefined;
       return row.authMethod;
     },
     async redeem(codeHash, expected, nowSeconds) {
       try {
-        const result = await documents.send(
-          new DeleteCommand({
+        const result = await documents.delete({
             TableName: tableName,
             Key: { pk: `code#${codeHash}` },
             ConditionExpression:
@@ -86,9 +83,8 @@ export function dynamoDbCodeGrants(tableName: string, documents: DynamoDBDocumen
               ':now': nowSeconds,
             },
             ReturnValues: 'ALL_OLD',
-          }),
-        );
-        const { pk: _pk, expiresAt: _expiresAt, ...binding } = (result.Attributes ?? {}) as CodeBinding & { pk: string; expiresAt: number };
+        });
+        const { pk: _pk, expiresAt: _expiresAt, ...binding } = (result.Attributes ?? {}) as unknown as CodeBinding & { pk: string; expiresAt: number };
         return result.Attributes ? binding : undefined;
       } catch (error) {
         if (isConditionFailure(error)) return undefined;

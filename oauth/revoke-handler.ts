@@ -1,5 +1,3 @@
-import { CognitoIdentityProviderClient, RevokeTokenCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { sdkDocuments } from '../lib/dynamodb/sdk-documents.js';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
@@ -9,7 +7,8 @@ import { localJwksOrigin } from '../authorizer/local-jwks.js';
 import { dynamoDbClientRegistry } from '../dcr/client-registry.js';
 import { cognitoAppClients } from '../dcr/cognito-app-clients.js';
 import { loadDcrConfig } from '../dcr/config.js';
-import { createDocumentClient } from '../lib/dynamodb/document-client.js';
+import { cognitoApiFromEnvironment } from '../lib/cognito/json-api.js';
+import { dynamoDbDocumentsFromEnvironment } from '../lib/dynamodb/documents.js';
 import { jsonResponse } from '../lib/http/json-response.js';
 import { headerValue } from '../lib/http/request-body.js';
 import { createLogger } from '../lib/logger.js';
@@ -21,8 +20,8 @@ const logger = createLogger('revoke');
 const config = loadDcrConfig();
 const revocationsTable = process.env.REVOCATIONS_TABLE;
 if (!revocationsTable) throw new Error('Invalid configuration: REVOCATIONS_TABLE is required');
-const documents = createDocumentClient();
-const cognito = new CognitoIdentityProviderClient({});
+const documents = dynamoDbDocumentsFromEnvironment();
+const cognito = cognitoApiFromEnvironment();
 const appClients = cognitoAppClients(config.userPoolId, config.appClientSettings, cognito);
 // The authorizer's own notion of a valid access token of this pool (and its local-only JWKS guard).
 const accessTokens = createAccessTokenVerifier({
@@ -34,7 +33,7 @@ const accessTokens = createAccessTokenVerifier({
 
 const dependencies = {
   registry: dynamoDbClientRegistry(config.clientsTable, documents),
-  revocations: dynamoDbRevocationStore(revocationsTable, sdkDocuments(documents)),
+  revocations: dynamoDbRevocationStore(revocationsTable, documents),
   clientSecret: (clientId: string) => appClients.clientSecret(clientId),
   async verifyAccessToken(token: string) {
     const { identity } = await accessTokens.verify(token);
@@ -42,7 +41,8 @@ const dependencies = {
   },
   async revokeRefreshToken(token: string, clientId: string, clientSecret?: string) {
     try {
-      await cognito.send(new RevokeTokenCommand({ Token: token, ClientId: clientId, ClientSecret: clientSecret }));
+      // Unsigned (Cognito's model: no auth); the app client authenticates by ClientId / ClientSecret.
+      await cognito('RevokeToken', { Token: token, ClientId: clientId, ...(clientSecret === undefined ? {} : { ClientSecret: clientSecret }) });
       return 'revoked' as const;
     } catch (error) {
       const name = (error as Error).name;

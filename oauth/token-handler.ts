@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { dynamoDbClientRegistry } from '../dcr/client-registry.js';
-import { createDocumentClient } from '../lib/dynamodb/document-client.js';
+import { dynamoDbDocumentsFromEnvironment } from '../lib/dynamodb/documents.js';
 import { jsonResponse } from '../lib/http/json-response.js';
 import { headerValue, requestBodyBytes } from '../lib/http/request-body.js';
 import { createLogger } from '../lib/logger.js';
@@ -22,7 +22,7 @@ import { handleTokenRequest } from './token/index.js';
  */
 const logger = createLogger('oauth-token');
 const config = loadOAuthConfig();
-const documents = createDocumentClient();
+const documents = dynamoDbDocumentsFromEnvironment();
 const dependencies = {
   grants: dynamoDbCodeGrants(config.stateTable, documents),
   registry: dynamoDbClientRegistry(config.dcr.clientsTable, documents),

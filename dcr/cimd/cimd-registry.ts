@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../../lib/dynamodb/documents.js';
 import type { RegisteredClient } from '../client-registry.js';
 
 /**
@@ -38,23 +38,21 @@ export interface CimdRegistry {
   touch(url: string, fetchedAt: number, cacheUntil: number): Promise<void>;
 }
 
-export function dynamoDbCimdRegistry(tableName: string, documents: DynamoDBDocumentClient): CimdRegistry {
+export function dynamoDbCimdRegistry(tableName: string, documents: Documents): CimdRegistry {
   return {
     async getAlias(url) {
-      const result = await documents.send(new GetCommand({ TableName: tableName, Key: { clientId: url }, ConsistentRead: true }));
+      const result = await documents.get({ TableName: tableName, Key: { clientId: url }, ConsistentRead: true });
       const item = result.Item as CimdAlias | undefined;
       return item?.kind === 'cimd' ? item : undefined;
     },
     async create(alias, row) {
       try {
-        await documents.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { Put: { TableName: tableName, Item: alias, ConditionExpression: 'attribute_not_exists(clientId)' } },
-              { Put: { TableName: tableName, Item: row, ConditionExpression: 'attribute_not_exists(clientId)' } },
-            ],
-          }),
-        );
+        await documents.transact({
+          TransactItems: [
+            { Put: { TableName: tableName, Item: { ...alias }, ConditionExpression: 'attribute_not_exists(clientId)' } },
+            { Put: { TableName: tableName, Item: { ...row }, ConditionExpression: 'attribute_not_exists(clientId)' } },
+          ],
+        });
       } catch (error) {
         if ((error as Error).name === 'TransactionCanceledException') throw new AliasExistsError(alias.clientId);
         throw error;
@@ -62,9 +60,8 @@ export function dynamoDbCimdRegistry(tableName: string, documents: DynamoDBDocum
     },
     async update(alias) {
       const fields = { ':uris': alias.redirectUris, ':name': alias.clientName };
-      await documents.send(
-        new TransactWriteCommand({
-          TransactItems: [
+      await documents.transact({
+        TransactItems: [
             {
               Update: {
                 TableName: tableName,
@@ -83,20 +80,17 @@ export function dynamoDbCimdRegistry(tableName: string, documents: DynamoDBDocum
                 ExpressionAttributeValues: fields,
               },
             },
-          ],
-        }),
-      );
+        ],
+      });
     },
     async touch(url, fetchedAt, cacheUntil) {
-      await documents.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: { clientId: url },
-          UpdateExpression: 'SET fetchedAt = :at, cacheUntil = :until',
-          ConditionExpression: 'attribute_exists(clientId)',
-          ExpressionAttributeValues: { ':at': fetchedAt, ':until': cacheUntil },
-        }),
-      );
+      await documents.update({
+        TableName: tableName,
+        Key: { clientId: url },
+        UpdateExpression: 'SET fetchedAt = :at, cacheUntil = :until',
+        ConditionExpression: 'attribute_exists(clientId)',
+        ExpressionAttributeValues: { ':at': fetchedAt, ':until': cacheUntil },
+      });
     },
   };
 }

@@ -1,4 +1,4 @@
-import { AwsV4Signer } from 'aws4fetch';
+import { AwsJsonError, createAwsJsonCall, credentialsFromEnvironment, SDK_STANDARD_RETRY } from './aws-json-call.js';
 
 /**
  * GetSecretValue over Secrets Manager's JSON 1.1 API, signed by aws4fetch rather than loading the
@@ -12,33 +12,38 @@ export interface SecretSource {
   fetch?: typeof fetch;
 }
 
+// Secrets Manager's model names no throttling error of its own; AWS's generic ones (and HTTP 429).
+const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded']);
+
 export async function getSecretValue(source: SecretSource): Promise<string> {
   const env = source.env ?? process.env;
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  const accessKeyId = env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
-  if (!region || !accessKeyId || !secretAccessKey) throw new Error('No AWS region or credentials in the environment');
+  const credentials = credentialsFromEnvironment(env);
+  if (!region || !credentials) throw new Error('No AWS region or credentials in the environment');
   const endpoint = env.AWS_ENDPOINT_URL_SECRETS_MANAGER ?? `https://secretsmanager.${region}.amazonaws.com`;
-  const signed = await new AwsV4Signer({
-    method: 'POST',
-    url: `${endpoint.replace(/\/+$/, '')}/`,
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'secretsmanager.GetSecretValue' },
-    body: JSON.stringify({ SecretId: source.secretId }),
-    accessKeyId,
-    secretAccessKey,
-    sessionToken: env.AWS_SESSION_TOKEN,
-    service: 'secretsmanager',
+  const call = createAwsJsonCall({
+    label: 'Secrets Manager',
+    signingName: 'secretsmanager',
     region,
-  }).sign();
-  const response = await (source.fetch ?? fetch)(signed.url, {
-    method: signed.method,
-    headers: signed.headers,
-    body: signed.body as BodyInit,
-    signal: AbortSignal.timeout(3000),
+    endpoint,
+    credentials,
+    jsonVersion: '1.1',
+    targetPrefix: 'secretsmanager.',
+    throttlingErrors: THROTTLING,
+    retry: SDK_STANDARD_RETRY,
+    // Read once per container, at its first request: 3 s in all, as before, now with retries inside.
+    attemptTimeoutMs: 1500,
+    budgetMs: 3000,
+    fetch: source.fetch,
   });
-  const body = (await response.json().catch(() => ({}))) as { SecretString?: string; __type?: string };
-  if (!response.ok || typeof body.SecretString !== 'string' || body.SecretString.length < 32) {
-    throw new Error(`GetSecretValue failed (HTTP ${response.status} ${body.__type ?? ''})`.trim());
+  let body: { SecretString?: unknown };
+  try {
+    // A read: repeating it changes nothing.
+    body = await call<{ SecretString?: unknown }>('GetSecretValue', { SecretId: source.secretId }, { idempotent: true });
+  } catch (error) {
+    if (!(error instanceof AwsJsonError)) throw error;
+    throw new Error(`GetSecretValue failed (${error.statusCode === undefined ? '' : `HTTP ${error.statusCode} `}${error.name})`, { cause: error });
   }
+  if (typeof body.SecretString !== 'string' || body.SecretString.length < 32) throw new Error('GetSecretValue failed (HTTP 200 no usable SecretString)');
   return body.SecretString;
 }

@@ -1,77 +1,92 @@
-import { AwsV4Signer } from 'aws4fetch';
+import { AwsJsonError, createAwsJsonCall, credentialsFromEnvironment, endpointOverride, failingCall, SDK_STANDARD_RETRY } from '../aws/aws-json-call.js';
 
 /**
- * The two Cognito user pool calls the MCP function makes (users_revoke_tokens), over Cognito's JSON
- * 1.1 API signed with SigV4 by aws4fetch: the SDK's Cognito client is a large part of that
+ * The Cognito user pool calls the deployed functions make, over Cognito's JSON 1.1 API signed with
+ * SigV4 by aws4fetch (lib/aws/aws-json-call.ts): the SDK's Cognito client is a large part of a
  * function's cold load otherwise. The admin CLI keeps the SDK (lib/cognito/sdk-api.ts).
- * Errors carry Cognito's own type names (NotAuthorizedException, UserNotFoundException, ...),
- * which is what lib/cognito-outcome.ts reports.
+ * Errors carry Cognito's own type names (NotAuthorizedException, ResourceNotFoundException, ...)
+ * and Cognito's own message (what the SDK's errors carried, and what DCR quotes back for
+ * InvalidParameterException); lib/cognito-outcome.ts reports them.
  */
-export type CognitoOperation = 'ListUsers' | 'AdminUserGlobalSignOut';
+export type CognitoOperation =
+  | 'ListUsers'
+  | 'AdminUserGlobalSignOut'
+  | 'CreateUserPoolClient'
+  | 'UpdateUserPoolClient'
+  | 'DescribeUserPoolClient'
+  | 'DeleteUserPoolClient'
+  | 'ListUserPoolClients'
+  | 'RevokeToken';
 
 export type CognitoApi = (operation: CognitoOperation, input: Record<string, unknown>) => Promise<Record<string, unknown>>;
 
-export class CognitoError extends Error {
-  constructor(name: string, message: string, readonly statusCode?: number, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = name;
-  }
-}
+/** A failed call: the one error class of lib/aws/aws-json-call.ts, under the name this module has always used. */
+export { AwsJsonError as CognitoError };
 
-const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
-const CONTENT_TYPE = 'application/x-amz-json-1.1';
-/** Per call: the tool answers within the MCP client's patience, whatever Cognito does. */
+/**
+ * Per call, retries and pauses included: a handler's few Cognito calls stay well inside the
+ * functions' 10 s Lambda timeout (and API Gateway's 29 s), and the MCP tool answers within its
+ * client's patience. Each attempt at most 3 s (an app client write takes a few hundred ms).
+ */
 export const COGNITO_CALL_TIMEOUT_MS = 5000;
+const ATTEMPT_TIMEOUT_MS = 3000;
 const REGION = /^[a-z]{2,4}(?:-[a-z]+)+-\d+$/;
+
+/**
+ * Cognito's model (@aws-sdk/client-cognito-identity-provider) has one rate-limit error,
+ * TooManyRequestsException ("the user has made too many requests for a given operation"), on
+ * every operation called here. Its LimitExceededException is a resource quota ("exceeds the limit
+ * for a requested AWS resource", e.g. the pool's app client count): retrying cannot help, so it
+ * is not retried, although the SDK's generic list counts it as throttling.
+ */
+const THROTTLING = new Set(['TooManyRequestsException']);
+
+/**
+ * Whether a call may be repeated after a 5xx, a timeout or a network error (throttling is always
+ * retried: Cognito refused the request before doing anything). CreateUserPoolClient is not: a
+ * request that was applied before the answer was lost would, repeated, make a second app client
+ * that nothing records (an orphan holding a secret). The others converge: a read, a full
+ * replacement (UpdateUserPoolClient), a delete whose "not found" callers treat as done, a sign-out
+ * or a revocation of what is already signed out or revoked.
+ */
+const NOT_IDEMPOTENT = new Set<CognitoOperation>(['CreateUserPoolClient']);
+
+/**
+ * Operations Cognito's model marks as unauthenticated (smithy.api#noAuth in the SDK's
+ * httpAuthSchemeProvider): RevokeToken authenticates the app client by ClientId / ClientSecret in
+ * its body, and the SDK sends it unsigned.
+ */
+const UNSIGNED = new Set<CognitoOperation>(['RevokeToken']);
 
 export interface CognitoApiOptions {
   region: string;
   endpoint: string;
-  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Absent: only the unsigned operations (RevokeToken) can be called. */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  random?: () => number;
 }
 
 export function createCognitoApi(options: CognitoApiOptions): CognitoApi {
-  const url = `${options.endpoint.replace(/\/+$/, '')}/`;
-  const send = options.fetch ?? ((input, init) => fetch(input, init));
-  const timeoutMs = options.timeoutMs ?? COGNITO_CALL_TIMEOUT_MS;
-  return async (operation, input) => {
-    const body = JSON.stringify(input);
-    const signed = await new AwsV4Signer({
-      method: 'POST',
-      url,
-      headers: { 'content-type': CONTENT_TYPE, 'x-amz-target': `${TARGET_PREFIX}${operation}` },
-      body,
-      ...options.credentials,
-      service: 'cognito-idp',
-      region: options.region,
-    }).sign();
-    const signal = AbortSignal.timeout(timeoutMs);
-    let response: Response;
-    let text: string;
-    try {
-      response = await send(signed.url, { method: 'POST', headers: signed.headers, body, signal });
-      text = await response.text();
-    } catch (error) {
-      if (signal.aborted) throw new CognitoError('TimeoutError', `Cognito ${operation} timed out after ${timeoutMs} ms`, undefined, { cause: error });
-      throw new CognitoError('NetworkError', `Cognito ${operation}: no response`, undefined, { cause: error });
-    }
-    let parsed: Record<string, unknown> | undefined;
-    try {
-      parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    } catch {
-      parsed = undefined;
-    }
-    if (response.ok && parsed) return parsed;
-    if (response.ok) throw new CognitoError('InvalidResponse', `Cognito ${operation}: response is not JSON`, response.status);
-    // `__type` (AWS; sometimes namespaced `...#Name`), `code` (cognito-local), else the header.
-    const type = parsed?.__type ?? parsed?.code ?? response.headers.get('x-amzn-errortype') ?? '';
-    const rawName = typeof type === 'string' ? type.split(':')[0]! : '';
-    const name = rawName ? rawName.slice(rawName.lastIndexOf('#') + 1) : `Http${response.status}Error`;
-    const message = parsed?.message ?? parsed?.Message;
-    throw new CognitoError(name, typeof message === 'string' ? message.slice(0, 300) : `Cognito ${operation} failed (HTTP ${response.status})`, response.status);
-  };
+  const budgetMs = options.timeoutMs ?? COGNITO_CALL_TIMEOUT_MS;
+  const call = createAwsJsonCall({
+    label: 'Cognito',
+    signingName: 'cognito-idp',
+    region: options.region,
+    endpoint: options.endpoint,
+    credentials: options.credentials,
+    jsonVersion: '1.1',
+    targetPrefix: 'AWSCognitoIdentityProviderService.',
+    throttlingErrors: THROTTLING,
+    retry: SDK_STANDARD_RETRY,
+    attemptTimeoutMs: Math.min(ATTEMPT_TIMEOUT_MS, budgetMs),
+    budgetMs,
+    errorMessage: ({ operation, status, serviceMessage }) => serviceMessage ?? `Cognito ${operation} failed (HTTP ${status})`,
+    fetch: options.fetch,
+    random: options.random,
+  });
+  return (operation, input) => call(operation, input, { idempotent: !NOT_IDEMPOTENT.has(operation), unsigned: UNSIGNED.has(operation) });
 }
 
 /**
@@ -79,37 +94,26 @@ export function createCognitoApi(options: CognitoApiOptions): CognitoApi {
  * else the regional endpoint; credentials of the function's role. An incomplete environment fails
  * each call (reported by the tool as 'failed'), not the cold start.
  */
-export function cognitoApiFromEnvironment(env: Record<string, string | undefined> = process.env, overrides: Pick<CognitoApiOptions, 'fetch' | 'timeoutMs'> = {}): CognitoApi {
+export function cognitoApiFromEnvironment(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Pick<CognitoApiOptions, 'fetch' | 'timeoutMs' | 'random'> = {},
+): CognitoApi {
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
   const override = env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER || env.AWS_ENDPOINT_URL;
-  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = env;
-  let problem: string | undefined;
-  let endpoint = '';
-  if (override) {
-    try {
-      const parsed = new URL(override);
-      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') problem = 'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER must be an http(s) URL';
-      endpoint = `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
-    } catch {
-      problem = 'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER is not a URL';
+  const credentials = credentialsFromEnvironment(env);
+  let endpoint: string;
+  try {
+    if (override) endpoint = endpointOverride(override, 'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER');
+    else if (!REGION.test(region)) throw new AwsJsonError('ConfigurationError', 'AWS_REGION is missing or not a region name');
+    else {
+      const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+      endpoint = `https://cognito-idp${env.AWS_USE_FIPS_ENDPOINT === 'true' ? '-fips' : ''}.${region}.${suffix}`;
     }
-  } else if (!REGION.test(region)) {
-    problem = 'AWS_REGION is missing or not a region name';
-  } else {
-    const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-    endpoint = `https://cognito-idp${env.AWS_USE_FIPS_ENDPOINT === 'true' ? '-fips' : ''}.${region}.${suffix}`;
+    if (!credentials) throw new AwsJsonError('ConfigurationError', 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are required');
+  } catch (error) {
+    if (!(error instanceof AwsJsonError)) throw error;
+    const fail = failingCall(error);
+    return (operation, input) => fail(operation, input, { idempotent: true });
   }
-  if (!problem && (!accessKeyId || !secretAccessKey)) problem = 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are required';
-  if (problem) {
-    const error = new CognitoError('ConfigurationError', problem);
-    return async () => {
-      throw error;
-    };
-  }
-  return createCognitoApi({
-    region: REGION.test(region) ? region : 'us-east-1',
-    endpoint,
-    credentials: { accessKeyId: accessKeyId!, secretAccessKey: secretAccessKey!, ...(sessionToken ? { sessionToken } : {}) },
-    ...overrides,
-  });
+  return createCognitoApi({ region: REGION.test(region) ? region : 'us-east-1', endpoint, credentials, ...overrides });
 }

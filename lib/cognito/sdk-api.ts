@@ -1,10 +1,32 @@
-import { AdminUserGlobalSignOutCommand, type CognitoIdentityProviderClient, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
-import type { CognitoApi } from './json-api.js';
+import {
+  AdminUserGlobalSignOutCommand,
+  type CognitoIdentityProviderClient,
+  CreateUserPoolClientCommand,
+  DeleteUserPoolClientCommand,
+  DescribeUserPoolClientCommand,
+  ListUserPoolClientsCommand,
+  ListUsersCommand,
+  RevokeTokenCommand,
+  UpdateUserPoolClientCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import type { CognitoApi, CognitoOperation } from './json-api.js';
 
-/** The same calls over the SDK's client: for the admin CLI, which keeps the SDK. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const COMMANDS: Record<CognitoOperation, new (input: any) => any> = {
+  ListUsers: ListUsersCommand,
+  AdminUserGlobalSignOut: AdminUserGlobalSignOutCommand,
+  CreateUserPoolClient: CreateUserPoolClientCommand,
+  UpdateUserPoolClient: UpdateUserPoolClientCommand,
+  DescribeUserPoolClient: DescribeUserPoolClientCommand,
+  DeleteUserPoolClient: DeleteUserPoolClientCommand,
+  ListUserPoolClients: ListUserPoolClientsCommand,
+  RevokeToken: RevokeTokenCommand,
+};
+
+/** The same calls over the SDK's client: for the admin CLI and local/, which keep the SDK. */
 export function sdkCognitoApi(client: CognitoIdentityProviderClient): CognitoApi {
   return async (operation, input) => {
-    if (operation === 'ListUsers') return (await client.send(new ListUsersCommand(input as never))) as unknown as Record<string, unknown>;
-    return (await client.send(new AdminUserGlobalSignOutCommand(input as never))) as unknown as Record<string, unknown>;
+    const { $metadata: _metadata, ...output } = (await client.send(new COMMANDS[operation](input))) as unknown as Record<string, unknown>;
+    return output;
   };
 }

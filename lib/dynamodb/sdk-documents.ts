@@ -1,7 +1,16 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Documents } from './documents.js';
 
-/** The stores' calls over the SDK's document client: for the functions (and the admin CLI) that keep the SDK. */
+/** The stores' calls over the SDK's document client: for the admin CLI and local/, which keep the SDK. */
 export function sdkDocuments(client: DynamoDBDocumentClient): Documents {
   return {
     get: (input) => client.send(new GetCommand(input)),
@@ -10,5 +19,6 @@ export function sdkDocuments(client: DynamoDBDocumentClient): Documents {
     delete: (input) => client.send(new DeleteCommand(input)),
     query: (input) => client.send(new QueryCommand(input)),
     scan: (input) => client.send(new ScanCommand(input)),
+    transact: (input) => client.send(new TransactWriteCommand(input)),
   };
 }

@@ -15,6 +15,7 @@ import { type RegistrationPolicy, registerClient } from '../../dcr/register-clie
 import { createDocumentClient } from '../../lib/dynamodb/document-client.js';
 import { localCognitoClient } from '../../local/cognito.js';
 import { localDynamoDbClient } from '../../local/dynamodb.js';
+import { localJsonCognito, localJsonDocuments } from '../support/json-adapters.js';
 import { copyTableDefinition } from '../support/scratch-tables.js';
 
 /**
@@ -34,7 +35,8 @@ describe('the daily clean-up touches only dynamic clients and finishes only star
   const cognito = localCognitoClient(stack.cognitoEndpoint);
   const dynamodb = localDynamoDbClient(stack.dynamoDbEndpoint);
   const documents = createDocumentClient(dynamodb);
-  const registry = dynamoDbClientRegistry(TABLES.clients, documents);
+  // The registry and app clients as deployed (JSON APIs); the test's own reads and writes use the SDK.
+  const registry = dynamoDbClientRegistry(TABLES.clients, localJsonDocuments(stack.dynamoDbEndpoint));
   let userPoolId: string;
   let appClients: ReturnType<typeof cognitoAppClients>;
   let policy: RegistrationPolicy;
@@ -76,7 +78,7 @@ describe('the daily clean-up touches only dynamic clients and finishes only star
     });
     const pool = await cognito.send(new CreateUserPoolCommand({ PoolName: `cleanup-${Date.now()}` }));
     userPoolId = pool.UserPool!.Id!;
-    appClients = cognitoAppClients(userPoolId, SETTINGS, cognito);
+    appClients = cognitoAppClients(userPoolId, SETTINGS, localJsonCognito(stack.cognitoEndpoint));
     await copyTableDefinition(dynamodb, 'secure-mcp-local-clients', TABLES.clients);
     await copyTableDefinition(dynamodb, 'secure-mcp-local-revocations', TABLES.revocations);
     policy = { resourceServerId: stack.mcpUrl, allowedScopes: [`${stack.mcpUrl}/read`], publicBaseUrl: stack.baseUrl };

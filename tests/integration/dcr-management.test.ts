@@ -13,6 +13,7 @@ import { createDocumentClient } from '../../lib/dynamodb/document-client.js';
 import { dynamoDbRateLimiter } from '../../lib/rate-limit.js';
 import { localCognitoClient } from '../../local/cognito.js';
 import { listAppClients } from '../support/cognito-app-clients.js';
+import { localJsonCognito, localJsonDocuments } from '../support/json-adapters.js';
 import { localDynamoDbClient } from '../../local/dynamodb.js';
 
 const CLIENTS_TABLE = 'secure-mcp-local-clients';
@@ -106,8 +107,9 @@ describe('no orphans, no partial writes (injected failures against cognito-local
     cognito.destroy();
     dynamodb.destroy();
   });
-  const appClients = cognitoAppClients(stack.userPoolId, { ...SETTINGS, callbackUrl: `${stack.baseUrl}/oauth/callback` }, cognito);
-  const registry = dynamoDbClientRegistry(CLIENTS_TABLE, documents);
+  // The registry and app clients as deployed (JSON APIs); the test's own reads use the SDK.
+  const appClients = cognitoAppClients(stack.userPoolId, { ...SETTINGS, callbackUrl: `${stack.baseUrl}/oauth/callback` }, localJsonCognito(stack.cognitoEndpoint));
+  const registry = dynamoDbClientRegistry(CLIENTS_TABLE, localJsonDocuments(stack.dynamoDbEndpoint));
   const policy: RegistrationPolicy = {
     resourceServerId: stack.mcpUrl,
     allowedScopes: [`${stack.mcpUrl}/read`, `${stack.mcpUrl}/write`],

@@ -13,6 +13,7 @@ import { type DemoSession, signInDemoUser } from '../support/demo-login.js';
 import { type DynamoDbWatchProxy, startDynamoDbWatchProxy } from '../support/dynamodb-watch-proxy.js';
 import { lambdaContext, proxyEvent } from '../support/lambda-invocation.js';
 import { scopeOf } from '../support/mcp-calls.js';
+import { localJsonCognito } from '../support/json-adapters.js';
 import { copyTableDefinition } from '../support/scratch-tables.js';
 
 /**
@@ -248,7 +249,7 @@ describe('no handler returns while a DynamoDB request it started is pending', ()
   });
 
   it('dcrCleanup: deletes an idle dynamic client and finishes an interrupted deletion', async () => {
-    const appClients = cognitoAppClients(stack.userPoolId, { callbackUrl: `${stack.baseUrl}/oauth/callback`, identityProviders: ['COGNITO'], accessTokenMinutes: 60, refreshTokenDays: 30, refreshTokenRotation: false, rotationGraceSeconds: 0 }, cognito);
+    const appClients = cognitoAppClients(stack.userPoolId, { callbackUrl: `${stack.baseUrl}/oauth/callback`, identityProviders: ['COGNITO'], accessTokenMinutes: 60, refreshTokenDays: 30, refreshTokenRotation: false, rotationGraceSeconds: 0 }, localJsonCognito(stack.cognitoEndpoint));
     const request = { scopes: [], grantTypes: ['authorization_code' as const], confidential: false };
     const idle = await appClients.createClient({ ...request, name: `${DCR_CLIENT_NAME_PREFIX}lifecycle idle` });
     const interrupted = await appClients.createClient({ ...request, name: `${DCR_CLIENT_NAME_PREFIX}lifecycle interrupted` });
