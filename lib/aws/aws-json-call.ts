@@ -171,14 +171,19 @@ export function createAwsJsonCall(service: AwsJsonService): AwsJsonCall {
         error.attempts = attemptNumber;
         const allowed = error.throttling || (error.retryable && options.idempotent);
         if (!allowed || attemptNumber >= policy.maxAttempts) throw error;
-        const base = error.throttling ? policy.throttlingBaseDelayMs : policy.baseDelayMs;
-        const delay = Math.floor(random() * Math.min(policy.maxDelayMs, base * 2 ** (attemptNumber - 1)));
+        const delay = backoffDelayMs(policy, error.throttling, attemptNumber, random);
         // Not worth starting: the pause would leave no time for the attempt it waits for.
         if (Date.now() + delay >= deadline) throw error;
         await pause(delay, callerSignal);
       }
     }
   };
+}
+
+/** The pause before retry number `retry` (1 = the first retry): the SDK's full jitter, random() * min(max, base * 2^(retry-1)). */
+export function backoffDelayMs(policy: RetryPolicy, throttling: boolean, retry: number, random: () => number = Math.random): number {
+  const base = throttling ? policy.throttlingBaseDelayMs : policy.baseDelayMs;
+  return Math.floor(random() * Math.min(policy.maxDelayMs, base * 2 ** (retry - 1)));
 }
 
 /** `{"__type":"com.amazonaws.dynamodb.v20120810#X","message":"..."}`; cognito-local says `code`; else the x-amzn-errortype header. */

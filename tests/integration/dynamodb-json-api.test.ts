@@ -8,7 +8,9 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dynamoDbAuthorizationStore } from '../../authorizer/dynamodb-store.js';
 import { DynamoDbError, dynamoDbJsonApiFromEnvironment } from '../../lib/dynamodb/json-api.js';
+import { cancellationReasons } from '../../lib/dynamodb/documents.js';
 import { localDynamoDbClient } from '../../local/dynamodb.js';
+import { localJsonDocuments } from '../support/json-adapters.js';
 import { recordingDynamoDbJsonApi } from '../support/dynamodb-json-api.js';
 
 /**
@@ -53,6 +55,19 @@ describe('DynamoDB JSON API adapter (against DynamoDB Local)', () => {
     expect(unmarshall(read.Item!)).toEqual({ id: 'by-sdk', count: 7 });
     expect(await api('GetItem', { TableName: table, Key: marshall({ id: 'absent' }) })).toEqual({});
     expect(requests.map((request) => request.operation)).toEqual(['PutItem', 'GetItem', 'GetItem']);
+  });
+
+  it('document form: a transaction applies all or nothing, and a cancelled one names its reasons per action', async () => {
+    const docs = localJsonDocuments(stack.dynamoDbEndpoint);
+    const put = (id: string) => ({ Put: { TableName: table, Item: { id, n: 1 }, ConditionExpression: 'attribute_not_exists(id)' } });
+    await docs.transact({ TransactItems: [put('tx-a'), put('tx-b')] });
+    expect((await docs.get({ TableName: table, Key: { id: 'tx-b' }, ConsistentRead: true })).Item).toEqual({ id: 'tx-b', n: 1 });
+    const error = await docs.transact({ TransactItems: [put('tx-c'), put('tx-a')] }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ name: 'TransactionCanceledException' });
+    expect(cancellationReasons(error)).toEqual(['None', 'ConditionalCheckFailed']);
+    expect((await docs.get({ TableName: table, Key: { id: 'tx-c' } })).Item).toBeUndefined();
+    // Scan's Select COUNT, as the registry's countActive uses it.
+    expect((await docs.scan({ TableName: table, Select: 'COUNT', FilterExpression: 'n = :one', ExpressionAttributeValues: { ':one': 1 } })).Count).toBe(2);
   });
 
   it('reads two tables in one BatchGetItem request', async () => {
