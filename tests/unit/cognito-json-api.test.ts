@@ -42,12 +42,14 @@ describe('Cognito JSON API adapter', () => {
     ['{"message":"x"}', { 'x-amzn-errortype': 'UserNotFoundException:http://internal' }, 'UserNotFoundException'],
     ['<html>bad gateway</html>', {}, 'Http502Error'],
   ])('names an error response by its type: %s', async (body, headers, name) => {
-    const api = cognitoApiFromEnvironment(ENV, { fetch: answering(name === 'Http502Error' ? 502 : 400, body, headers).fetch });
+    // No jitter: throttling and 5xx answers are retried (tests/unit/aws-json-retries.test.ts), without waiting here.
+    const api = cognitoApiFromEnvironment(ENV, { fetch: answering(name === 'Http502Error' ? 502 : 400, body, headers).fetch, random: () => 0 });
     await expect(api('ListUsers', {})).rejects.toMatchObject({ name });
   });
 
   it("reports cognito-local's unsupported operation as unsupported", async () => {
     const api = cognitoApiFromEnvironment(ENV, {
+      random: () => 0,
       fetch: answering(500, '{"code":"CognitoLocal#Unsupported","message":"Cognito Local unsupported feature: AdminUserGlobalSignOut"}').fetch,
     });
     const error = await api('AdminUserGlobalSignOut', {}).catch((caught: unknown) => caught);
