@@ -132,6 +132,24 @@ describe('no orphans, no partial writes (injected failures against cognito-local
     };
   };
 
+  it('reads an app client over the JSON API as the SDK did: creation time (epoch seconds on the wire), secret, absence', async () => {
+    const before = Date.now();
+    const { clientId, clientSecret } = await appClients.createClient({ name: 'json-api read-back', scopes: [], grantTypes: ['authorization_code'], confidential: true });
+    try {
+      const created = (await appClients.createdAt(clientId))!.getTime();
+      // cognito-local keeps whole seconds, as Cognito's JSON answers do.
+      expect(created).toBeGreaterThanOrEqual(before - 1000);
+      expect(created).toBeLessThanOrEqual(Date.now() + 1000);
+      expect(clientSecret).toEqual(expect.any(String));
+      expect(await appClients.clientSecret(clientId)).toBe(clientSecret);
+    } finally {
+      await appClients.deleteClient(clientId);
+    }
+    expect(await appClients.createdAt(clientId)).toBeUndefined();
+    // Deleting what is gone counts as deleted.
+    await appClients.deleteClient(clientId);
+  });
+
   it('deletes the Cognito app client again when the registry write fails', async () => {
     const { created, appClients: spy } = recording(appClients);
     await expect(registerClient(metadata(42000), policy, { appClients: spy, registry: failing(registry, 'put') })).rejects.toThrow('injected put failure');
