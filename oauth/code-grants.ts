@@ -1,4 +1,4 @@
-import type { Documents, TransactWriteItem } from '../lib/dynamodb/documents.js';
+import { cancellationReasons, type Documents, type TransactWriteItem } from '../lib/dynamodb/documents.js';
 import type { TokenEndpointAuthMethod } from '../dcr/client-metadata.js';
 
 /**
@@ -38,7 +38,17 @@ export interface CodeGrants {
   boundMethod(codeHash: string, expected: Pick<CodeBinding, 'clientId' | 'redirectUri'>, nowSeconds: number): Promise<TokenEndpointAuthMethod | undefined>;
 }
 
-const isCancelled = (error: unknown) => (error as Error | undefined)?.name === 'TransactionCanceledException';
+/**
+ * A transaction cancelled because a row already existed: the nonce (or the code) was used. One
+ * cancelled for another reason (a conflicting transaction, throttling, a validation error) is not a
+ * replay: it fails as a dependency error (503, try again), not as "already used". No reasons at all
+ * (an unexpected shape) still reads as a replay: either way nothing was written and the sign-in stops.
+ */
+const isReplay = (error: unknown) => {
+  if ((error as Error | undefined)?.name !== 'TransactionCanceledException') return false;
+  const reasons = cancellationReasons(error);
+  return reasons.length === 0 || reasons.includes('ConditionalCheckFailed');
+};
 const isConditionFailure = (error: unknown) => (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
 
 export function dynamoDbCodeGrants(tableName: string, documents: Documents): CodeGrants {
@@ -59,7 +69,7 @@ export function dynamoDbCodeGrants(tableName: string, documents: Documents): Cod
       try {
         await documents.transact({ TransactItems: items });
       } catch (error) {
-        if (isCancelled(error)) throw new StateReplayedError('This authorization response was already used');
+        if (isReplay(error)) throw new StateReplayedError('This authorization response was already used');
         throw error;
       }
     },
