@@ -1,3 +1,4 @@
+import { type AlarmsService, alarmsFromEnvironment } from '../../lib/aws/alarms-service.js';
 import type { StsClientOptions } from '../../lib/aws/sts-assume-role.js';
 import { type ToolCredentialsService, toolCredentialsFromEnvironment } from '../../lib/aws/tool-credentials.js';
 import { ConfigurationError } from '../../lib/configuration-error.js';
@@ -20,6 +21,8 @@ export interface ToolServices {
   credentialsFor: ToolCredentialsService['credentialsFor'];
   /** The groups whose extra tool roles the caller may use (operator clients only). */
   toolRoleGroups: ToolCredentialsService['groupsOf'];
+  /** CloudWatch alarms (cloudwatch_alarms), called with the caller's credentials; unavailable locally. */
+  alarms: AlarmsService;
   revocations: RevocationStore;
   lookupRevocation: RevocationLookup;
   /** The longest token lifetimes of the pool's clients: how long a user revocation lasts (lib/user-revocation.ts). */
@@ -59,6 +62,7 @@ export function createToolServices(
     notes: dynamoDbNotesStore(config.tables.notes, notesDocuments),
     credentialsFor: credentials.credentialsFor,
     toolRoleGroups: credentials.groupsOf,
+    alarms: alarmsFromEnvironment(env, fetchOverride),
     revocations: dynamoDbRevocationStore(config.tables.revocations, documents),
     lookupRevocation: dynamoDbRevocationLookup(config.tables.revocations, documents),
   };
