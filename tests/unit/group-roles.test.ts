@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadMcpConfig } from '../../functions/mcp/config.js';
+import { createToolServices } from '../../functions/mcp/services.js';
 import { parseGroupRoles, usableGroups } from '../../lib/aws/group-roles.js';
+import { jsonApiDocuments } from '../../lib/dynamodb/documents.js';
+import { dynamoDbJsonApiFromEnvironment } from '../../lib/dynamodb/json-api.js';
 import { CredentialsRefusedError, toolCredentialsFromEnvironment } from '../../lib/aws/tool-credentials.js';
 import type { CallerIdentity } from '../../lib/identity.js';
 import { type StsResponder, startStsResponder } from '../support/sts-responder.js';
@@ -101,5 +105,25 @@ describe('credentialsFor(caller, { group })', () => {
     expect(sts.requests.length).toBe(before);
     expect(credentials.groupsOf(caller({ clientSource: 'dynamic' }))).toEqual([]);
     expect(credentials.groupsOf(caller())).toEqual(['ops']);
+  });
+});
+
+describe('the MCP function at cold start', () => {
+  const config = loadMcpConfig({ PUBLIC_BASE_URL: 'https://mcp.example.com', MCP_RESOURCE_URL: 'https://mcp.example.com/mcp' });
+  const start = (env: Record<string, string>) => () =>
+    createToolServices(config, jsonApiDocuments(dynamoDbJsonApiFromEnvironment({})), { USER_POOL_ID: 'eu-west-1_X', ...env });
+
+  it.each<[string, Record<string, string>, RegExp]>([
+    ['no tool role', {}, /CALLER_TOOL_ROLE_ARN must be the ARN of the tool role/],
+    ['a malformed group mapping', { CALLER_TOOL_ROLE_ARN: TOOL, MCP_GROUP_ROLE_PATH: PATH, MCP_GROUP_ROLES: 'ops=arn:aws:iam::123456789012:role/elsewhere' }, /not under the role path/],
+    ['a group mapping without the role path', { CALLER_TOOL_ROLE_ARN: TOOL, MCP_GROUP_ROLES: `ops=${OPS}` }, /MCP_GROUP_ROLE_PATH/],
+    ['an alarm prefix with a control character', { CALLER_TOOL_ROLE_ARN: TOOL, ALARM_NAME_PREFIX: 'a\u0007b' }, /ALARM_NAME_PREFIX/],
+    ['the local credentials source outside the local stack', { CALLER_TOOL_ROLE_ARN: TOOL, LOCAL_TOOL_CREDENTIALS: 'function-role', AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x' }, /LOCAL_TOOL_CREDENTIALS/],
+  ])('refuses to start with %s', (_label, env, message) => {
+    expect(start(env)).toThrow(message);
+  });
+
+  it('starts with a valid configuration', () => {
+    expect(start({ CALLER_TOOL_ROLE_ARN: TOOL, MCP_GROUP_ROLE_PATH: PATH, MCP_GROUP_ROLES: `ops=${OPS}`, ALARM_NAME_PREFIX: 'secure-mcp-prod-' })).not.toThrow();
   });
 });

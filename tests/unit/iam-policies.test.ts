@@ -415,6 +415,17 @@ describe('IAM over the packaged template (simulated)', () => {
     expect(await trustProblems(template)).toEqual([]);
   });
 
+  it('gives the MCP function the tool role, role path and alarm prefix the policies name', () => {
+    const variables = (template.Resources.McpLambdaFunction as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables;
+    expect(variables.CALLER_TOOL_ROLE_ARN).toEqual({ 'Fn::GetAtt': ['CallerToolRole', 'Arn'] });
+    expect(variables.MCP_GROUP_ROLE_PATH).toBe('/secure-mcp/prod/');
+    expect(variables.MCP_GROUP_ROLES).toBe('');
+    expect(variables.ALARM_NAME_PREFIX).toBe('secure-mcp-prod-');
+    // The path the function checks mapped roles against is the one McpRole may assume from.
+    const assumable = grantedPairs(roleOf(template, 'McpRole')).filter((pair) => pair.action === 'sts:AssumeRole').map((pair) => pair.resource);
+    expect(assumable).toContain(`arn:aws:iam::${ACCOUNT}:role${variables.MCP_GROUP_ROLE_PATH}*`);
+  });
+
   it('accepts exactly the session tag keys lib/aws sends', () => {
     const tagSession = roleOf(template, 'CallerToolRole').trust.Statement.find((statement) => statement.Action === 'sts:TagSession')!;
     expect(tagSession.Condition!['ForAllValues:StringEquals']!['aws:TagKeys']).toEqual([...SESSION_TAG_KEYS]);
