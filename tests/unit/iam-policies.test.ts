@@ -416,7 +416,7 @@ describe('IAM over the packaged template (simulated)', () => {
   });
 
   it('gives the MCP function the tool role, role path and alarm prefix the policies name', () => {
-    const variables = (template.Resources.McpLambdaFunction as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables;
+    const variables = (template.Resources.McpLambdaFunction as unknown as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables;
     expect(variables.CALLER_TOOL_ROLE_ARN).toEqual({ 'Fn::GetAtt': ['CallerToolRole', 'Arn'] });
     expect(variables.MCP_GROUP_ROLE_PATH).toBe('/secure-mcp/prod/');
     expect(variables.MCP_GROUP_ROLES).toBe('');
