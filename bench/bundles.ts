@@ -21,6 +21,7 @@ const LOAD_RUNS = 5;
 // What each function's configuration needs at import time (it is validated at cold start).
 const ENVIRONMENT = {
   USER_POOL_ID: 'us-east-1_Bench',
+  CALLER_TOOL_ROLE_ARN: 'arn:aws:iam::123456789012:role/bench-tool',
   PUBLIC_BASE_URL: 'https://mcp.example.com',
   MCP_RESOURCE_URL: 'https://mcp.example.com/mcp',
   RESOURCE_SERVER_ID: 'https://mcp.example.com/mcp',

@@ -23,6 +23,7 @@ const ENVIRONMENT = {
   PUBLIC_BASE_URL: 'https://mcp.example.com',
   MCP_RESOURCE_URL: 'https://mcp.example.com/mcp',
   USER_POOL_ID: 'us-east-1_Bench',
+  CALLER_TOOL_ROLE_ARN: 'arn:aws:iam::123456789012:role/bench-tool',
   AWS_REGION: 'us-east-1',
   POWERTOOLS_LOG_LEVEL: 'ERROR',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

@@ -3,6 +3,7 @@
  */
 import { benchAuthorizer } from './authorizer.js';
 import { benchBundles } from './bundles.js';
+import { benchCredentials } from './credentials.js';
 import { benchFloor } from './floor.js';
 import { benchMcpHandler } from './mcp-handler.js';
 import { benchOAuthFacade } from './oauth-facade.js';
@@ -13,6 +14,7 @@ const benchmarks: Array<[string, () => void | Promise<void>]> = [
   ['floor', benchFloor],
   ['authorizer', benchAuthorizer],
   ['oauth-facade', benchOAuthFacade],
+  ['credentials', benchCredentials],
 ];
 
 const only = process.argv[2];

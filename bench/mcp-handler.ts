@@ -100,7 +100,13 @@ export function benchEndpoint() {
   const endpoint: McpEndpoint = {
     config,
     catalog: compileCatalog(tools, resources, prompts),
-    services: createToolServices(config, sdkDocuments(documents), { USER_POOL_ID: 'us-east-1_Bench' }),
+    // The notes use the counting stand-in too (bench/credentials.ts measures the caller credentials).
+    services: createToolServices(
+      config,
+      sdkDocuments(documents),
+      { USER_POOL_ID: 'us-east-1_Bench', CALLER_TOOL_ROLE_ARN: 'arn:aws:iam::123456789012:role/bench-tool' },
+      { notesDocuments: async () => sdkDocuments(documents) },
+    ),
     rateLimiter: dynamoDbRateLimiter(config.tables.rateLimits, sdkDocuments(documents)),
     requestState: mcpRequestState(randomBytes(32)),
     cors: mcpCorsPolicy([]),

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { LOCAL_JWKS_VARIABLE } from '../authorizer/local-jwks.js';
 import { LOCAL_CIMD_VARIABLE } from '../dcr/cimd/local-origins.js';
+import { LOCAL_FUNCTION_ROLE_SOURCE, LOCAL_TOOL_CREDENTIALS_VARIABLE } from '../lib/aws/local-credentials.js';
 import { type ManagedProcess, httpAnswers, startProcess, waitUntil } from './processes.js';
 import { LOCAL_REGION, LOCAL_USER_POOL_ID, type LocalStackSettings, PROJECT_ROOT, urls } from './settings.js';
 
@@ -25,6 +26,9 @@ export function offlineEnvironment(settings: LocalStackSettings): NodeJS.Process
     // Unset, serverless.yml's default applies (the MCP Inspector's origin).
     ...(settings.allowedOrigins === undefined ? {} : { LOCAL_ALLOWED_ORIGINS: settings.allowedOrigins }),
     [LOCAL_JWKS_VARIABLE]: at.cognitoUrl,
+    // No STS runs here: tools get the function's own (dummy) credentials through the same cache and
+    // session rules (lib/aws/local-credentials.ts, refused outside serverless-offline).
+    [LOCAL_TOOL_CREDENTIALS_VARIABLE]: LOCAL_FUNCTION_ROLE_SOURCE,
     ...(settings.cimdOrigins === undefined ? {} : { [LOCAL_CIMD_VARIABLE]: settings.cimdOrigins }),
     ...(settings.extraCaFile === undefined ? {} : { NODE_EXTRA_CA_CERTS: settings.extraCaFile }),
     AWS_REGION: LOCAL_REGION,

@@ -71,7 +71,7 @@ export interface ToolContext {
 export class ToolError extends Error {
   override readonly name = 'ToolError';
   constructor(
-    readonly code: 'invalid_argument' | 'not_found' | 'conflict',
+    readonly code: 'invalid_argument' | 'not_found' | 'conflict' | 'forbidden' | 'unavailable',
     message: string,
   ) {
     super(message);

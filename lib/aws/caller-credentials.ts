@@ -157,15 +157,23 @@ export const CALLER_SESSION_GROUPS_VARIABLE = 'CALLER_SESSION_GROUPS';
  */
 export function callerCredentialsFromEnvironment(
   env: Record<string, string | undefined> = process.env,
-  overrides: Pick<StsClientOptions, 'fetch'> & Pick<CallerCredentialsOptions, 'now'> = {},
+  overrides: Pick<StsClientOptions, 'fetch'> & Pick<CallerCredentialsOptions, 'now' | 'extraRoleArns'> & { extraTaggedGroups?: readonly string[] } = {},
 ): CredentialsFor {
   const local = localToolCredentialsSource(env);
   const roleArn = env[CALLER_TOOL_ROLE_VARIABLE] ?? '';
   if (!ROLE_ARN.test(roleArn)) throw new Error(`${CALLER_TOOL_ROLE_VARIABLE} must be the ARN of the tool role`);
-  const taggedGroups = (env[CALLER_SESSION_GROUPS_VARIABLE] ?? '').split(/\s+/).filter((group) => group.length > 0);
+  const taggedGroups = [
+    ...(env[CALLER_SESSION_GROUPS_VARIABLE] ?? '').split(/\s+/).filter((group) => group.length > 0),
+    ...(overrides.extraTaggedGroups ?? []),
+  ];
   const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = env;
   const credentials = accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } : undefined;
-  const common = { roleArn, taggedGroups, ...(overrides.now ? { now: overrides.now } : {}) };
+  const common = {
+    roleArn,
+    taggedGroups,
+    ...(overrides.extraRoleArns ? { extraRoleArns: overrides.extraRoleArns } : {}),
+    ...(overrides.now ? { now: overrides.now } : {}),
+  };
   if (!credentials) {
     const error = new StsError('ConfigurationError', 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are required');
     return createCallerCredentials({ ...common, issue: async () => Promise.reject(error) });

@@ -75,6 +75,11 @@ describe('MCP SDK client calling every tool', () => {
     expect(await track('notes_delete', { id: note.id, expectedVersion: 2 })).toEqual({ id: note.id, deletedVersion: 2 });
     expect((await track('users_revocation_status', { sub: target.sub })).revoked).toBe(false);
     expect((await track('users_revoke_tokens', { sub: target.sub, reason: 'sdk test' })).sub).toBe(target.sub);
+    // No CloudWatch runs on the local stack: the tool says so as a tool error (against a
+    // CloudWatch stand-in it is tested in tests/unit/cloudwatch-alarms.test.ts).
+    const alarms = await client.callTool({ name: 'cloudwatch_alarms', arguments: {} });
+    expect(alarms).toMatchObject({ isError: true, content: [{ type: 'text', text: expect.stringMatching(/not available on the local stack/) }] });
+    called.add('cloudwatch_alarms');
     expect([...called].sort()).toEqual(ALL_TOOLS);
   });
 

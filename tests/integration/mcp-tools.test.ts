@@ -8,7 +8,7 @@ import { type DemoSession, signInDemoUser } from '../support/demo-login.js';
 import { callTool, listToolNames, scopeOf } from '../support/mcp-calls.js';
 import { type TestUser, createTestUser } from '../support/test-users.js';
 
-const READ_TOOLS = ['notes_get', 'notes_list', 'notes_search', 'whoami'];
+const READ_TOOLS = ['cloudwatch_alarms', 'notes_get', 'notes_list', 'notes_search', 'whoami'];
 const WRITE_TOOLS = ['notes_delete', 'notes_put'];
 const ADMIN_TOOLS = ['users_revocation_status', 'users_revoke_tokens'];
 const definition = (name: string) => tools.find((tool) => tool.name === name) as AnyToolDefinition;

@@ -249,7 +249,7 @@ ${sourceIdentity ? `    <SourceIdentity>${xmlEscape(sourceIdentity)}</SourceIden
 }
 
 /** SHA-256 and HMAC-SHA-256 from node:crypto, in the shape @smithy/signature-v4 takes. */
-class NodeSha256 {
+export class NodeSha256 {
   private readonly hash;
   constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
     this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', toBuffer(secret));

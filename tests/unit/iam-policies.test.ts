@@ -1,9 +1,9 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUIRED_SESSION_TAG_KEYS, SESSION_TAG_KEYS, sessionIdentityFor } from '../../lib/aws/session-identity.js';
 import type { CallerIdentity } from '../../lib/identity.js';
 import type { CfnTemplate, RenderContext } from '../support/template/cloudformation.js';
-import { ACCOUNT, arnContext, decide, grantedPairs, roleIds, rolePolicies, type RolePolicies } from '../support/template/iam-policies.js';
+import { ACCOUNT, arnContext, decide, grantedPairs, type PolicyDocument, roleIds, rolePolicies, type RolePolicies } from '../support/template/iam-policies.js';
 import { packageTemplate } from '../support/template/packaged-template.js';
 
 /**
@@ -12,6 +12,9 @@ import { packageTemplate } from '../support/template/packaged-template.js';
  * trust policies). Each check returns the problems it finds; every check is also run on a copy of
  * the template with one condition flipped or one permission widened, and must then find that
  * problem ("the checks can fail", below), so that none of them passes vacuously.
+ *
+ * DynamoDB Local, which the local stack and the integration tests use, evaluates no IAM at all:
+ * this simulation is the only proof here that one caller's session cannot reach another's notes.
  *
  * What this does not show: that AWS evaluates exactly as the simulator does (it models AWS's
  * documented evaluation logic, and was not compared with a real account here), and that DynamoDB
@@ -195,9 +198,7 @@ const CALLS: Record<string, Call[]> = {
   ],
   McpRole: [
     logs('McpLogGroup'),
-    // Until the notes store runs with the caller's credentials (issue 11, not yet wired), the MCP
-    // function still reaches the notes table itself.
-    table('NotesTable', ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
+    // No notes table: the notes store runs with the caller's credentials (CallerToolRole).
     table('RateLimitsTable', ['dynamodb:UpdateItem']),
     table('RevocationsTable', ['dynamodb:GetItem', 'dynamodb:PutItem']),
     // users_revoke_tokens: find the user by sub, sign them out of Cognito.
@@ -208,14 +209,22 @@ const CALLS: Record<string, Call[]> = {
       resource: arn('CallerToolRole'),
       foreign: `arn:aws:iam::${ACCOUNT}:role/another-role`,
     },
+    // The groups' extra tool roles (mcpGroupRoles): only roles under the stack's own role path.
+    {
+      actions: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'],
+      resource: () => `arn:aws:iam::${ACCOUNT}:role/secure-mcp/prod/*`,
+      request: () => GROUP_ROLE_ARN,
+      foreign: `arn:aws:iam::${ACCOUNT}:role/secure-mcp/staging/ops-tools`,
+    },
   ],
   CallerToolRole: [
     table('NotesTable', NOTES_ACTIONS, { context: { ...sessionContext(identity(USER_A)), 'dynamodb:LeadingKeys': [USER_A] } }),
+    // cloudwatch_alarms: the alarms named with the stack's prefix (alarmNamePrefix), see alarmProblems.
     {
       actions: ['cloudwatch:DescribeAlarms'],
-      resource: () => `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:*`,
+      resource: () => `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:secure-mcp-prod-*`,
       request: () => `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:secure-mcp-prod-authentication-failures`,
-      foreign: `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:in-another-region`,
+      foreign: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:another-team-cpu-high`,
     },
   ],
   DcrRole: [
@@ -259,6 +268,104 @@ const CALLS: Record<string, Call[]> = {
   MetadataRole: [logs('MetadataLogGroup')],
   HealthRole: [logs('HealthLogGroup')],
 };
+
+const GROUP_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/secure-mcp/prod/ops-tools`;
+
+// ---------------------------------------------------------------------------------------------
+// The MCP function's own role no longer reaches the notes table; only a caller's session does.
+// ---------------------------------------------------------------------------------------------
+async function mcpNotesProblems(source: CfnTemplate): Promise<string[]> {
+  const mcp = roleOf(source, 'McpRole');
+  const notes = context(source).getAtt('NotesTable', 'Arn')!;
+  const problems: string[] = [];
+  for (const action of [...NOTES_ACTIONS, 'dynamodb:Scan', 'dynamodb:PutItem']) {
+    // With and without a LeadingKeys value: no condition of the tool role's can apply to McpRole.
+    for (const leading of [undefined, [USER_A]]) {
+      const decision = await decide({
+        principal: mcp.sessionArn,
+        action,
+        resource: notes,
+        context: leading ? { 'dynamodb:LeadingKeys': leading } : {},
+        identityPolicies: mcp.policies,
+      });
+      if (decision === 'Allowed') problems.push(`McpRole: ${action} on the notes table is Allowed`);
+    }
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// cloudwatch_alarms: DescribeAlarms limited by alarm name, since it cannot be limited by tag.
+// ---------------------------------------------------------------------------------------------
+async function alarmProblems(source: CfnTemplate): Promise<string[]> {
+  const role = roleOf(source, 'CallerToolRole');
+  const problems: string[] = [];
+  const session = sessionContext(identity(USER_A));
+  const check = async (want: 'Allowed' | 'Denied', resource: string, extra: Record<string, string> = {}) => {
+    const decision = await decide({ principal: role.sessionArn, action: 'cloudwatch:DescribeAlarms', resource, context: { ...session, ...extra }, identityPolicies: role.policies });
+    if ((decision === 'Allowed') !== (want === 'Allowed')) problems.push(`DescribeAlarms on ${resource}: ${decision}`);
+  };
+  const alarm = (name: string, region = REGION) => `arn:aws:cloudwatch:${region}:${ACCOUNT}:alarm:${name}`;
+  await check('Allowed', alarm('secure-mcp-prod-authentication-failures'));
+  await check('Allowed', alarm('secure-mcp-prod-dynamic-clients-near-quota'));
+  await check('Denied', alarm('another-team-cpu-high'));
+  // Another stage of the same service shares the service prefix but not the stage's.
+  await check('Denied', alarm('secure-mcp-staging-authentication-failures'));
+  await check('Denied', alarm('secure-mcp-prod-authentication-failures', 'us-east-1'));
+  // A name that is only part of the prefix.
+  await check('Denied', alarm('secure-mcp-pro'));
+  // A resource tag cannot widen or narrow it: IAM's reference lists no condition key for the action.
+  await check('Denied', alarm('another-team-cpu-high'), { 'aws:ResourceTag/team': 'mcp' });
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A group's extra tool role, as the README tells operators to create it: its trust policy, read
+// from the README itself, simulated with the MCP function's role and its identity policy.
+// ---------------------------------------------------------------------------------------------
+function readmeGroupRoleTrust(mcpRoleArn: string): PolicyDocument {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const block = /<!-- group-role-trust-policy -->\s*```json\n([\s\S]*?)```/.exec(readme);
+  if (!block) throw new Error('README: no group role trust policy block');
+  return JSON.parse(block[1]!.replaceAll('MCP_ROLE_ARN', mcpRoleArn)) as PolicyDocument;
+}
+
+async function groupRoleProblems(source: CfnTemplate, trust: PolicyDocument): Promise<string[]> {
+  const mcp = roleOf(source, 'McpRole');
+  const problems: string[] = [];
+  const check = async (want: 'Allowed' | 'Denied', what: string, action: string, ctx: Record<string, string | string[]>, resource = GROUP_ROLE_ARN, principal = mcp.sessionArn) => {
+    const decision = await decide({ principal, action, resource, context: ctx, identityPolicies: mcp.policies, resourcePolicy: trust });
+    if ((decision === 'Allowed') !== (want === 'Allowed')) problems.push(`${what}: ${action} is ${decision}`);
+  };
+  const member = assumeRoleContext(identity(USER_A, { groups: ['ops', 'sales'] }), ['ops']);
+  const dynamicMember = assumeRoleContext(identity(USER_A, { groups: ['ops'], clientSource: 'dynamic' }), ['ops']);
+  const nonMember = assumeRoleContext(identity(USER_B, { groups: ['sales'] }), ['ops', 'sales']);
+  const lookalike = assumeRoleContext(identity(USER_B, { groups: ['ops-lead'] }), ['ops-lead']);
+  const untagged = assumeRoleContext(identity(USER_A, { groups: ['ops'] }));
+  for (const action of ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity']) {
+    await check('Allowed', 'a member of ops through an operator client', action, member);
+  }
+  for (const action of ['sts:AssumeRole', 'sts:TagSession']) {
+    await check('Denied', 'a member of ops through a dynamic client', action, dynamicMember);
+    await check('Denied', 'a caller not in ops', action, nonMember);
+    await check('Denied', 'a caller in ops-lead', action, lookalike);
+    await check('Denied', 'a session without the groups tag', action, untagged);
+    await check('Denied', 'another role of the stack', action, member, GROUP_ROLE_ARN, roleOf(source, 'DcrRole').sessionArn);
+  }
+  // McpRole's own policy matters where a trust policy names the account rather than McpRole
+  // (in one account, a trust policy naming the role itself needs no identity policy): such a role
+  // is assumable under the stack's path and refused outside it.
+  const trustsAccount = structuredClone(trust);
+  for (const statement of trustsAccount.Statement) statement.Principal = { AWS: `arn:aws:iam::${ACCOUNT}:root` };
+  const asAccount = (want: 'Allowed' | 'Denied', resource: string) => async () => {
+    const decision = await decide({ principal: mcp.sessionArn, action: 'sts:AssumeRole', resource, context: member, identityPolicies: mcp.policies, resourcePolicy: trustsAccount });
+    if ((decision === 'Allowed') !== (want === 'Allowed')) problems.push(`a role trusting the account at ${resource}: sts:AssumeRole is ${decision}`);
+  };
+  await asAccount('Allowed', GROUP_ROLE_ARN)();
+  await asAccount('Denied', `arn:aws:iam::${ACCOUNT}:role/ops-tools`)();
+  await asAccount('Denied', `arn:aws:iam::${ACCOUNT}:role/secure-mcp/staging/ops-tools`)();
+  return problems;
+}
 
 const pairKey = (action: string, resource: string) => `${action} on ${resource}`;
 
@@ -308,9 +415,32 @@ describe('IAM over the packaged template (simulated)', () => {
     expect(await trustProblems(template)).toEqual([]);
   });
 
+  it('gives the MCP function the tool role, role path and alarm prefix the policies name', () => {
+    const variables = (template.Resources.McpLambdaFunction as unknown as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables;
+    expect(variables.CALLER_TOOL_ROLE_ARN).toEqual({ 'Fn::GetAtt': ['CallerToolRole', 'Arn'] });
+    expect(variables.MCP_GROUP_ROLE_PATH).toBe('/secure-mcp/prod/');
+    expect(variables.MCP_GROUP_ROLES).toBe('');
+    expect(variables.ALARM_NAME_PREFIX).toBe('secure-mcp-prod-');
+    // The path the function checks mapped roles against is the one McpRole may assume from.
+    const assumable = grantedPairs(roleOf(template, 'McpRole')).filter((pair) => pair.action === 'sts:AssumeRole').map((pair) => pair.resource);
+    expect(assumable).toContain(`arn:aws:iam::${ACCOUNT}:role${variables.MCP_GROUP_ROLE_PATH}*`);
+  });
+
   it('accepts exactly the session tag keys lib/aws sends', () => {
     const tagSession = roleOf(template, 'CallerToolRole').trust.Statement.find((statement) => statement.Action === 'sts:TagSession')!;
     expect(tagSession.Condition!['ForAllValues:StringEquals']!['aws:TagKeys']).toEqual([...SESSION_TAG_KEYS]);
+  });
+
+  it('gives the MCP function no access of its own to the notes table', async () => {
+    expect(await mcpNotesProblems(template)).toEqual([]);
+  });
+
+  it("limits cloudwatch_alarms' DescribeAlarms to the stack's alarm name prefix, in its region", async () => {
+    expect(await alarmProblems(template)).toEqual([]);
+  });
+
+  it("lets the README's group role trust policy admit only the group's members through operator clients", async () => {
+    expect(await groupRoleProblems(template, readmeGroupRoleTrust(roleOf(template, 'McpRole').roleArn))).toEqual([]);
   });
 
   it('gives every role the actions its code calls, on its own resources, and nothing beyond', async () => {
@@ -332,6 +462,35 @@ const trustStatement = (copy: Mutable, action: string) =>
 const notesStatement = (copy: Mutable) => copy.Resources.CallerToolRole!.Properties.Policies[0].PolicyDocument.Statement[0];
 
 describe('the checks can fail', () => {
+  it('finds the notes table given back to McpRole', async () => {
+    const widened = mutant((copy) =>
+      copy.Resources.McpRole!.Properties.Policies[1].PolicyDocument.Statement.push({
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem'],
+        Resource: { 'Fn::GetAtt': ['NotesTable', 'Arn'] },
+      }),
+    );
+    expect((await mcpNotesProblems(widened)).join('\n')).toMatch(/McpRole: dynamodb:GetItem on the notes table is Allowed/);
+  });
+
+  it('finds DescribeAlarms widened to every alarm', async () => {
+    const widened = mutant((copy) => {
+      const statement = copy.Resources.CallerToolRole!.Properties.Policies[1].PolicyDocument.Statement[0];
+      statement.Resource = { 'Fn::Join': [':', ['arn', { Ref: 'AWS::Partition' }, 'cloudwatch', { Ref: 'AWS::Region' }, { Ref: 'AWS::AccountId' }, 'alarm', '*']] };
+    });
+    expect((await alarmProblems(widened)).join('\n')).toMatch(/another-team-cpu-high: Allowed/);
+  });
+
+  it.each<[string, (trust: any) => void, RegExp]>([
+    ['no group test', (trust) => trust.Statement.forEach((statement: any) => delete statement.Condition?.StringLike), /a caller not in ops: sts:AssumeRole is Allowed/],
+    ['the group tested without its separators', (trust) => trust.Statement.forEach((statement: any) => statement.Condition?.StringLike && (statement.Condition.StringLike['aws:RequestTag/groups'] = '*ops*')), /a caller in ops-lead: sts:AssumeRole is Allowed/],
+    ['dynamic clients admitted', (trust) => trust.Statement.forEach((statement: any) => delete statement.Condition?.StringEquals?.['aws:RequestTag/client_source']), /dynamic client: sts:AssumeRole is Allowed/],
+  ])('group role trust: %s', async (_label, change, problem) => {
+    const trust = readmeGroupRoleTrust(roleOf(template, 'McpRole').roleArn);
+    change(trust);
+    expect((await groupRoleProblems(template, trust)).join('\n')).toMatch(problem);
+  });
+
   it.each<[string, (copy: Mutable) => void, RegExp]>([
     [
       'LeadingKeys compared with ForAnyValue instead of ForAllValues',
@@ -372,9 +531,10 @@ describe('the checks can fail', () => {
     ['a wildcard action', (copy) => (copy.Resources.HealthRole!.Properties.Policies[0].PolicyDocument.Statement[0].Action = ['logs:*']), /HealthRole .*wildcard action logs:\*/],
     ['a "*" resource', (copy) => (copy.Resources.HealthRole!.Properties.Policies[0].PolicyDocument.Statement[0].Resource = '*'), /HealthRole .*logs:CreateLogStream on "\*"/],
     ['an action the code does not call', (copy) => copy.Resources.McpRole!.Properties.Policies[1].PolicyDocument.Statement[0].Action.push('dynamodb:Scan'), /McpRole holds dynamodb:Scan/],
-    ['an action missing', (copy) => copy.Resources.McpRole!.Properties.Policies[1].PolicyDocument.Statement[0].Action.pop(), /McpRole lacks dynamodb:DeleteItem/],
+    ['an action missing', (copy) => copy.Resources.McpRole!.Properties.Policies[1].PolicyDocument.Statement[1].Action.pop(), /McpRole lacks dynamodb:PutItem/],
     ['another role assumable', (copy) => (copy.Resources.McpRoleCallerToolPolicy!.Properties.PolicyDocument.Statement[0].Resource = `arn:aws:iam::${ACCOUNT}:role/*`), /McpRole holds sts:AssumeRole on arn:aws:iam::123456789012:role\/\*/],
     ['a role left out of the table', (copy) => (copy.Resources.ExtraRole = structuredClone(copy.Resources.HealthRole!)), /roles missing from the table: ExtraRole/],
+    ['any role of the account assumable', (copy) => (copy.Resources.McpRoleCallerToolPolicy!.Properties.PolicyDocument.Statement[1].Resource = `arn:aws:iam::${ACCOUNT}:role/*`), /McpRole holds sts:AssumeRole on arn:aws:iam::123456789012:role\/\*/],
   ])('least privilege: %s', async (_label, change, problem) => {
     expect((await leastPrivilegeProblems(mutant(change))).join('\n')).toMatch(problem);
   });

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { callerCredentialsFromEnvironment } from '../../lib/aws/caller-credentials.js';
 import { offlineEnvironment } from '../../local/offline.js';
 import { PROJECT_ROOT, STACK_SET_VARIABLES, settingsFromEnv } from '../../local/settings.js';
 
@@ -20,6 +21,18 @@ describe('the local stack settings (MCP_LOCAL_*) reach serverless.yml (LOCAL_*)'
     expect(read.length).toBeGreaterThan(0);
     const environment = offlineEnvironment(settings);
     expect(read.filter((name) => environment[name] === undefined)).toEqual([]);
+  });
+
+  it("gives the functions the local tool credentials source, which works under serverless-offline only", async () => {
+    const environment: Record<string, string | undefined> = { ...offlineEnvironment(settingsFromEnv({})), CALLER_TOOL_ROLE_ARN: 'arn:aws:iam::000000000000:role/secure-mcp-local-CallerToolRole' };
+    expect(environment.LOCAL_TOOL_CREDENTIALS).toBe('function-role');
+    // serverless-offline adds IS_OFFLINE=true to every function's environment.
+    const credentialsFor = callerCredentialsFromEnvironment({ ...environment, IS_OFFLINE: 'true' });
+    const caller = { principal: 'u-1', authMethod: 'jwt', sub: 'u-1', username: 'u', clientId: 'c', scopes: [], groups: [], tokenId: 'j', expiresAt: 2e9, clientSource: 'dynamic' } as const;
+    expect((await credentialsFor({ ...caller, scopes: [], groups: [] })).accessKeyId).toBe('local');
+    // The same environment in the Lambda runtime, or without serverless-offline, does not start.
+    expect(() => callerCredentialsFromEnvironment({ ...environment, IS_OFFLINE: 'true', AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001' })).toThrow(/LOCAL_TOOL_CREDENTIALS/);
+    expect(() => callerCredentialsFromEnvironment(environment)).toThrow(/IS_OFFLINE is not true/);
   });
 
   it('refuses from the shell exactly the LOCAL_* variables the service definition reads', () => {

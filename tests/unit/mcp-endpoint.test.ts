@@ -33,7 +33,10 @@ function unreachableDynamoDbEndpoint() {
   const endpoint: McpEndpoint = {
     config,
     catalog: compileCatalog(tools, resources, prompts),
-    services: createToolServices(config, sdkDocuments(documents), { USER_POOL_ID: 'us-east-1_Test' }),
+    services: createToolServices(config, sdkDocuments(documents), {
+      USER_POOL_ID: 'us-east-1_Test',
+      CALLER_TOOL_ROLE_ARN: 'arn:aws:iam::123456789012:role/tool',
+    }),
     rateLimiter: dynamoDbRateLimiter(config.tables.rateLimits, sdkDocuments(documents)),
     requestState: mcpRequestState(randomBytes(32)),
     cors: mcpCorsPolicy(['https://app.example.com']),

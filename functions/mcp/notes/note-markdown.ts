@@ -1,3 +1,4 @@
+import type { CallerIdentity } from '../../../lib/identity.js';
 import type { Note } from './notes-store.js';
 
 /** A note as a Markdown document: what the note resource serves and the prompts embed. */
@@ -8,10 +9,10 @@ export function noteMarkdown(note: Note): string {
 
 /** Ids of the caller's notes that start with `prefix`, for completions (the first 100 notes, oldest first). */
 export async function noteIdsStartingWith(
-  notes: { list(owner: string, options: { limit: number }): Promise<{ notes: Array<Pick<Note, 'id'>> }> },
-  owner: string,
+  notes: { list(caller: CallerIdentity, options: { limit: number }): Promise<{ notes: Array<Pick<Note, 'id'>> }> },
+  caller: CallerIdentity,
   prefix: string,
 ): Promise<string[]> {
-  const page = await notes.list(owner, { limit: 100 });
+  const page = await notes.list(caller, { limit: 100 });
   return page.notes.map((note) => note.id).filter((id) => id.startsWith(prefix));
 }

@@ -1,9 +1,15 @@
 import type { Documents } from '../../../lib/dynamodb/documents.js';
+import type { CallerIdentity } from '../../../lib/identity.js';
+import type { DocumentsFor } from './caller-documents.js';
 
 /**
  * Per-user notes in DynamoDB. Partition key `owner` is the caller's principal (the user's sub,
- * or an API key's owner) and is always supplied by the server from the verified identity,
- * so one user can never address another's notes. Sort key `noteId`.
+ * or an API key's owner), taken by the store itself from the verified identity: no method takes
+ * an owner, so one user can never address another's notes. Sort key `noteId`.
+ * Every request is signed with the caller's own tool-role credentials (caller-documents.ts), whose
+ * policy allows only items whose partition key is the caller's principal (dynamodb:LeadingKeys,
+ * resources/iam.yml): code and IAM both keep users apart. DynamoDB Local evaluates no IAM, so
+ * locally only the code does; tests/unit/iam-policies.test.ts proves the IAM half offline.
  * Every write is conditional on the version the caller last read (optimistic concurrency):
  * of two concurrent writers of the same version, exactly one wins.
  */
@@ -26,13 +32,13 @@ export interface NotePage {
 export type WriteResult = { ok: true; note: Note } | { ok: false; reason: 'conflict' | 'not_found'; currentVersion?: number };
 
 export interface NotesStore {
-  get(owner: string, id: string): Promise<Note | undefined>;
-  list(owner: string, options: { limit: number; after?: string }): Promise<NotePage>;
+  get(caller: CallerIdentity, id: string): Promise<Note | undefined>;
+  list(caller: CallerIdentity, options: { limit: number; after?: string }): Promise<NotePage>;
   /** Case-insensitive substring search over title, body and tags. */
-  search(owner: string, query: string, options: { limit: number; after?: string }): Promise<NotePage>;
+  search(caller: CallerIdentity, query: string, options: { limit: number; after?: string }): Promise<NotePage>;
   /** Creates the note if `expectedVersion` is undefined, otherwise replaces that version. */
-  put(owner: string, note: Pick<Note, 'id' | 'title' | 'body' | 'tags'>, expectedVersion: number | undefined, now: Date): Promise<WriteResult>;
-  delete(owner: string, id: string, expectedVersion: number): Promise<WriteResult>;
+  put(caller: CallerIdentity, note: Pick<Note, 'id' | 'title' | 'body' | 'tags'>, expectedVersion: number | undefined, now: Date): Promise<WriteResult>;
+  delete(caller: CallerIdentity, id: string, expectedVersion: number): Promise<WriteResult>;
 }
 
 interface NoteRow extends Note {
@@ -45,12 +51,12 @@ interface NoteRow extends Note {
 /** DynamoDB reads at most 1 MB per query page; a search stops after this many pages per call. */
 const MAX_SEARCH_PAGES = 5;
 
-export function dynamoDbNotesStore(tableName: string, documents: Documents): NotesStore {
+export function dynamoDbNotesStore(tableName: string, documentsFor: DocumentsFor): NotesStore {
   const toNote = (row: Record<string, unknown>): Note => {
     const { id, title, body, tags, version, createdAt, updatedAt } = row as unknown as NoteRow;
     return { id, title, body, tags: tags ?? [], version, createdAt, updatedAt };
   };
-  const currentVersion = async (owner: string, id: string) => {
+  const currentVersion = async (documents: Documents, owner: string, id: string) => {
     const current = await documents.get({
       TableName: tableName,
       Key: { owner, noteId: id },
@@ -60,19 +66,23 @@ export function dynamoDbNotesStore(tableName: string, documents: Documents): Not
     });
     return current.Item ? Number(current.Item.version) : undefined;
   };
-  const failure = async (owner: string, id: string, wantedExisting: boolean): Promise<WriteResult> => {
-    const version = await currentVersion(owner, id);
+  const failure = async (documents: Documents, owner: string, id: string, wantedExisting: boolean): Promise<WriteResult> => {
+    const version = await currentVersion(documents, owner, id);
     if (version === undefined && wantedExisting) return { ok: false, reason: 'not_found' };
     return { ok: false, reason: 'conflict', currentVersion: version };
   };
 
   return {
-    async get(owner, id) {
+    async get(caller, id) {
+      const documents = await documentsFor(caller);
+      const owner = caller.principal;
       const result = await documents.get({ TableName: tableName, Key: { owner, noteId: id } });
       return result.Item ? toNote(result.Item) : undefined;
     },
 
-    async list(owner, { limit, after }) {
+    async list(caller, { limit, after }) {
+      const documents = await documentsFor(caller);
+      const owner = caller.principal;
       const result = await documents.query({
           TableName: tableName,
           KeyConditionExpression: '#owner = :owner',
@@ -86,7 +96,9 @@ export function dynamoDbNotesStore(tableName: string, documents: Documents): Not
       return { notes, lastId: result.LastEvaluatedKey ? String(result.LastEvaluatedKey.noteId) : undefined };
     },
 
-    async search(owner, query, { limit, after }) {
+    async search(caller, query, { limit, after }) {
+      const documents = await documentsFor(caller);
+      const owner = caller.principal;
       const notes: Note[] = [];
       let startId = after;
       for (let page = 0; page < MAX_SEARCH_PAGES; page++) {
@@ -111,7 +123,9 @@ export function dynamoDbNotesStore(tableName: string, documents: Documents): Not
       return { notes, lastId: startId };
     },
 
-    async put(owner, note, expectedVersion, now) {
+    async put(caller, note, expectedVersion, now) {
+      const documents = await documentsFor(caller);
+      const owner = caller.principal;
       const timestamp = now.toISOString();
       const values: Record<string, unknown> = {
         ':id': note.id,
@@ -151,11 +165,13 @@ export function dynamoDbNotesStore(tableName: string, documents: Documents): Not
         return { ok: true, note: toNote(result.Attributes!) };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
-        return failure(owner, note.id, expectedVersion !== undefined);
+        return failure(documents, owner, note.id, expectedVersion !== undefined);
       }
     },
 
-    async delete(owner, id, expectedVersion) {
+    async delete(caller, id, expectedVersion) {
+      const documents = await documentsFor(caller);
+      const owner = caller.principal;
       try {
         const result = await documents.delete({
             TableName: tableName,
@@ -169,7 +185,7 @@ export function dynamoDbNotesStore(tableName: string, documents: Documents): Not
         return { ok: true, note: toNote(result.Attributes!) };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
-        return failure(owner, id, true);
+        return failure(documents, owner, id, true);
       }
     },
   };

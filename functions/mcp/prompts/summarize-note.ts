@@ -11,7 +11,7 @@ export default definePrompt({
   scope: 'read',
   arguments: { id: noteId.describe('The id of the note to summarize') },
   async get({ id }, { caller, services }) {
-    const found = await services.notes.get(caller.principal, id);
+    const found = await services.notes.get(caller, id);
     if (!found) throw new ToolError('not_found', `You have no note with id "${id}".`);
     return {
       description: `Summarize "${found.title}"`,
@@ -22,6 +22,6 @@ export default definePrompt({
     };
   },
   complete: {
-    id: (prefix, { caller, services }) => noteIdsStartingWith(services.notes, caller.principal, prefix),
+    id: (prefix, { caller, services }) => noteIdsStartingWith(services.notes, caller, prefix),
   },
 });

@@ -13,18 +13,18 @@ export default defineResource({
   uriTemplate: 'note://{id}',
   variables: { id: noteId },
   async read({ id }, { caller, services }) {
-    const found = await services.notes.get(caller.principal, id);
+    const found = await services.notes.get(caller, id);
     return found && { text: noteMarkdown(found) };
   },
   async list({ caller, services }, cursor) {
     const after = cursor === undefined ? undefined : decodeCursor(cursor, 'resources');
-    const page = await services.notes.list(caller.principal, { limit: 50, after });
+    const page = await services.notes.list(caller, { limit: 50, after });
     return {
       resources: page.notes.map((found) => ({ uri: `note://${found.id}`, name: found.id, title: found.title, mimeType: 'text/markdown' })),
       ...(page.lastId ? { nextCursor: encodeCursor(page.lastId, 'resources') } : {}),
     };
   },
   complete: {
-    id: (prefix, { caller, services }) => noteIdsStartingWith(services.notes, caller.principal, prefix),
+    id: (prefix, { caller, services }) => noteIdsStartingWith(services.notes, caller, prefix),
   },
 });

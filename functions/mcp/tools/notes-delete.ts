@@ -14,7 +14,7 @@ export default defineTool({
   outputSchema: { id: noteId, deletedVersion: z.number().int().positive() },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   async run(input, { caller, services }) {
-    const result = await services.notes.delete(caller.principal, input.id, input.expectedVersion);
+    const result = await services.notes.delete(caller, input.id, input.expectedVersion);
     if (result.ok) return { id: input.id, deletedVersion: result.note.version };
     if (result.reason === 'not_found') throw new ToolError('not_found', `You have no note with id "${input.id}".`);
     throw new ToolError(

@@ -10,7 +10,7 @@ export default defineTool({
   outputSchema: { note },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async run(input, { caller, services }) {
-    const found = await services.notes.get(caller.principal, input.id);
+    const found = await services.notes.get(caller, input.id);
     if (!found) throw new ToolError('not_found', `You have no note with id "${input.id}".`);
     return { note: found };
   },

@@ -13,7 +13,7 @@ export default defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async run(input, { caller, services }) {
     const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor, 'list');
-    const page = await services.notes.list(caller.principal, { limit: input.limit, after });
+    const page = await services.notes.list(caller, { limit: input.limit, after });
     return { notes: page.notes, ...(page.lastId ? { nextCursor: encodeCursor(page.lastId, 'list') } : {}) };
   },
   render: (output) =>

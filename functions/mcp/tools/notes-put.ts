@@ -25,7 +25,7 @@ export default defineTool({
     }
     const id = input.id ?? newNoteId(at);
     const result = await services.notes.put(
-      caller.principal,
+      caller,
       { id, title: input.title, body: input.body, tags: input.tags },
       input.expectedVersion,
       at,

@@ -22,7 +22,7 @@ export default defineTool({
   async run(input, { caller, services }) {
     const scope = searchScope(input.query);
     const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor, scope);
-    const page = await services.notes.search(caller.principal, input.query, { limit: input.limit, after });
+    const page = await services.notes.search(caller, input.query, { limit: input.limit, after });
     return { notes: page.notes, ...(page.lastId ? { nextCursor: encodeCursor(page.lastId, scope) } : {}) };
   },
   render: (output) =>
