@@ -24,6 +24,7 @@ const WARM_RUNS = 2000;
 const ENVIRONMENT = {
   PUBLIC_BASE_URL: 'https://mcp.example.com',
   MCP_RESOURCE_URL: 'https://mcp.example.com/mcp',
+  MCP_REQUEST_STATE_SECRET_ID: 'bench-mcp-request-state',
   USER_POOL_ID: 'us-east-1_Bench',
   AWS_REGION: 'us-east-1',
   POWERTOOLS_LOG_LEVEL: 'ERROR',

@@ -92,7 +92,7 @@ export function event(body: unknown, headers: Record<string, string> = { 'MCP-Pr
 
 /** The endpoint as container.ts builds it, with DynamoDB's network replaced by the counting stand-in. */
 export function benchEndpoint() {
-  const config = loadMcpConfig({ PUBLIC_BASE_URL: 'https://mcp.example.com', MCP_RESOURCE_URL: RESOURCE, MCP_RATE_LIMIT: '1000000000' });
+  const config = loadMcpConfig({ PUBLIC_BASE_URL: 'https://mcp.example.com', MCP_RESOURCE_URL: RESOURCE, MCP_RATE_LIMIT: '1000000000', MCP_REQUEST_STATE_SECRET_ID: 'mcp-request-state' });
   const { calls, fetch } = countingDynamoDbFetch();
   const documents = jsonApiDocuments(
     createDynamoDbJsonApi({

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CfnTemplate } from '../support/template/cloudformation.js';
 import { deployerPermissionsTable, unmappedResourceTypes } from '../support/template/deployer-permissions.js';
 import { packageTemplate } from '../support/template/packaged-template.js';
-import { loadRegistry } from '../support/template/registry.js';
+import { loadRegistry, registryProblems } from '../support/template/registry.js';
 
 /**
  * Packages the real production stack with `serverless package` (offline, no AWS credentials) and
@@ -210,6 +210,37 @@ describe('the packaged CloudFormation template', () => {
       expect(variables.OAUTH_KEY_SECRET_ID, fn).toEqual({ Ref: 'OAuthKeySecret' });
       expect(variables.OAUTH_STATE_TABLE, fn).toBe('secure-mcp-prod-oauth-state');
     }
+  });
+
+  it('gives the MCP function a generated secret of its own for input-required confirmations, readable by its role alone', async () => {
+    const secret = resources.McpRequestStateSecret!;
+    expect(secret.Type).toBe('AWS::SecretsManager::Secret');
+    expect(secret.Properties).toEqual({
+      Name: 'secure-mcp-prod-mcp-request-state',
+      Description: expect.any(String),
+      GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false },
+    });
+    // Property names and values as the CloudFormation registry defines AWS::SecretsManager::Secret.
+    const registry = await loadRegistry();
+    expect(registryProblems(registry, { Resources: { McpRequestStateSecret: secret } } as unknown as CfnTemplate)).toEqual([]);
+
+    const variables = resources.McpLambdaFunction!.Properties.Environment.Variables;
+    expect(variables.MCP_REQUEST_STATE_SECRET_ID).toEqual({ Ref: 'McpRequestStateSecret' });
+    expect(variables.MCP_REQUEST_STATE_KEY).toBeUndefined();
+    // Which roles may read which secret: the MCP role this one only, no other role this one.
+    const readers = (secretId: string) =>
+      Object.entries(resources)
+        .filter(([, resource]) => resource.Type === 'AWS::IAM::Role')
+        .filter(([, role]) =>
+          (role.Properties.Policies ?? []).some((policy: { PolicyDocument: { Statement: Array<{ Action: unknown; Resource: unknown }> } }) =>
+            policy.PolicyDocument.Statement.some(
+              (statement) => [statement.Action].flat().includes('secretsmanager:GetSecretValue') && JSON.stringify(statement.Resource) === JSON.stringify({ Ref: secretId }),
+            ),
+          ),
+        )
+        .map(([id]) => id);
+    expect(readers('McpRequestStateSecret')).toEqual(['McpRole']);
+    expect(readers('OAuthKeySecret')).not.toContain('McpRole');
   });
 
   it('never ships the local-only JWKS mapping or any other local setting to AWS', () => {

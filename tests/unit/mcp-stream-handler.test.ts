@@ -17,6 +17,7 @@ const ENVIRONMENT = {
   USER_POOL_ID: 'us-east-1_Test',
   AWS_REGION: 'us-east-1',
   ALLOWED_ORIGINS: 'https://app.example.com',
+  MCP_REQUEST_STATE_SECRET_ID: 'mcp-request-state',
 };
 const saved = Object.fromEntries(Object.keys(ENVIRONMENT).map((name) => [name, process.env[name]]));
 afterAll(() => {

@@ -107,7 +107,7 @@ describe('scopes', () => {
   });
 
   it('validates the whole configuration once', () => {
-    const env = { PUBLIC_BASE_URL: 'https://mcp.example.com/', MCP_RESOURCE_URL: RESOURCE };
+    const env = { PUBLIC_BASE_URL: 'https://mcp.example.com/', MCP_RESOURCE_URL: RESOURCE, MCP_REQUEST_STATE_SECRET_ID: 'mcp-request-state' };
     expect(loadMcpConfig(env)).toMatchObject({ rateLimit: { limit: 120, windowSeconds: 60 }, allowedOrigins: [], groupScopes: {} });
     expect(loadMcpConfig({ ...env, ALLOWED_ORIGINS: 'https://App.example.com http://localhost:6274' }).allowedOrigins).toEqual([
       'https://app.example.com',
