@@ -17,9 +17,12 @@ export function medianColdLoadMs(file: string, env: Record<string, string | unde
   for (let run = 0; run < runs; run++) {
     // The Lambda Node.js runtime defines the `awslambda` global before it loads a handler; a
     // streaming handler (functions/mcp/stream-handler.ts) calls awslambda.streamifyResponse at
-    // import. A do-nothing stand-in, set before the clock starts, lets it load here.
+    // import. A do-nothing stand-in, set before the clock starts, lets it load here. The runtime
+    // has also loaded Node's http module by then (its Runtime API client, RAPIDClient, requires
+    // it, and with it net and stream): loaded here too before the clock starts, so that a bundle
+    // is not charged for built-ins a Lambda function gets already loaded.
     const script =
-      `globalThis.awslambda??={streamifyResponse:(h)=>h,HttpResponseStream:{from:(s)=>s}};` +
+      `globalThis.awslambda??={streamifyResponse:(h)=>h,HttpResponseStream:{from:(s)=>s}};await import('node:http');` +
       `const t=performance.now();await import(${JSON.stringify(file)});console.log(performance.now()-t);process.exit(0)`;
     const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
       env: { PATH: process.env.PATH, ...env },
