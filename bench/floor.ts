@@ -18,7 +18,7 @@ import { benchEndpoint, event } from './mcp-handler.js';
 import { medianColdLoadMs, percentile, sizeColumns } from './measure.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const COLD_RUNS = 21;
+const COLD_RUNS = 31;
 const WARM_RUNS = 2000;
 
 const ENVIRONMENT = {
