@@ -342,6 +342,17 @@ describe("the README's deploy section", () => {
     expect(between('deployer-permissions'), `README's table should read:\n${expected}`).toBe(expected);
   });
 
+  it('lets the deployer create every secret of the stack', () => {
+    // Each secret's name falls under the table's Secrets Manager pattern.
+    const patterns = [...between('deployer-permissions').matchAll(/secretsmanager:\{region\}:\{account\}:secret:([^`]+)`/g)].map(
+      (match) => new RegExp(`^${match[1]!.replace('{stage}', 'prod').replaceAll('*', '.*')}$`),
+    );
+    for (const [id, resource] of ofType('AWS::SecretsManager::Secret')) {
+      // A secret's ARN ends in its name, a hyphen and six random characters.
+      expect(patterns.some((pattern) => pattern.test(`${resource.Properties.Name}-AbCdEf`)), id).toBe(true);
+    }
+  });
+
   it('names exactly the resources that serverless remove keeps', () => {
     const listed = [...between('retained-resources').matchAll(/^- `(\w+)`/gm)].map((match) => match[1]).sort();
     expect(listed).toEqual(retained());
