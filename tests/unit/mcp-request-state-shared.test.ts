@@ -86,13 +86,16 @@ describe('the input-required state on a deployed stage', () => {
     let attempts = 0;
     const codec = mcpRequestState(async () => {
       attempts++;
-      if (attempts === 1) throw new Error('GetSecretValue failed (HTTP 500)');
+      if (attempts <= 2) throw new Error('GetSecretValue failed (HTTP 500)');
       return deriveRequestStateKey('x'.repeat(64));
     });
+    // Asking: no state is sealed (executeToolCall answers an internal error; the tool does not run).
     await expect(codec.mint({ tool: 't' }, contextOf('admin-1'))).rejects.toThrow(/GetSecretValue failed/);
+    // Answering: the state is not opened (the SDK answers -32602 before any handler runs).
+    await expect(codec.verify('anything', contextOf('admin-1'))).rejects.toThrow(/GetSecretValue failed/);
     const state = await codec.mint({ tool: 't' }, contextOf('admin-1'));
     expect(await codec.verify(state, contextOf('admin-1'))).toEqual({ tool: 't' });
-    expect(attempts).toBe(2);
+    expect(attempts).toBe(3);
   });
 
   it('derives a key of its own from the secret (not the secret itself, not the facade key of the same secret)', () => {
