@@ -24,6 +24,7 @@ const ENVIRONMENT = {
   CALLER_TOOL_ROLE_ARN: 'arn:aws:iam::123456789012:role/bench-tool',
   PUBLIC_BASE_URL: 'https://mcp.example.com',
   MCP_RESOURCE_URL: 'https://mcp.example.com/mcp',
+  MCP_REQUEST_STATE_SECRET_ID: 'bench-mcp-request-state',
   RESOURCE_SERVER_ID: 'https://mcp.example.com/mcp',
   COGNITO_OAUTH_BASE_URL: 'https://auth.example.com',
   CLIENTS_TABLE: 'bench-clients',

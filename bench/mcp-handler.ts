@@ -1,12 +1,14 @@
 /**
- * The MCP endpoint in process, warm, with DynamoDB replaced by a counting stand-in (the real
- * adapters run; only the network round trip is left out): median and p99 of initialize,
- * tools/list and read tools/calls, and the DynamoDB round trips each request makes.
+ * The MCP endpoint in process, warm, wired as container.ts wires it (the Documents adapter over
+ * DynamoDB's JSON API: marshalling, JSON, SigV4 signing), with only the network left out: the
+ * adapter's fetch is answered in process, as DynamoDB would answer, and counted. Median and p99
+ * of initialize, tools/list and read tools/calls, and the DynamoDB round trips each makes.
  */
 import { randomBytes } from 'node:crypto';
-import { sdkDocuments } from '../lib/dynamodb/sdk-documents.js';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { jsonApiDocuments } from '../lib/dynamodb/documents.js';
+import { createDynamoDbJsonApi } from '../lib/dynamodb/json-api.js';
 import { loadMcpConfig } from '../functions/mcp/config.js';
 import { type McpEndpoint, answerMcpRequest } from '../functions/mcp/mcp-endpoint.js';
 import { mcpRequestState } from '../functions/mcp/request-state.js';
@@ -38,25 +40,23 @@ const NOTE = {
   searchText: 'bench note\nsome text\nbench',
 };
 
-/** Answers like DynamoDB would for the commands the handler sends, and counts them. */
-export function countingDocuments() {
+/**
+ * DynamoDB's JSON API in process: answers each operation the handler sends as DynamoDB would (the
+ * wire format, after the request was signed and serialised), and counts them.
+ */
+export function countingDynamoDbFetch() {
   const calls: string[] = [];
-  const documents = {
-    async send(command: { constructor: { name: string }; input: { TableName?: string } }) {
-      calls.push(`${command.constructor.name}(${command.input.TableName})`);
-      switch (command.constructor.name) {
-        case 'UpdateCommand':
-          return { Attributes: { count: 1 } };
-        case 'GetCommand':
-          return { Item: NOTE };
-        case 'QueryCommand':
-          return { Items: [NOTE] };
-        default:
-          return {};
-      }
-    },
+  const answers: Record<string, unknown> = {
+    UpdateItem: { Attributes: marshall({ count: 1 }) },
+    GetItem: { Item: marshall(NOTE) },
+    Query: { Items: [marshall(NOTE)] },
   };
-  return { calls, documents: documents as unknown as DynamoDBDocumentClient };
+  const fetch = async (_url: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const operation = String(new Headers(init?.headers).get('x-amz-target')).replace('DynamoDB_20120810.', '');
+    calls.push(`${operation}(${(JSON.parse(String(init?.body)) as { TableName?: string }).TableName})`);
+    return new Response(JSON.stringify(answers[operation] ?? {}), { status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' } });
+  };
+  return { calls, fetch: fetch as typeof globalThis.fetch };
 }
 
 export function event(body: unknown, headers: Record<string, string> = { 'MCP-Protocol-Version': '2025-06-18' }): APIGatewayProxyEvent {
@@ -90,24 +90,32 @@ export function event(body: unknown, headers: Record<string, string> = { 'MCP-Pr
 }
 
 
-/** The endpoint as handler.ts builds it, with DynamoDB replaced by the counting stand-in. */
+/** The endpoint as container.ts builds it, with DynamoDB's network replaced by the counting stand-in. */
 export function benchEndpoint() {
-  const config = loadMcpConfig({ PUBLIC_BASE_URL: 'https://mcp.example.com', MCP_RESOURCE_URL: RESOURCE, MCP_RATE_LIMIT: '1000000000' });
-  const { calls, documents } = countingDocuments();
+  const config = loadMcpConfig({ PUBLIC_BASE_URL: 'https://mcp.example.com', MCP_RESOURCE_URL: RESOURCE, MCP_RATE_LIMIT: '1000000000', MCP_REQUEST_STATE_SECRET_ID: 'mcp-request-state' });
+  const { calls, fetch } = countingDynamoDbFetch();
+  const documents = jsonApiDocuments(
+    createDynamoDbJsonApi({
+      region: 'us-east-1',
+      endpoint: 'https://dynamodb.us-east-1.amazonaws.com',
+      credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench-secret', sessionToken: 'bench-session' },
+      fetch,
+    }),
+  );
   const logger = createLogger('bench');
   logger.setLogLevel('ERROR');
   const audited = { bytes: 0 };
   const endpoint: McpEndpoint = {
     config,
     catalog: compileCatalog(tools, resources, prompts),
-    // The notes use the counting stand-in too (bench/credentials.ts measures the caller credentials).
+    // The notes use the same stand-in (bench/credentials.ts measures the caller credentials).
     services: createToolServices(
       config,
-      sdkDocuments(documents),
+      documents,
       { USER_POOL_ID: 'us-east-1_Bench', CALLER_TOOL_ROLE_ARN: 'arn:aws:iam::123456789012:role/bench-tool' },
-      { notesDocuments: async () => sdkDocuments(documents) },
+      { notesDocuments: async () => documents },
     ),
-    rateLimiter: dynamoDbRateLimiter(config.tables.rateLimits, sdkDocuments(documents)),
+    rateLimiter: dynamoDbRateLimiter(config.tables.rateLimits, documents),
     requestState: mcpRequestState(randomBytes(32)),
     cors: mcpCorsPolicy([]),
     logger,
@@ -127,7 +135,7 @@ export async function benchMcpHandler(): Promise<void> {
     ['tools/call notes_get', { jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'notes_get', arguments: { id: 'n1' } } }],
     ['tools/call notes_list', { jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'notes_list', arguments: { limit: 20 } } }],
   ];
-  console.log(`\nMCP handler in process, warm (${RUNS} runs after ${WARMUP} warm-up; DynamoDB replaced by a counting stand-in)`);
+  console.log(`\nMCP handler in process, warm (${RUNS} runs after ${WARMUP} warm-up; production DynamoDB adapter, network answered in process)`);
   console.log('request                 median ms    p99 ms   DynamoDB round trips');
   for (const [name, body] of requests) {
     const input = event(body);

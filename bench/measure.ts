@@ -8,25 +8,35 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 /**
- * Median wall time of importing a bundle in a fresh Node process: module load plus whatever the
- * module does at cold start. The process exits right after, so work the module merely starts (a
- * JWKS download, say) is not waited for.
+ * One cold import of a bundle in a fresh Node process: the wall time of module load plus whatever
+ * the module does at cold start, and the CPU time the process spent on it (user + system, all
+ * threads). The process exits right after, so work the module merely starts (a JWKS download,
+ * say) is not waited for. On a busy machine the wall time includes waiting for a core; the CPU
+ * time does not, so it is the steadier figure for a ratio.
  */
+export function coldLoad(file: string, env: Record<string, string | undefined>): { wallMs: number; cpuMs: number } {
+  // The Lambda Node.js runtime defines the `awslambda` global before it loads a handler; a
+  // streaming handler (functions/mcp/stream-handler.ts) calls awslambda.streamifyResponse at
+  // import. A do-nothing stand-in, set before the clock starts, lets it load here. The runtime
+  // has also loaded Node's http module by then (its Runtime API client, RAPIDClient, requires
+  // it, and with it net and stream): loaded here too before the clock starts, so that a bundle
+  // is not charged for built-ins a Lambda function gets already loaded.
+  const script =
+    `globalThis.awslambda??={streamifyResponse:(h)=>h,HttpResponseStream:{from:(s)=>s}};await import('node:http');` +
+    `const c=process.cpuUsage(),t=performance.now();await import(${JSON.stringify(file)});` +
+    `const w=performance.now()-t,u=process.cpuUsage(c);console.log(w,(u.user+u.system)/1000);process.exit(0)`;
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: { PATH: process.env.PATH, ...env },
+    encoding: 'utf8',
+  });
+  const [wallMs, cpuMs] = output.trim().split('\n').pop()!.split(' ').map(Number);
+  return { wallMs: wallMs!, cpuMs: cpuMs! };
+}
+
+/** Median wall time of `runs` cold imports of a bundle (coldLoad). */
 export function medianColdLoadMs(file: string, env: Record<string, string | undefined>, runs: number): number {
   const times: number[] = [];
-  for (let run = 0; run < runs; run++) {
-    // The Lambda Node.js runtime defines the `awslambda` global before it loads a handler; a
-    // streaming handler (functions/mcp/stream-handler.ts) calls awslambda.streamifyResponse at
-    // import. A do-nothing stand-in, set before the clock starts, lets it load here.
-    const script =
-      `globalThis.awslambda??={streamifyResponse:(h)=>h,HttpResponseStream:{from:(s)=>s}};` +
-      `const t=performance.now();await import(${JSON.stringify(file)});console.log(performance.now()-t);process.exit(0)`;
-    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-      env: { PATH: process.env.PATH, ...env },
-      encoding: 'utf8',
-    });
-    times.push(Number(output.trim().split('\n').pop()));
-  }
+  for (let run = 0; run < runs; run++) times.push(coldLoad(file, env).wallMs);
   return percentile(times.sort((a, b) => a - b), 50);
 }
 

@@ -1,6 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { randomBytes } from 'node:crypto';
 import { jsonApiDocuments } from '../../lib/dynamodb/documents.js';
 import { dynamoDbJsonApiFromEnvironment } from '../../lib/dynamodb/json-api.js';
 import { mcpCorsPolicy } from '../../lib/http/cors.js';
@@ -13,6 +12,7 @@ import { loadMcpConfig } from './config.js';
 import type { McpEndpoint } from './mcp-endpoint.js';
 import { prompts } from './prompts/index.js';
 import { mcpRequestState } from './request-state.js';
+import { requestStateKey } from './request-state-key.js';
 import { resources } from './resources/index.js';
 import { createToolServices } from './services.js';
 import { tools } from './tools/index.js';
@@ -25,9 +25,8 @@ const metrics = new Metrics();
 const config = loadMcpConfig();
 // DynamoDB over its JSON API, not the SDK client: most of this function's cold load otherwise.
 const documents = jsonApiDocuments(dynamoDbJsonApiFromEnvironment());
-if (!config.requestStateKey) {
-  logger.warn('MCP_REQUEST_STATE_KEY is not set: input-required confirmations work only when both rounds reach this container');
-}
+// The shared key of input-required confirmations, read on the first one (not at cold start).
+const loadRequestStateKey = requestStateKey({ secretId: config.requestStateSecretId });
 // Audit events are written whatever POWERTOOLS_LOG_LEVEL says: the trail must be complete.
 export const auditLogger = new Logger({ logLevel: 'INFO', persistentKeys: { component: 'audit' } });
 const audit = loggerAuditSink(auditLogger);
@@ -37,7 +36,13 @@ export const endpoint: McpEndpoint = {
   services: createToolServices(config, documents),
   rateLimiter: dynamoDbRateLimiter(config.tables.rateLimits, documents),
   cors: mcpCorsPolicy(config.allowedOrigins),
-  requestState: mcpRequestState(config.requestStateKey ?? randomBytes(32)),
+  requestState: mcpRequestState(() =>
+    loadRequestStateKey().catch((error: unknown) => {
+      // That round fails closed (the tool does not run, the state is refused); the next one retries.
+      logger.error('Could not read the request-state secret', { error: error as Error });
+      throw error;
+    }),
+  ),
   logger,
   onCall(event) {
     audit(event);

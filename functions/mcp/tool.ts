@@ -93,8 +93,8 @@ export interface CompiledTool {
   input: z.ZodObject;
   /** Undefined for a tool without an output schema (content only). */
   output?: z.ZodObject;
-  /** The tools/list entry. */
-  listing: {
+  /** The tools/list entry, built on first use. */
+  readonly listing: {
     name: string;
     title: string;
     description: string;
@@ -114,17 +114,23 @@ export function compileTools(definitions: readonly AnyToolDefinition[]): Readonl
     // Unknown arguments are refused rather than ignored: a typo must not silently change a call.
     const input = z.strictObject(definition.inputSchema);
     const output = definition.outputSchema ? z.object(definition.outputSchema) : undefined;
+    let listing: CompiledTool['listing'] | undefined;
     compiled.set(definition.name, {
       definition,
       input,
       output,
-      listing: {
-        name: definition.name,
-        title: definition.title,
-        description: definition.description,
-        inputSchema: jsonSchemaOf(input, 'input'),
-        ...(output ? { outputSchema: jsonSchemaOf(output, 'output') } : {}),
-        annotations: { title: definition.title, ...definition.annotations },
+      // The JSON Schemas are built on the first tools/list that shows the tool, not at cold
+      // start: converting every zod schema was the largest part of this function's module load
+      // (bench/floor.ts), and many containers serve only calls. Once built, kept.
+      get listing() {
+        return (listing ??= {
+          name: definition.name,
+          title: definition.title,
+          description: definition.description,
+          inputSchema: jsonSchemaOf(input, 'input'),
+          ...(output ? { outputSchema: jsonSchemaOf(output, 'output') } : {}),
+          annotations: { title: definition.title, ...definition.annotations },
+        });
       },
     });
   }

@@ -60,7 +60,7 @@ export async function startConformanceHarness(): Promise<Harness> {
   const port = (server.address() as AddressInfo).port;
   // localhost, not 127.0.0.1: the suite's DNS-rebinding check sends the URL's own host as the valid Origin.
   const base = `http://localhost:${port}`;
-  const config = loadMcpConfig({ PUBLIC_BASE_URL: base, MCP_RESOURCE_URL: `${base}/mcp`, MCP_MAX_REQUEST_BYTES: '1048576' });
+  const config = loadMcpConfig({ PUBLIC_BASE_URL: base, MCP_RESOURCE_URL: `${base}/mcp`, MCP_MAX_REQUEST_BYTES: '1048576', MCP_REQUEST_STATE_SECRET_ID: 'mcp-request-state' });
   const resource = `${base}/mcp`;
   endpoint = {
     config,

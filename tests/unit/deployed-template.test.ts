@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CfnTemplate } from '../support/template/cloudformation.js';
 import { deployerPermissionsTable, unmappedResourceTypes } from '../support/template/deployer-permissions.js';
 import { packageTemplate } from '../support/template/packaged-template.js';
-import { loadRegistry } from '../support/template/registry.js';
+import { loadRegistry, registryProblems } from '../support/template/registry.js';
 
 /**
  * Packages the real production stack with `serverless package` (offline, no AWS credentials) and
@@ -212,6 +212,37 @@ describe('the packaged CloudFormation template', () => {
     }
   });
 
+  it('gives the MCP function a generated secret of its own for input-required confirmations, readable by its role alone', async () => {
+    const secret = resources.McpRequestStateSecret!;
+    expect(secret.Type).toBe('AWS::SecretsManager::Secret');
+    expect(secret.Properties).toEqual({
+      Name: 'secure-mcp-prod-mcp-request-state',
+      Description: expect.any(String),
+      GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false },
+    });
+    // Property names and values as the CloudFormation registry defines AWS::SecretsManager::Secret.
+    const registry = await loadRegistry();
+    expect(registryProblems(registry, { Resources: { McpRequestStateSecret: secret } } as unknown as CfnTemplate)).toEqual([]);
+
+    const variables = resources.McpLambdaFunction!.Properties.Environment.Variables;
+    expect(variables.MCP_REQUEST_STATE_SECRET_ID).toEqual({ Ref: 'McpRequestStateSecret' });
+    expect(variables.MCP_REQUEST_STATE_KEY).toBeUndefined();
+    // Which roles may read which secret: the MCP role this one only, no other role this one.
+    const readers = (secretId: string) =>
+      Object.entries(resources)
+        .filter(([, resource]) => resource.Type === 'AWS::IAM::Role')
+        .filter(([, role]) =>
+          (role.Properties.Policies ?? []).some((policy: { PolicyDocument: { Statement: Array<{ Action: unknown; Resource: unknown }> } }) =>
+            policy.PolicyDocument.Statement.some(
+              (statement) => [statement.Action].flat().includes('secretsmanager:GetSecretValue') && JSON.stringify(statement.Resource) === JSON.stringify({ Ref: secretId }),
+            ),
+          ),
+        )
+        .map(([id]) => id);
+    expect(readers('McpRequestStateSecret')).toEqual(['McpRole']);
+    expect(readers('OAuthKeySecret')).not.toContain('McpRole');
+  });
+
   it('never ships the local-only JWKS mapping or any other local setting to AWS', () => {
     for (const [id, fn] of ofType('AWS::Lambda::Function')) {
       const variables = Object.keys(fn.Properties.Environment?.Variables ?? {});
@@ -309,6 +340,17 @@ describe("the README's deploy section", () => {
     expect(unmappedResourceTypes(template as unknown as CfnTemplate)).toEqual([]);
     const expected = deployerPermissionsTable(template as unknown as CfnTemplate);
     expect(between('deployer-permissions'), `README's table should read:\n${expected}`).toBe(expected);
+  });
+
+  it('lets the deployer create every secret of the stack', () => {
+    // Each secret's name falls under the table's Secrets Manager pattern.
+    const patterns = [...between('deployer-permissions').matchAll(/secretsmanager:\{region\}:\{account\}:secret:([^`]+)`/g)].map(
+      (match) => new RegExp(`^${match[1]!.replace('{stage}', 'prod').replaceAll('*', '.*')}$`),
+    );
+    for (const [id, resource] of ofType('AWS::SecretsManager::Secret')) {
+      // A secret's ARN ends in its name, a hyphen and six random characters.
+      expect(patterns.some((pattern) => pattern.test(`${resource.Properties.Name}-AbCdEf`)), id).toBe(true);
+    }
   });
 
   it('names exactly the resources that serverless remove keeps', () => {

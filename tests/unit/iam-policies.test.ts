@@ -204,6 +204,12 @@ const CALLS: Record<string, Call[]> = {
     // users_revoke_tokens: find the user by sub, sign them out of Cognito.
     pool(['cognito-idp:ListUsers', 'cognito-idp:AdminUserGlobalSignOut']),
     XRAY,
+    // Input-required confirmations: the secret their shared key is derived from (its own, not the facade's).
+    {
+      actions: ['secretsmanager:GetSecretValue'],
+      resource: (ctx) => ctx.ref('McpRequestStateSecret')!,
+      foreign: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:secure-mcp-prod-oauth-key-AbCdEf`,
+    },
     {
       actions: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'],
       resource: arn('CallerToolRole'),

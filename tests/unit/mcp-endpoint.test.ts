@@ -23,7 +23,7 @@ import { dynamoDbRateLimiter } from '../../lib/rate-limit.js';
  * listens: DynamoDB "down" for real, not mocked.
  */
 function unreachableDynamoDbEndpoint() {
-  const config = loadMcpConfig({ PUBLIC_BASE_URL: 'https://mcp.example.com', MCP_RESOURCE_URL: 'https://mcp.example.com/mcp' });
+  const config = loadMcpConfig({ PUBLIC_BASE_URL: 'https://mcp.example.com', MCP_RESOURCE_URL: 'https://mcp.example.com/mcp', MCP_REQUEST_STATE_SECRET_ID: 'mcp-request-state' });
   const documents = createDocumentClient(
     new DynamoDBClient({ endpoint: 'http://127.0.0.1:9', region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 }),
   );

@@ -3,14 +3,20 @@ import { loadMcpConfig } from '../../functions/mcp/config.js';
 
 const base = { PUBLIC_BASE_URL: 'https://mcp.example.com', MCP_RESOURCE_URL: 'https://mcp.example.com/mcp' };
 
-describe('MCP_REQUEST_STATE_KEY', () => {
-  it('is optional (unset or empty, as the stage parameter defaults)', () => {
-    expect(loadMcpConfig(base).requestStateKey).toBeUndefined();
-    expect(loadMcpConfig({ ...base, MCP_REQUEST_STATE_KEY: '' }).requestStateKey).toBeUndefined();
+describe('MCP_REQUEST_STATE_SECRET_ID', () => {
+  it('names the secret the shared input-required key is derived from', () => {
+    expect(loadMcpConfig({ ...base, MCP_REQUEST_STATE_SECRET_ID: 'secure-mcp-prod-mcp-request-state' }).requestStateSecretId).toBe(
+      'secure-mcp-prod-mcp-request-state',
+    );
   });
 
-  it('takes 32 bytes or more, base64, and refuses a shorter key at cold start', () => {
-    expect(loadMcpConfig({ ...base, MCP_REQUEST_STATE_KEY: Buffer.alloc(32, 7).toString('base64') }).requestStateKey).toEqual(Buffer.alloc(32, 7));
-    expect(() => loadMcpConfig({ ...base, MCP_REQUEST_STATE_KEY: Buffer.alloc(31).toString('base64') })).toThrow(/MCP_REQUEST_STATE_KEY: must be at least 32 bytes/);
+  it('is required: unset or empty, the cold start fails rather than each container drawing its own key', () => {
+    expect(() => loadMcpConfig(base)).toThrow(/MCP_REQUEST_STATE_SECRET_ID/);
+    expect(() => loadMcpConfig({ ...base, MCP_REQUEST_STATE_SECRET_ID: '' })).toThrow(/MCP_REQUEST_STATE_SECRET_ID/);
+  });
+
+  it('no longer takes a key in the environment', () => {
+    const config = loadMcpConfig({ ...base, MCP_REQUEST_STATE_SECRET_ID: 's', MCP_REQUEST_STATE_KEY: Buffer.alloc(32).toString('base64') });
+    expect(JSON.stringify(config)).not.toContain(Buffer.alloc(32).toString('base64'));
   });
 });

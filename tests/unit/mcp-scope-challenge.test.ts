@@ -70,7 +70,7 @@ describe('the 403 scope challenge', () => {
   });
 
   it('refuses at cold start a resource URL or base URL that could not go into a challenge as it is', () => {
-    const env = { PUBLIC_BASE_URL: 'https://mcp.example.com', MCP_RESOURCE_URL: RESOURCE };
+    const env = { PUBLIC_BASE_URL: 'https://mcp.example.com', MCP_RESOURCE_URL: RESOURCE, MCP_REQUEST_STATE_SECRET_ID: 'mcp-request-state' };
     expect(() => loadMcpConfig({ ...env, MCP_RESOURCE_URL: 'https://mcp.example.com/m"cp' })).toThrow(/MCP_RESOURCE_URL/);
     expect(() => loadMcpConfig({ ...env, PUBLIC_BASE_URL: 'https://mcp.example.com/a"b' })).toThrow(/PUBLIC_BASE_URL/);
   });
@@ -147,7 +147,7 @@ describe('scopeRefusal: a step-up only to scopes the client can obtain', () => {
   });
 
   it('reads what DCR may grant from DCR_ALLOWED_SCOPES, the parameter the registration endpoint reads', () => {
-    const env = { PUBLIC_BASE_URL: 'https://mcp.example.com', MCP_RESOURCE_URL: RESOURCE };
+    const env = { PUBLIC_BASE_URL: 'https://mcp.example.com', MCP_RESOURCE_URL: RESOURCE, MCP_REQUEST_STATE_SECRET_ID: 'mcp-request-state' };
     expect(loadMcpConfig(env).dcrAllowedScopes).toEqual(['read', 'write']);
     expect(loadMcpConfig({ ...env, DCR_ALLOWED_SCOPES: 'read' }).dcrAllowedScopes).toEqual(['read']);
     expect(() => loadMcpConfig({ ...env, DCR_ALLOWED_SCOPES: 'read root' })).toThrow(/DCR_ALLOWED_SCOPES/);

@@ -18,6 +18,7 @@ const ENVIRONMENT = {
   AWS_REGION: 'us-east-1',
   ALLOWED_ORIGINS: 'https://app.example.com',
   CALLER_TOOL_ROLE_ARN: 'arn:aws:iam::123456789012:role/tool',
+  MCP_REQUEST_STATE_SECRET_ID: 'mcp-request-state',
 };
 const saved = Object.fromEntries(Object.keys(ENVIRONMENT).map((name) => [name, process.env[name]]));
 afterAll(() => {

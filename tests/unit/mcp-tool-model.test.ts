@@ -50,6 +50,22 @@ describe('tool registry', () => {
     }
   });
 
+  it('builds each listing on first use (not at cold start), once, and the same as converting the schemas then', () => {
+    for (const [name, tool] of compileTools(tools)) {
+      // A getter: compiling (cold start) converts no schema to JSON Schema.
+      expect(Object.getOwnPropertyDescriptor(tool, 'listing')?.get, name).toBeTypeOf('function');
+      const first = tool.listing;
+      expect(tool.listing, name).toBe(first);
+      const { $schema: _input, ...input } = z.toJSONSchema(z.strictObject(tool.definition.inputSchema), { io: 'input', unrepresentable: 'any' });
+      expect(first.inputSchema, name).toEqual({ ...input, type: 'object' });
+      if (tool.definition.outputSchema) {
+        const { $schema: _output, ...output } = z.toJSONSchema(z.object(tool.definition.outputSchema), { io: 'output', unrepresentable: 'any' });
+        expect(first.outputSchema, name).toEqual({ ...output, type: 'object' });
+      }
+      expect(first).toMatchObject({ name, title: tool.definition.title, annotations: { title: tool.definition.title, ...tool.definition.annotations } });
+    }
+  });
+
   it('refuses duplicate or malformed tool names', () => {
     const base = { title: 't', description: 'd', scope: 'read' as const, inputSchema: {}, outputSchema: {}, annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true }, run: async () => ({}), render: () => '' };
     expect(() => compileTools([defineTool({ ...base, name: 'a' }), defineTool({ ...base, name: 'a' })])).toThrow(/Two tools/);
@@ -91,7 +107,7 @@ describe('scopes', () => {
   });
 
   it('validates the whole configuration once', () => {
-    const env = { PUBLIC_BASE_URL: 'https://mcp.example.com/', MCP_RESOURCE_URL: RESOURCE };
+    const env = { PUBLIC_BASE_URL: 'https://mcp.example.com/', MCP_RESOURCE_URL: RESOURCE, MCP_REQUEST_STATE_SECRET_ID: 'mcp-request-state' };
     expect(loadMcpConfig(env)).toMatchObject({ rateLimit: { limit: 120, windowSeconds: 60 }, allowedOrigins: [], groupScopes: {} });
     expect(loadMcpConfig({ ...env, ALLOWED_ORIGINS: 'https://App.example.com http://localhost:6274' }).allowedOrigins).toEqual([
       'https://app.example.com',
