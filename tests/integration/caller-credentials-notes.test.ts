@@ -56,7 +56,7 @@ beforeAll(async () => {
     }
     return fetch(input, init);
   };
-  const config = loadMcpConfig({ PUBLIC_BASE_URL: stack.baseUrl, MCP_RESOURCE_URL: stack.mcpUrl, NOTES_TABLE: 'secure-mcp-local-notes' });
+  const config = loadMcpConfig({ PUBLIC_BASE_URL: stack.baseUrl, MCP_RESOURCE_URL: stack.mcpUrl, NOTES_TABLE: 'secure-mcp-local-notes', MCP_REQUEST_STATE_SECRET_ID: 'mcp-request-state' });
   services = createToolServices(config, jsonApiDocuments(dynamoDbJsonApiFromEnvironment(env)), env, { fetch: recordingFetch });
   compiled = compileTools(tools);
   // Everything the loggers write, as it would reach CloudWatch Logs.

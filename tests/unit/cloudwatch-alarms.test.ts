@@ -71,7 +71,7 @@ const baseEnv = () => ({
   AWS_ENDPOINT_URL_STS: sts.endpoint,
   AWS_ENDPOINT_URL_CLOUDWATCH: cloudwatch.endpoint,
 });
-const config = loadMcpConfig({ PUBLIC_BASE_URL: 'https://mcp.example.com', MCP_RESOURCE_URL: 'https://mcp.example.com/mcp' });
+const config = loadMcpConfig({ PUBLIC_BASE_URL: 'https://mcp.example.com', MCP_RESOURCE_URL: 'https://mcp.example.com/mcp', MCP_REQUEST_STATE_SECRET_ID: 'mcp-request-state' });
 const tool = compileTools([cloudwatchAlarms]).get('cloudwatch_alarms')!;
 const logger = createLogger('test');
 logger.setLogLevel('SILENT');

@@ -109,7 +109,7 @@ describe('credentialsFor(caller, { group })', () => {
 });
 
 describe('the MCP function at cold start', () => {
-  const config = loadMcpConfig({ PUBLIC_BASE_URL: 'https://mcp.example.com', MCP_RESOURCE_URL: 'https://mcp.example.com/mcp' });
+  const config = loadMcpConfig({ PUBLIC_BASE_URL: 'https://mcp.example.com', MCP_RESOURCE_URL: 'https://mcp.example.com/mcp', MCP_REQUEST_STATE_SECRET_ID: 'mcp-request-state' });
   const start = (env: Record<string, string>) => () =>
     createToolServices(config, jsonApiDocuments(dynamoDbJsonApiFromEnvironment({})), { USER_POOL_ID: 'eu-west-1_X', ...env });
 

@@ -49,6 +49,7 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://localhost:${(secrets.address() as AddressInfo).port}`,
     MCP_REQUEST_STATE_SECRET_ID: LOCAL_OAUTH_KEY_SECRET_ID,
+    CALLER_TOOL_ROLE_ARN: 'arn:aws:iam::123456789012:role/tool',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
 });
