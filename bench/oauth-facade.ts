@@ -23,7 +23,7 @@ import { handleCallback } from '../oauth/callback.js';
 import { lookUpClient, cimdAuthorizeClient } from '../oauth/client-lookup.js';
 import { consentResponse, decideConsent } from '../oauth/consent.js';
 import { dynamoDbCodeGrants } from '../oauth/code-grants.js';
-import { deriveKeys, sealingKeys } from '../oauth/keys.js';
+import { deriveKeys, sealingKeyring } from '../oauth/keys.js';
 import { cognitoTokenEndpoint } from '../oauth/token/cognito-token-endpoint.js';
 import { handleTokenRequest } from '../oauth/token/index.js';
 
@@ -93,7 +93,7 @@ export async function benchOAuthFacade(): Promise<void> {
 
     // Secrets Manager: GetSecretValue calls over 100 requests of one container.
     let secretCalls = 0;
-    const load = sealingKeys({ secretId: 'bench', env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'b', AWS_SECRET_ACCESS_KEY: 'b' }, fetch: async () => (secretCalls++, new Response(JSON.stringify({ SecretString: 's'.repeat(64) }), { status: 200 })) });
+    const load = sealingKeyring({ secretId: 'bench', env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'b', AWS_SECRET_ACCESS_KEY: 'b' }, fetch: async () => (secretCalls++, new Response(JSON.stringify({ SecretString: 's'.repeat(64) }), { status: 200 })) });
     for (let i = 0; i < 100; i++) await load();
 
     console.log('\nOAuth facade: DynamoDB round trips per endpoint (counted against DynamoDB Local)');
