@@ -106,8 +106,11 @@ export function checkClaims(
 }
 
 /**
- * Cognito sets `aud` on an access token only when the client asked for a `resource` (RFC 8707);
- * then it must name this MCP server, so a token minted for another API of the pool is refused.
+ * Cognito sets `aud` on an access token only when the authorization request named a `resource`
+ * (RFC 8707 resource binding); then it must name this MCP server, so a token minted for another API
+ * of the pool is refused. The facade always sends this server's resource, so its tokens carry aud.
+ * A token without aud stays acceptable: Cognito binds only code (and implicit) grants, so
+ * client_credentials and SDK sign-in tokens have none, and their scopes name this server anyway.
  */
 function checkAudience(aud: unknown, resourceUrl: string): void {
   if (aud === undefined) return;

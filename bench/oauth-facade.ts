@@ -17,6 +17,7 @@ import { resolveCimdClient } from '../dcr/cimd/cimd-clients.js';
 import { dynamoDbCimdRegistry } from '../dcr/cimd/cimd-registry.js';
 import { createDocumentClient } from '../lib/dynamodb/document-client.js';
 import { sdkDocuments } from '../lib/dynamodb/sdk-documents.js';
+import { dynamoDbRevocationStore } from '../lib/revocations.js';
 import { startDynamoDb } from '../local/dynamodb.js';
 import { settingsFromEnv } from '../local/settings.js';
 import { runAuthorize } from '../oauth/authorize/index.js';
@@ -24,9 +25,11 @@ import { handleCallback } from '../oauth/callback.js';
 import { lookUpClient, cimdAuthorizeClient } from '../oauth/client-lookup.js';
 import { consentResponse, decideConsent } from '../oauth/consent.js';
 import { dynamoDbCodeGrants } from '../oauth/code-grants.js';
-import { deriveKeys, sealingKeys } from '../oauth/keys.js';
+import { deriveKeys, sealingKeyring } from '../oauth/keys.js';
+import { seal } from '../oauth/sealed.js';
 import { cognitoTokenEndpoint } from '../oauth/token/cognito-token-endpoint.js';
 import { handleTokenRequest } from '../oauth/token/index.js';
+import { revokeToken } from '../oauth/revoke/revoke-token.js';
 
 const ISSUER = 'https://mcp.example.com';
 const RESOURCE = `${ISSUER}/mcp`;
@@ -47,7 +50,7 @@ export async function benchOAuthFacade(): Promise<void> {
   });
   await new Promise<void>((resolve) => cognito.listen(0, '127.0.0.1', resolve));
   try {
-    for (const [table, key] of [['clients', 'clientId'], ['state', 'pk']]) {
+    for (const [table, key] of [['clients', 'clientId'], ['state', 'pk'], ['revocations', 'pk']]) {
       await client.send(new CreateTableCommand({ TableName: table, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }], KeySchema: [{ AttributeName: key, KeyType: 'HASH' }] }));
     }
     const documents = createDocumentClient(client);
@@ -81,6 +84,22 @@ export async function benchOAuthFacade(): Promise<void> {
     await step('POST /token authorization_code', () => handleTokenRequest({ grant_type: 'authorization_code', code: 'bench-code', redirect_uri: 'http://127.0.0.1:5000/cb', code_verifier: 'v'.repeat(43), client_id: 'dcr1' }, undefined, tokenDeps));
     await step('POST /token refresh_token', () => handleTokenRequest({ grant_type: 'refresh_token', refresh_token: 'rt', client_id: 'dcr1' }, undefined, tokenDeps));
 
+    // /revoke (RFC 7009): the access token's signature check is CPU only (the authorizer's verifier,
+    // stood in here); a refresh token goes to Cognito's RevokeToken (counted, not called).
+    const revokeCalls: string[] = [];
+    const revokeDeps = {
+      registry,
+      revocations: dynamoDbRevocationStore('revocations', sdkDocuments(documents)),
+      clientSecret: async () => undefined,
+      verifyAccessToken: async (token: string) => {
+        if (token !== 'access.token.jwt') throw new Error('not an access token');
+        return { clientId: 'dcr1', jti: 'jti-1', exp: now() + 3600 };
+      },
+      revokeRefreshToken: async () => (revokeCalls.push('RevokeToken'), 'revoked' as const),
+    };
+    await step('POST /revoke access token', () => revokeToken({ form: { token: 'access.token.jwt', tokenTypeHint: undefined, clientId: 'dcr1', clientSecret: undefined } }, revokeDeps));
+    await step('POST /revoke refresh token (+1 Cognito RevokeToken)', () => revokeToken({ form: { token: 'refresh.token.of.five.parts', tokenTypeHint: undefined, clientId: 'dcr1', clientSecret: undefined } }, revokeDeps));
+
     // CIMD: a new URL, the cache hit, and a refetch of an unchanged document.
     const documentUrl = 'https://client.example.org/mcp.json';
     const body = Buffer.from(JSON.stringify({ client_id: documentUrl, client_name: 'Bench CIMD', redirect_uris: ['http://127.0.0.1/cb'] }));
@@ -94,15 +113,21 @@ export async function benchOAuthFacade(): Promise<void> {
 
     // Secrets Manager: GetSecretValue calls over 100 requests of one container.
     let secretCalls = 0;
-    const load = sealingKeys({ secretId: 'bench', env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'b', AWS_SECRET_ACCESS_KEY: 'b' }, fetch: async () => (secretCalls++, new Response(JSON.stringify({ SecretString: 's'.repeat(64) }), { status: 200 })) });
+    const load = sealingKeyring({ secretId: 'bench', env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'b', AWS_SECRET_ACCESS_KEY: 'b' }, fetch: async () => (secretCalls++, new Response(JSON.stringify({ SecretString: 's'.repeat(64) }), { status: 200 })) });
     for (let i = 0; i < 100; i++) await load();
+    const coldCalls = secretCalls;
+    // 100 blobs no known key opens (a rotation elsewhere, or forgeries): the lazy re-read of AWSCURRENT + AWSPREVIOUS.
+    const ring = await load();
+    const foreign = seal(Buffer.alloc(32, 1), 'consent', { exp: now() + 600 });
+    for (let i = 0; i < 100; i++) await ring.keyFor('consent', foreign, now());
 
     console.log('\nOAuth facade: DynamoDB round trips per endpoint (counted against DynamoDB Local)');
     console.log('(one run each; the first calls include DynamoDB Local warming up, so the counts matter, not the ms)');
     console.log('step                                                            ms   DynamoDB calls');
     for (const [label, ms, ops] of rows) console.log(`${label.padEnd(62)} ${ms.toFixed(1).padStart(6)}   ${ops}`);
     console.log(`Cognito /oauth2/token calls: ${cognitoCalls.length} (one per /token request); CIMD document fetches: ${fetches} (new URL, stale)`);
-    console.log(`Secrets Manager GetSecretValue per container over 100 requests: ${secretCalls}`);
+    console.log(`Cognito RevokeToken calls: ${revokeCalls.length} (refresh tokens only)`);
+    console.log(`Secrets Manager GetSecretValue per container over 100 requests: ${coldCalls}; then over 100 blobs no known key opens (within a minute): +${secretCalls - coldCalls}`);
   } finally {
     client.destroy();
     await new Promise<void>((resolve) => cognito.close(() => resolve()));

@@ -3,7 +3,9 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { parseConfig } from '../lib/config.js';
+import { dynamoDbDocumentsFromEnvironment } from '../lib/dynamodb/documents.js';
 import { createLogger } from '../lib/logger.js';
+import { dynamoDbCimdRetirement } from './cimd/cimd-retirement.js';
 import { cleanUpClients } from './cleanup.js';
 import { createDcrMetrics, recordClientCount } from './client-count-metric.js';
 import { dynamoDbClientRegistry } from './client-registry.js';
@@ -19,8 +21,10 @@ const { DCR_UNUSED_CLIENT_DAYS: unusedDays, DCR_NEVER_USED_CLIENT_HOURS: neverUs
     DCR_NEVER_USED_CLIENT_HOURS: z.coerce.number().int().min(1).max(87_600).default(24),
   }),
 );
+const documents = dynamoDbDocumentsFromEnvironment();
 const dependencies = {
-  registry: dynamoDbClientRegistry(config.clientsTable),
+  registry: dynamoDbClientRegistry(config.clientsTable, documents),
+  cimd: dynamoDbCimdRetirement(config.clientsTable, documents),
   appClients: cognitoAppClients(config.userPoolId, config.appClientSettings),
 };
 
@@ -36,6 +40,7 @@ export const handler = middy()
       neverUsedDeleted: report.neverUsed.length,
       deletionsFinished: report.finished.length,
       orphansDeleted: report.orphans.length,
+      danglingAliasesDeleted: report.danglingAliases.length,
       failed: report.failed,
       activeClients: report.activeCount,
       leftAloneNotDynamic: report.notDynamic,

@@ -1,11 +1,25 @@
+import type { CimdRetirement } from './cimd/cimd-retirement.js';
 import type { AppClients } from './cognito-app-clients.js';
 import { ClientNotActiveError, type ClientRegistry, type RegisteredClient } from './client-registry.js';
 import { DCR_CLIENT_NAME_PREFIX } from './register-client.js';
 
 /**
- * The daily clean-up of dynamic clients, so that the pool's ~1,000 app client slots are not
- * filled by clients nobody uses. It only ever touches clients that dynamic registration created
- * (isDynamic): the operator's own clients (`client register`) are the operator's, however idle.
+ * The hourly clean-up of registered clients, so that the pool's ~1,000 app client slots are not
+ * filled by clients nobody uses. It only ever touches clients that registration created: dynamic
+ * (isDynamic) and CIMD ones (source 'cimd', one app client per document URL, when `cimd` is given);
+ * the operator's own clients (`client register`) are the operator's, however idle.
+ * CIMD clients follow the same rules as dynamic ones; their removal order is, and must be:
+ *  1. the app client's row marked deleted AND the alias (URL -> app client) deleted, in one
+ *     transaction (dcr/cimd/cimd-retirement.ts): from then on the authorizer refuses the old
+ *     tokens and /authorize, finding no alias, registers the URL again. Were the alias left
+ *     behind even briefly (a run stopping there), /authorize would send users through an app
+ *     client whose tokens are refused, or that Cognito no longer has;
+ *  2. the Cognito app client. A run stopping before it leaves a 'deleted' row, which the next run
+ *     finishes (the row, still present, is what tells it to);
+ *  3. the row, last for that reason: removed before Cognito's app client, the app client would be
+ *     known only to the name-based orphan sweep.
+ * Aliases whose app client's row is gone (written by hand, or an older deletion) are deleted too:
+ * /authorize would otherwise send users to an app client that does not exist.
  *  - active dynamic clients not used for `unusedDays` (lastUsedAt, refreshed by the authorizer,
  *    or createdAt when never used) are marked deleted (only if still unused at that moment),
  *    then removed from Cognito and the registry;
@@ -15,7 +29,7 @@ import { DCR_CLIENT_NAME_PREFIX } from './register-client.js';
  *  - app clients this function's naming marks as dynamic ("dcr …") that the registry does not
  *    know (a registration whose rollback failed) are deleted once older than `orphanGraceSeconds`,
  *    so that a registration still in flight is never touched.
- * One failure does not stop the run; failures are reported and retried the next day.
+ * One failure does not stop the run; failures are reported and retried by the next run.
  */
 export interface CleanupOptions {
   unusedDays: number;
@@ -35,6 +49,8 @@ export interface CleanupReport {
   neverUsed: string[];
   finished: string[];
   orphans: string[];
+  /** Alias rows (CIMD document URLs) deleted because their app client's row was gone. */
+  danglingAliases: string[];
   failed: Array<{ clientId: string; error: string }>;
   /** Active clients left in the registry, of any source (the DynamicClientCount metric, like registration's count). */
   activeCount: number;
@@ -53,20 +69,25 @@ export function isDynamic(client: Pick<RegisteredClient, 'source' | 'registratio
   return typeof client.registrationTokenHash === 'string' && client.registrationTokenHash.length > 0;
 }
 
+/** A CIMD client's own row (keyed by its app client id); its alias row (kind 'cimd') is not a client. */
+export const isCimdClient = (client: Pick<RegisteredClient, 'source'>): boolean => client.source === 'cimd';
+const isAlias = (row: object): row is { clientId: string; kind: 'cimd'; aliasOf: string } => (row as { kind?: unknown }).kind === 'cimd';
+
 const isNeverUsed = (client: Pick<RegisteredClient, 'lastUsedAt' | 'createdAt'>, before: number | undefined) =>
   before !== undefined && client.lastUsedAt === undefined && client.createdAt < before;
 
 export async function cleanUpClients(
-  dependencies: { registry: ClientRegistry; appClients: AppClients },
+  dependencies: { registry: ClientRegistry; appClients: AppClients; cimd?: CimdRetirement },
   options: CleanupOptions,
 ): Promise<CleanupReport> {
-  const { registry, appClients } = dependencies;
+  const { registry, appClients, cimd } = dependencies;
   const now = options.now ?? new Date();
   const nowSeconds = Math.floor(now.getTime() / 1000);
   const unusedBefore = nowSeconds - options.unusedDays * 86_400;
   const neverUsedBefore = options.neverUsedHours === undefined ? undefined : nowSeconds - options.neverUsedHours * 3600;
-  const report: CleanupReport = { unused: [], neverUsed: [], finished: [], orphans: [], failed: [], activeCount: 0, notDynamic: 0 };
+  const report: CleanupReport = { unused: [], neverUsed: [], finished: [], orphans: [], danglingAliases: [], failed: [], activeCount: 0, notDynamic: 0 };
   const known = new Set<string>();
+  const aliases: Array<{ url: string; appClientId: string }> = [];
   const attempt = async (clientId: string, list: string[], work: () => Promise<void>) => {
     try {
       await work();
@@ -77,15 +98,22 @@ export async function cleanUpClients(
   };
 
   for await (const client of registry.all()) {
+    if (isAlias(client)) {
+      // Part of its app client's registration, counted and removed with it (registration's count skips it too).
+      aliases.push({ url: client.clientId, appClientId: client.aliasOf });
+      continue;
+    }
     known.add(client.clientId);
     const active = client.status === undefined || client.status === 'active';
     if (active) report.activeCount += 1;
-    if (!isDynamic(client)) {
+    const retireCimd = isCimdClient(client) && cimd !== undefined && client.cimdUrl !== undefined;
+    if (!isDynamic(client) && !retireCimd) {
       report.notDynamic += 1;
       continue;
     }
     if (client.status === 'deleted') {
       await attempt(client.clientId, report.finished, async () => {
+        if (retireCimd) await cimd!.removeAlias(client.cimdUrl!, client.clientId);
         await appClients.deleteClient(client.clientId);
         await registry.remove(client.clientId);
       });
@@ -93,7 +121,9 @@ export async function cleanUpClients(
       const neverUsed = isNeverUsed(client, neverUsedBefore);
       try {
         // Only if still unused at this moment (a never-used client has no lastUsedAt, so any use since counts).
-        await registry.markDeleted(client.clientId, nowSeconds, neverUsed ? neverUsedBefore : unusedBefore);
+        const before = neverUsed ? neverUsedBefore : unusedBefore;
+        if (retireCimd) await cimd!.retire(client.clientId, client.cimdUrl!, nowSeconds, before);
+        else await registry.markDeleted(client.clientId, nowSeconds, before);
       } catch (error) {
         // Used (or revoked, or deleted) since the scan read it: not idle any more, leave it.
         if (error instanceof ClientNotActiveError) continue;
@@ -106,6 +136,15 @@ export async function cleanUpClients(
         await registry.remove(client.clientId);
       });
       if (neverUsed && report.unused.includes(client.clientId)) report.neverUsed.push(client.clientId);
+    }
+  }
+
+  if (cimd) {
+    for (const { url, appClientId } of aliases) {
+      if (known.has(appClientId)) continue;
+      // A first use writes alias and row together; the scan may have passed the row's place before it existed.
+      if (await registry.get(appClientId)) continue;
+      await attempt(url, report.danglingAliases, () => cimd.removeAlias(url, appClientId));
     }
   }
 

@@ -19,7 +19,7 @@ import { dynamoDbCodeGrants } from './code-grants.js';
 import { loadOAuthConfig } from './config.js';
 import { consentResponse, decideConsent } from './consent.js';
 import { errorPage } from './html.js';
-import { sealingKeys } from './keys.js';
+import { sealingKeyring } from './keys.js';
 import { redirectResponse } from './responses.js';
 
 /**
@@ -33,7 +33,10 @@ const documents = dynamoDbDocumentsFromEnvironment();
 const registry = dynamoDbClientRegistry(config.dcr.clientsTable, documents);
 const appClients = cognitoAppClients(config.dcr.userPoolId, config.dcr.appClientSettings);
 const grants = dynamoDbCodeGrants(config.stateTable, documents);
-const keys = sealingKeys({ secretId: config.keySecretId });
+const keyring = sealingKeyring(
+  { secretId: config.keySecretId },
+  { onRefreshError: (error) => logger.error('Re-reading the sealing key after an open failure failed', { error: String(error) }) },
+);
 const serverScopes = SCOPE_NAMES.map((name) => fullScope(config.resource, name));
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const MAX_FORM_BYTES = 16_384;
@@ -82,15 +85,21 @@ const authorizeDependencies = (sourceIp: string | undefined) => ({
     }),
 });
 
-async function settings() {
-  const sealing = await keys();
+/**
+ * Sealing uses the current key; `opening` names a blob this request must open (the consent form's
+ * request, Cognito's state), whose key may be the previous one after a rotation (oauth/keys.ts).
+ */
+async function settings(opening?: { purpose: 'consent' | 'cognito-state'; sealed: string | undefined }) {
+  const ring = await keyring();
+  const sealing = ring.current();
+  const opener = opening && (await ring.keyFor(opening.purpose, opening.sealed, nowSeconds()));
   return {
     issuer: config.issuer,
     cognitoOAuthBaseUrl: config.cognitoOAuthBaseUrl,
     callbackUrl: config.callbackUrl,
     ttlSeconds: config.requestTtlSeconds,
-    stateKey: sealing['cognito-state'],
-    consentKey: sealing.consent,
+    stateKey: opening?.purpose === 'cognito-state' ? opener! : sealing['cognito-state'],
+    consentKey: opening?.purpose === 'consent' ? opener! : sealing.consent,
     codeTtlSeconds: config.codeTtlSeconds,
     resourceName: 'this MCP server',
   };
@@ -152,7 +161,7 @@ async function consent(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResu
       origin: headerValue(event.headers, 'origin'),
       secFetchSite: headerValue(event.headers, 'sec-fetch-site'),
     },
-    await settings(),
+    await settings({ purpose: 'consent', sealed: form.request }),
     nowSeconds(),
   );
   if (decision.kind === 'refused') logger.warn('Consent refused', { reason: decision.reason });
@@ -164,7 +173,7 @@ async function callback(event: APIGatewayProxyEvent): Promise<APIGatewayProxyRes
   const query = event.queryStringParameters ?? {};
   const repeated = Object.values(event.multiValueQueryStringParameters ?? {}).some((values) => (values?.length ?? 0) > 1);
   if (repeated) return errorPage('invalid_request', 'The identity provider answered with repeated parameters.');
-  const outcome = await handleCallback(query, headerValue(event.headers, 'cookie'), await settings(), grants, nowSeconds());
+  const outcome = await handleCallback(query, headerValue(event.headers, 'cookie'), await settings({ purpose: 'cognito-state', sealed: query.state }), grants, nowSeconds());
   if (outcome.kind === 'page') logger.warn('Callback refused', { reason: outcome.reason });
   else logger.info('Authorization response sent', { clientId: outcome.clientId, result: outcome.result, cognitoError: query.error?.slice(0, 40) });
   return outcome.response;

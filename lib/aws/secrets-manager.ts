@@ -5,6 +5,9 @@ import { AwsJsonError, createAwsJsonCall, credentialsFromEnvironment, SDK_STANDA
  * AWS SDK's Secrets Manager client (cold start). AWS_ENDPOINT_URL_SECRETS_MANAGER points it at the
  * local stack's stand-in (the same convention as the SDK's other endpoints). Used for generated keys:
  * a SecretString shorter than 32 characters is refused as a misconfiguration.
+ * `versionStage` picks a staging label (AWSCURRENT when absent, as on AWS; AWSPREVIOUS is the
+ * version a put-secret-value or a rotation displaced); a label no version carries is
+ * SecretNotFoundError, as is an unknown secret (AWS answers ResourceNotFoundException to both).
  */
 export interface SecretSource {
   secretId: string;
@@ -15,7 +18,14 @@ export interface SecretSource {
 // Secrets Manager's model names no throttling error of its own; AWS's generic ones (and HTTP 429).
 const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded']);
 
-export async function getSecretValue(source: SecretSource): Promise<string> {
+export class SecretNotFoundError extends Error {
+  override readonly name = 'SecretNotFoundError';
+}
+
+/** Staging labels are 1 to 256 characters (GetSecretValue's VersionStage); ours are AWS's own. */
+export type VersionStage = 'AWSCURRENT' | 'AWSPREVIOUS';
+
+export async function getSecretValue(source: SecretSource, versionStage?: VersionStage): Promise<string> {
   const env = source.env ?? process.env;
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   const credentials = credentialsFromEnvironment(env);
@@ -39,9 +49,16 @@ export async function getSecretValue(source: SecretSource): Promise<string> {
   let body: { SecretString?: unknown };
   try {
     // A read: repeating it changes nothing.
-    body = await call<{ SecretString?: unknown }>('GetSecretValue', { SecretId: source.secretId }, { idempotent: true });
+    body = await call<{ SecretString?: unknown }>(
+      'GetSecretValue',
+      { SecretId: source.secretId, ...(versionStage && { VersionStage: versionStage }) },
+      { idempotent: true },
+    );
   } catch (error) {
     if (!(error instanceof AwsJsonError)) throw error;
+    if (error.name === 'ResourceNotFoundException') {
+      throw new SecretNotFoundError(`GetSecretValue: no ${versionStage ?? 'AWSCURRENT'} version of the secret (ResourceNotFoundException)`, { cause: error });
+    }
     throw new Error(`GetSecretValue failed (${error.statusCode === undefined ? '' : `HTTP ${error.statusCode} `}${error.name})`, { cause: error });
   }
   if (typeof body.SecretString !== 'string' || body.SecretString.length < 32) throw new Error('GetSecretValue failed (HTTP 200 no usable SecretString)');

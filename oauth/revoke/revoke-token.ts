@@ -59,6 +59,12 @@ export async function revokeToken(request: RevocationRequest, dependencies: Revo
   if (isCimd && (!alias.aliasOf || secret !== undefined)) {
     throw new RevocationRequestError(401, 'invalid_client', 'Client authentication failed', challenge);
   }
+  // A CIMD app client's own row, named by its bare Cognito id: a CIMD client is known to clients only
+  // by its document URL (the app client id is an internal detail, seen at most inside a token), so,
+  // as at /token, that id authenticates no one.
+  if (!isCimd && found.source === 'cimd') {
+    throw new RevocationRequestError(401, 'invalid_client', 'This client is known by its metadata document URL; use that as client_id', challenge);
+  }
   const clientId = isCimd ? alias.aliasOf! : requestedId;
   const client = isCimd ? { ...found, tokenEndpointAuthMethod: 'none' as const } : found;
   let cognitoSecret: string | undefined;

@@ -9,7 +9,8 @@ import { signInThroughLoginPage } from '../support/cognito-login.js';
  * patches/cognito-local+5.3.0.patch (hunks marked "Patched (secure-mcp)"):
  *  - callback URLs: https, http only on localhost, private-use schemes; never http://127.0.0.1 or
  *    http://[::1] (AWS: CreateUserPoolClient/UpdateUserPoolClient answer InvalidParameterException);
- *  - /oauth2/token checks a confidential app client's secret (AWS: 400/401 invalid_client).
+ *  - /oauth2/token checks a confidential app client's secret (AWS: 400/401 invalid_client);
+ *  - resource binding puts `resource` in the access token's aud (cognito-resource-binding.test.ts).
  */
 describe('cognito-local refuses what Cognito refuses', () => {
   const stack = inject('stack');

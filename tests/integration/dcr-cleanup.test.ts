@@ -6,6 +6,9 @@ import {
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runAdmin } from '../../admin/cli.js';
+import { resolveCimdClient } from '../../dcr/cimd/cimd-clients.js';
+import { dynamoDbCimdRegistry } from '../../dcr/cimd/cimd-registry.js';
+import { dynamoDbCimdRetirement } from '../../dcr/cimd/cimd-retirement.js';
 import { cleanUpClients } from '../../dcr/cleanup.js';
 import { type ClientRegistry, type RegisteredClient, dynamoDbClientRegistry } from '../../dcr/client-registry.js';
 import { parseClientMetadata } from '../../dcr/client-metadata.js';
@@ -197,5 +200,130 @@ describe('the daily clean-up touches only dynamic clients and finishes only star
     expect(report.unused).not.toContain(clientId);
     expect(await registry.get(clientId)).toMatchObject({ status: 'active' });
     expect(await appClientExists(clientId)).toBe(true);
+  });
+
+  describe('CIMD app clients (one per document URL, with an alias row) follow the same rules', () => {
+    const cimdRegistry = dynamoDbCimdRegistry(TABLES.clients, localJsonDocuments(stack.dynamoDbEndpoint));
+    const cimd = dynamoDbCimdRetirement(TABLES.clients, localJsonDocuments(stack.dynamoDbEndpoint));
+    let documentNumber = 0;
+    const cleanUpAll = (overrides: Partial<Parameters<typeof cleanUpClients>[0]> = {}) =>
+      cleanUpClients({ registry, appClients, cimd, ...overrides }, { unusedDays: UNUSED_DAYS, neverUsedHours: 24 });
+    const alias = async (url: string) => (await documents.send(new GetCommand({ TableName: TABLES.clients, Key: { clientId: url } }))).Item;
+    /**
+     * A first use of a document URL through the facade's own code (resolveCimdClient: rows and app
+     * client as /authorize makes them). Only the document fetch is injected: the safe fetch has its
+     * own corpus, and this file's pool and tables are not the stack's (tests/integration/cimd-cleanup.test.ts
+     * runs the whole path through /authorize).
+     */
+    const firstUse = async (url = `https://app${documentNumber++}.example.com/client.json`) => {
+      const body = Buffer.from(JSON.stringify({ client_id: url, client_name: 'CIMD clean-up', redirect_uris: ['http://127.0.0.1/cb'] }));
+      const resolved = await resolveCimdClient(
+        url,
+        {
+          hosts: { allowedHosts: [], deniedHosts: [] },
+          metadata: {},
+          resourceServerId: policy.resourceServerId,
+          allowedScopes: policy.allowedScopes,
+          cache: { minSeconds: 300, maxSeconds: DAY },
+          callbackUrl: SETTINGS.callbackUrl,
+        },
+        { registry: cimdRegistry, countActive: () => registry.countActive(), appClients, fetchDocument: async () => ({ body }) },
+      );
+      return { url, appClientId: resolved.aliasOf };
+    };
+    const setLastUsed = (clientId: string, secondsAgo: number) =>
+      documents.send(new UpdateCommand({ TableName: TABLES.clients, Key: { clientId }, UpdateExpression: 'SET lastUsedAt = :t', ExpressionAttributeValues: { ':t': Math.floor(Date.now() / 1000) - secondsAgo } }));
+
+    it('removes a CIMD client never used within neverUsedHours: app client, row and alias; keeps a used one and a recent one', async () => {
+      const never = await firstUse();
+      const used = await firstUse();
+      const recent = await firstUse();
+      for (const { appClientId } of [never, used]) await age(appClientId, 25 / 24);
+      await setLastUsed(used.appClientId, 3600);
+      const report = await cleanUpAll();
+      expect(report.neverUsed).toContain(never.appClientId);
+      expect(await appClientExists(never.appClientId)).toBe(false);
+      expect(await registry.get(never.appClientId)).toBeUndefined();
+      expect(await alias(never.url)).toBeUndefined();
+      for (const kept of [used, recent]) {
+        expect(report.unused).not.toContain(kept.appClientId);
+        expect(await appClientExists(kept.appClientId)).toBe(true);
+        expect(await registry.get(kept.appClientId)).toMatchObject({ source: 'cimd', status: 'active' });
+        expect(await alias(kept.url)).toMatchObject({ kind: 'cimd', aliasOf: kept.appClientId });
+      }
+    });
+
+    it('removes a used CIMD client idle for unusedDays, and a later first use of its URL registers a new app client', async () => {
+      const idle = await firstUse();
+      await age(idle.appClientId, UNUSED_DAYS + 10);
+      await setLastUsed(idle.appClientId, (UNUSED_DAYS + 1) * DAY);
+      const report = await cleanUpAll();
+      expect(report.unused).toContain(idle.appClientId);
+      expect(report.neverUsed).not.toContain(idle.appClientId);
+      expect(await appClientExists(idle.appClientId)).toBe(false);
+      expect(await alias(idle.url)).toBeUndefined();
+      const again = await firstUse(idle.url);
+      expect(again.appClientId).not.toBe(idle.appClientId);
+      expect(await appClientExists(again.appClientId)).toBe(true);
+      expect(await alias(idle.url)).toMatchObject({ aliasOf: again.appClientId });
+    });
+
+    it('a run stopped after the first step leaves no alias to a refused app client; the URL registers again and the next run finishes', async () => {
+      const stopped = await firstUse();
+      await age(stopped.appClientId, 25 / 24);
+      const failingCognito = { ...appClients, deleteClient: async () => Promise.reject(new Error('injected Cognito failure')) };
+      const first = await cleanUpAll({ appClients: failingCognito });
+      expect(first.failed.map((f) => f.clientId)).toContain(stopped.appClientId);
+      // Step 1 happened as one transaction: row deleted (the authorizer refuses its tokens) and alias gone.
+      expect(await registry.get(stopped.appClientId)).toMatchObject({ status: 'deleted' });
+      expect(await alias(stopped.url)).toBeUndefined();
+      expect(await appClientExists(stopped.appClientId)).toBe(true);
+      const again = await firstUse(stopped.url);
+      expect(again.appClientId).not.toBe(stopped.appClientId);
+      const second = await cleanUpAll();
+      expect(second.finished).toContain(stopped.appClientId);
+      expect(await appClientExists(stopped.appClientId)).toBe(false);
+      expect(await registry.get(stopped.appClientId)).toBeUndefined();
+      // Finishing the old client leaves the URL's new registration alone.
+      expect(await alias(stopped.url)).toMatchObject({ aliasOf: again.appClientId });
+      expect(await appClientExists(again.appClientId)).toBe(true);
+    });
+
+    it('keeps a CIMD client used after the scan read it as idle, alias included', async () => {
+      const raced = await firstUse();
+      await age(raced.appClientId, 25 / 24);
+      const stale = (await registry.get(raced.appClientId))!;
+      await setLastUsed(raced.appClientId, 0);
+      const scannedEarlier: ClientRegistry = {
+        ...registry,
+        async *all(): AsyncIterable<RegisteredClient> {
+          yield stale;
+        },
+      };
+      const report = await cleanUpAll({ registry: scannedEarlier });
+      expect(report.unused).not.toContain(raced.appClientId);
+      expect(report.failed).toEqual([]);
+      expect(await registry.get(raced.appClientId)).toMatchObject({ status: 'active' });
+      expect(await alias(raced.url)).toMatchObject({ aliasOf: raced.appClientId });
+      expect(await appClientExists(raced.appClientId)).toBe(true);
+    });
+
+    it('deletes an alias whose app client row is gone, and does not count aliases as clients', async () => {
+      const dangling = await firstUse();
+      await documents.send(new DeleteCommand({ TableName: TABLES.clients, Key: { clientId: dangling.appClientId } }));
+      const report = await cleanUpAll();
+      expect(report.danglingAliases).toContain(dangling.url);
+      expect(await alias(dangling.url)).toBeUndefined();
+      expect(report.activeCount).toBe(await registry.countActive());
+    });
+
+    it('without the CIMD dependency the clean-up leaves CIMD clients alone', async () => {
+      const kept = await firstUse();
+      await age(kept.appClientId, 25 / 24);
+      const report = await cleanUpClients({ registry, appClients }, { unusedDays: UNUSED_DAYS, neverUsedHours: 24 });
+      expect(report.unused).not.toContain(kept.appClientId);
+      expect(await alias(kept.url)).toMatchObject({ aliasOf: kept.appClientId });
+      await cleanUpAll();
+    });
   });
 });

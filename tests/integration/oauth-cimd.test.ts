@@ -140,6 +140,25 @@ describe('Client ID Metadata Documents at /authorize', () => {
     expect((await mcpPost(stack, initializeRequest, { token: other.accessToken })).status).toBe(200);
   });
 
+  it('/revoke refuses a CIMD client\'s bare Cognito app client id, as /token does: the client is known only by its URL', async () => {
+    const doc = publish({});
+    const tokens = await authorizationCodeFlow(stack, { clientId: doc.url, redirectUri: 'http://127.0.0.1:45682/cb' });
+    const appClientId = jwtClaims(tokens.access_token).client_id as string;
+    for (const token of [tokens.access_token, tokens.refresh_token!]) {
+      const response = await revoke({ token, client_id: appClientId });
+      expect(response.status).toBe(401);
+      expect(await response.json()).toMatchObject({ error: 'invalid_client', error_description: expect.stringContaining('metadata document URL') });
+    }
+    // Nothing was revoked: the access token still reaches /mcp, the refresh token still refreshes.
+    expect((await mcpPost(stack, initializeRequest, { token: tokens.access_token })).status).toBe(200);
+    const refreshed = await tokenRequest(stack, { clientId: doc.url }, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! });
+    expect(refreshed.status, await refreshed.clone().text()).toBe(200);
+    // And /token refuses the bare id the same way.
+    const atToken = await tokenRequest(stack, { clientId: appClientId }, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! });
+    expect(atToken.status).toBe(401);
+    expect(await atToken.json()).toMatchObject({ error: 'invalid_client' });
+  });
+
   it('the metadata advertises CIMD', async () => {
     const metadata = await (await fetch(`${stack.baseUrl}/.well-known/oauth-authorization-server`)).json();
     expect(metadata.client_id_metadata_document_supported).toBe(true);

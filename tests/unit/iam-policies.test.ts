@@ -255,7 +255,8 @@ const CALLS: Record<string, Call[]> = {
   DcrCleanupRole: [
     logs('DcrCleanupLogGroup'),
     pool(['cognito-idp:ListUserPoolClients', 'cognito-idp:DescribeUserPoolClient', 'cognito-idp:DeleteUserPoolClient']),
-    table('ClientsTable', ['dynamodb:Scan', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
+    // UpdateItem + DeleteItem also cover the CIMD retirement's TransactWriteItems (IAM checks each action in it).
+    table('ClientsTable', ['dynamodb:Scan', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
   ],
   OAuthAuthorizeRole: [
     logs('OauthAuthorizeLogGroup'),

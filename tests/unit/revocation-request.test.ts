@@ -167,6 +167,13 @@ describe('revokeToken: what reaches DynamoDB and Cognito', () => {
     expect(calls).toEqual(['registry.get 7', 'verify', 'cognito.revoke']);
   });
 
+  it('refuses a CIMD app client named by its bare Cognito id before verifying or revoking anything', async () => {
+    const { calls, dependencies } = recordingDependencies();
+    dependencies.registry.get = async (clientId) => (calls.push('registry.get'), { clientId, status: 'active', source: 'cimd', cimdUrl: 'https://app.example.com/c.json', tokenEndpointAuthMethod: 'none' } as never);
+    await expect(revokeToken({ form: { ...FORM, token: 'aaa.bbb.ccc', clientId: 'cimdapp1' } }, dependencies)).rejects.toMatchObject({ status: 401, code: 'invalid_client' });
+    expect(calls).toEqual(['registry.get']);
+  });
+
   it('challenges with Basic when a Basic client is unknown', async () => {
     const { dependencies } = recordingDependencies();
     dependencies.registry.get = async () => undefined;
