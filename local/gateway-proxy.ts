@@ -1,7 +1,11 @@
 import { type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse, createServer, request as httpRequest } from 'node:http';
 import { type GatewayResponses, gatewayResponseFor, renderGatewayResponse } from './gateway-responses.js';
 
-/** Offline answers larger than this are never gateway errors, so they are streamed untouched. */
+/**
+ * Answers offline generates itself (the authorizer's 401/403, unknown routes' 404) are small and
+ * carry a Content-Length. Others (larger, or streamed by a function with no length: the MCP route
+ * streams) are never gateway errors, so they pass untouched, chunk by chunk as they come.
+ */
 const MAX_INSPECTED_BODY = 64 * 1024;
 
 /**
@@ -56,9 +60,19 @@ async function forward(
   });
   const status = upstream.statusCode ?? 502;
   const length = Number(upstream.headers['content-length'] ?? NaN);
-  const mayBeGatewayError = [401, 403, 404].includes(status) && !(length > MAX_INSPECTED_BODY);
+  const mayBeGatewayError = [401, 403, 404].includes(status) && length <= MAX_INSPECTED_BODY;
   if (!mayBeGatewayError) {
     clientResponse.writeHead(status, asApiGatewayForwards(upstream.headers));
+    // A streamed answer's status and headers reach the client before its first chunk, as from
+    // API Gateway; a client that leaves ends the upstream request too.
+    clientResponse.flushHeaders();
+    clientResponse.on('close', () => {
+      if (!clientResponse.writableFinished) upstream.destroy();
+    });
+    // An answer cut upstream (a streamed function that failed after its first bytes) is cut here
+    // too: ending it normally would make a broken answer look complete.
+    upstream.on('aborted', () => clientResponse.destroy());
+    upstream.on('error', () => clientResponse.destroy());
     upstream.pipe(clientResponse);
     return;
   }

@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * `HttpResponseStream.from` are the runtime's (not available here), so this stands in for them
  * with what they do: hand the handler a writable stream, and write the status and headers (the
  * prelude) before the body. Requests that need no DynamoDB (origin refusal, preflight) show the
- * prelude and body arrive as middy writes them; streaming through API Gateway is checked only
- * against its template (deployed-template.test.ts).
+ * prelude and body arrive as middy writes them. Streaming through API Gateway is checked against
+ * its template (deployed-template.test.ts); the local stack runs this handler with the runtime's
+ * real stream contract (mcp-local-streaming.test.ts, offline-response-streaming.test.ts).
  */
 const preludes: Array<{ statusCode: number; headers: Record<string, string> }> = [];
 const ENVIRONMENT = {
