@@ -6,8 +6,8 @@ import { auditLogger, endpoint, logger } from './container.js';
 import { answerMcpRequest } from './mcp-endpoint.js';
 
 /**
- * The MCP function, buffered: the whole answer at once (serverless-offline and the local stack,
- * which cannot stream). Deployed stages use stream-handler.ts.
+ * The MCP function, buffered: the whole answer at once, for a stage set to `mcpTransferMode:
+ * BUFFERED` (at most 29 s). Every stage, the local stack included, uses stream-handler.ts by default.
  */
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(injectLambdaContext([logger, auditLogger], { resetKeys: true }))
