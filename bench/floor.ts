@@ -32,7 +32,8 @@ const ENVIRONMENT = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
-async function bundle(entry: string, outfile: string): Promise<void> {
+/** A bundle built as serverless.yml's esbuild settings and plugins build the functions. */
+export async function bundle(entry: string, outfile: string): Promise<void> {
   const settings = (parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as { custom: { esbuild: Record<string, unknown> } }).custom.esbuild;
   await build({
     entryPoints: [entry],
