@@ -120,18 +120,20 @@ export function createAwsJsonCall(service: AwsJsonService): AwsJsonCall {
       if (!service.credentials) throw new AwsJsonError('ConfigurationError', `${service.label} ${operation}: no AWS credentials to sign with`);
       signedHeaders = signRequest({ method: 'POST', url, headers, body }, service.credentials, scope);
     }
-    const attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, Math.min(service.attemptTimeoutMs, deadline - Date.now())))]);
+    const attemptSignal = attemptBound(signal, Math.max(1, Math.min(service.attemptTimeoutMs, deadline - Date.now())));
     let response: Response;
     let text: string;
     try {
-      response = await send(url, { method: 'POST', headers: signedHeaders, body, signal: attemptSignal });
+      response = await send(url, { method: 'POST', headers: signedHeaders, body, signal: attemptSignal.signal });
       text = await response.text();
     } catch (error) {
       if (signal.aborted) throw abortError(signal, service.label, operation);
-      if (attemptSignal.aborted) {
+      if (attemptSignal.signal.aborted) {
         throw new AwsJsonError('TimeoutError', `${service.label} ${operation}: no answer in time`, undefined, true, { cause: error });
       }
       throw new AwsJsonError('NetworkError', `${service.label} ${operation}: no response (${describe(error)})`, undefined, true, { cause: error });
+    } finally {
+      attemptSignal.release();
     }
     let parsed: Record<string, unknown> | undefined;
     try {
@@ -197,6 +199,27 @@ function abortError(signal: AbortSignal, label: string, operation: string): AwsJ
   return new AwsJsonError(name, `${label} ${operation} ${name === 'TimeoutError' ? 'timed out' : 'was aborted'}`, undefined, false, {
     cause: signal.reason,
   });
+}
+
+/**
+ * The caller's signal bounded by the attempt's timeout. A controller, a timer and a listener rather
+ * than AbortSignal.any([signal, AbortSignal.timeout(ms)]): the same outcome at a fifth of the cost
+ * (about 40 µs per call here, on every warm MCP call's rate-limit write), and `release` clears the
+ * timer when the attempt ends, so nothing is left pending after the handler returns.
+ */
+function attemptBound(signal: AbortSignal, ms: number): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal.reason);
+  const timer = setTimeout(() => controller.abort(new DOMException('The attempt timed out', 'TimeoutError')), ms);
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    release: () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    },
+  };
 }
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {
