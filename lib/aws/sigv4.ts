@@ -92,6 +92,19 @@ function canonicalQuery(search: URLSearchParams): string {
   return pairs.map(([name, value]) => `${name}=${value}`).join('&');
 }
 
+/** Host, canonical path and query of a URL; the functions call a few fixed endpoints, so they are kept (bounded). */
+const urls = new Map<string, { host: string; path: string; query: string }>();
+function urlParts(value: string): { host: string; path: string; query: string } {
+  let parts = urls.get(value);
+  if (!parts) {
+    const url = new URL(value);
+    parts = { host: url.host, path: canonicalPath(url.pathname), query: canonicalQuery(url.searchParams) };
+    if (urls.size >= KEY_CACHE_SIZE) urls.delete(urls.keys().next().value!);
+    urls.set(value, parts);
+  }
+  return parts;
+}
+
 /** `YYYYMMDDTHHMMSSZ`. */
 export function amzDate(date: Date): string {
   return date.toISOString().replace(/[:-]|\.\d{3}/g, '');
@@ -103,7 +116,7 @@ export function amzDate(date: Date): string {
  * to the value that was signed.
  */
 export function signRequest(request: SignableRequest, credentials: SigningCredentials, scope: SigningScope, now: Date = new Date()): Record<string, string> {
-  const url = new URL(request.url);
+  const url = urlParts(request.url);
   const datetime = amzDate(now);
   const day = datetime.slice(0, 8);
   const headers: Record<string, string> = {};
@@ -119,7 +132,7 @@ export function signRequest(request: SignableRequest, credentials: SigningCreden
   const signedHeaders = signed.join(';');
   const canonicalHeaders = signed.map((name) => `${name}:${name === 'host' ? url.host : headers[name]!.trim().replace(/\s+/g, ' ')}\n`).join('');
   const payloadHash = createHash('sha256').update(request.body, 'utf8').digest('hex');
-  const canonicalRequest = `${request.method.toUpperCase()}\n${canonicalPath(url.pathname)}\n${canonicalQuery(url.searchParams)}\n${canonicalHeaders}\n${signedHeaders}\n${payloadHash}`;
+  const canonicalRequest = `${request.method.toUpperCase()}\n${url.path}\n${url.query}\n${canonicalHeaders}\n${signedHeaders}\n${payloadHash}`;
   const credentialScope = `${day}/${scope.region}/${scope.service}/aws4_request`;
   const stringToSign = `AWS4-HMAC-SHA256\n${datetime}\n${credentialScope}\n${createHash('sha256').update(canonicalRequest, 'utf8').digest('hex')}`;
   const signature = createHmac('sha256', signingKey(credentials.secretAccessKey, day, scope)).update(stringToSign, 'utf8').digest('hex');
