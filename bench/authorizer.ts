@@ -230,7 +230,7 @@ export async function benchBundle(): Promise<void> {
     console.log('\nAuthorizer bundle (esbuild, minified ESM, as serverless-esbuild builds it)');
     console.log('variant                                            size KB   gzip KB   cold load ms (median of 7)');
     const variants: Array<[string, Variant]> = [
-      ['as deployed (DynamoDB JSON API over aws4fetch)', 'deployed'],
+      ['as deployed (DynamoDB JSON API, lib/aws/sigv4.ts)', 'deployed'],
       ['for comparison: + AWS SDK DynamoDB document client', 'with-sdk-client'],
       ['breakdown: starting one HTTPS request, nothing else', 'https-request-only'],
     ];

@@ -7,6 +7,7 @@ import { benchCredentials } from './credentials.js';
 import { benchFloor } from './floor.js';
 import { benchMcpHandler } from './mcp-handler.js';
 import { benchOAuthFacade } from './oauth-facade.js';
+import { benchSigner } from './signer.js';
 
 const benchmarks: Array<[string, () => void | Promise<void>]> = [
   ['bundles', benchBundles],
@@ -15,6 +16,7 @@ const benchmarks: Array<[string, () => void | Promise<void>]> = [
   ['authorizer', benchAuthorizer],
   ['oauth-facade', benchOAuthFacade],
   ['credentials', benchCredentials],
+  ['signer', benchSigner],
 ];
 
 const only = process.argv[2];

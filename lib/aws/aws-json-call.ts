@@ -1,8 +1,8 @@
-import { AwsV4Signer } from 'aws4fetch';
+import { signRequest } from './sigv4.js';
 
 /**
  * One call to an AWS JSON-protocol API (DynamoDB's JSON 1.0, Cognito's and Secrets Manager's JSON
- * 1.1): sign with SigV4 (aws4fetch), send with a per-attempt timeout, name the error by its
+ * 1.1): sign with SigV4 (./sigv4.ts, node:crypto), send with a per-attempt timeout, name the error by its
  * `__type`, retry what is worth retrying, raise AwsJsonError. The functions use this instead of the
  * AWS SDK clients, whose module load was most of their cold start (`npm run bench -- bundles`).
  *
@@ -111,38 +111,29 @@ export function createAwsJsonCall(service: AwsJsonService): AwsJsonCall {
   const policy = service.retry ?? SDK_STANDARD_RETRY;
   const random = service.random ?? Math.random;
   const contentType = `application/x-amz-json-${service.jsonVersion}`;
-  // aws4fetch caches the derived signing key per day here, so a warm call costs one HMAC chain less.
-  const signingKeys = new Map<string, ArrayBuffer>();
+  const scope = { service: service.signingName, region: service.region };
 
   const attempt = async (operation: string, body: string, options: CallOptions, signal: AbortSignal, deadline: number): Promise<unknown> => {
     const headers: Record<string, string> = { 'content-type': contentType, 'x-amz-target': `${service.targetPrefix}${operation}` };
-    let request: { url: string; headers: Headers | Record<string, string> } = { url, headers };
+    let signedHeaders = headers;
     if (!options.unsigned) {
       if (!service.credentials) throw new AwsJsonError('ConfigurationError', `${service.label} ${operation}: no AWS credentials to sign with`);
-      const signed = await new AwsV4Signer({
-        method: 'POST',
-        url,
-        headers,
-        body,
-        ...service.credentials,
-        service: service.signingName,
-        region: service.region,
-        cache: signingKeys,
-      }).sign();
-      request = { url: signed.url.toString(), headers: signed.headers };
+      signedHeaders = signRequest({ method: 'POST', url, headers, body }, service.credentials, scope);
     }
-    const attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, Math.min(service.attemptTimeoutMs, deadline - Date.now())))]);
+    const attemptSignal = attemptBound(signal, Math.max(1, Math.min(service.attemptTimeoutMs, deadline - Date.now())));
     let response: Response;
     let text: string;
     try {
-      response = await send(request.url, { method: 'POST', headers: request.headers, body, signal: attemptSignal });
+      response = await send(url, { method: 'POST', headers: signedHeaders, body, signal: attemptSignal.signal });
       text = await response.text();
     } catch (error) {
       if (signal.aborted) throw abortError(signal, service.label, operation);
-      if (attemptSignal.aborted) {
+      if (attemptSignal.signal.aborted) {
         throw new AwsJsonError('TimeoutError', `${service.label} ${operation}: no answer in time`, undefined, true, { cause: error });
       }
       throw new AwsJsonError('NetworkError', `${service.label} ${operation}: no response (${describe(error)})`, undefined, true, { cause: error });
+    } finally {
+      attemptSignal.release();
     }
     let parsed: Record<string, unknown> | undefined;
     try {
@@ -208,6 +199,27 @@ function abortError(signal: AbortSignal, label: string, operation: string): AwsJ
   return new AwsJsonError(name, `${label} ${operation} ${name === 'TimeoutError' ? 'timed out' : 'was aborted'}`, undefined, false, {
     cause: signal.reason,
   });
+}
+
+/**
+ * The caller's signal bounded by the attempt's timeout. A controller, a timer and a listener rather
+ * than AbortSignal.any([signal, AbortSignal.timeout(ms)]): the same outcome at a fifth of the cost
+ * (about 40 µs per call here, on every warm MCP call's rate-limit write), and `release` clears the
+ * timer when the attempt ends, so nothing is left pending after the handler returns.
+ */
+function attemptBound(signal: AbortSignal, ms: number): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal.reason);
+  const timer = setTimeout(() => controller.abort(new DOMException('The attempt timed out', 'TimeoutError')), ms);
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    release: () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    },
+  };
 }
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {

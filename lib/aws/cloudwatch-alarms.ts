@@ -1,10 +1,10 @@
-import { AwsV4Signer } from 'aws4fetch';
+import { signRequest } from './sigv4.js';
 import type { AwsCredentials } from './sts-assume-role.js';
 
 /**
  * CloudWatch DescribeAlarms, SDK-free: the AWS JSON 1.0 protocol (POST `/`, X-Amz-Target
  * `GraniteServiceVersion20100801.DescribeAlarms`), signed with SigV4 (service `monitoring`) by
- * aws4fetch, as lib/aws/sts-assume-role.ts does for STS. Which protocols CloudWatch accepts comes
+ * ./sigv4.ts, as lib/aws/sts-assume-role.ts does for STS. Which protocols CloudWatch accepts comes
  * from the AWS SDK's own model (@aws-sdk/client-cloudwatch 3.x, a development dependency, never
  * bundled): AWS JSON 1.0, its default, with `awsQueryCompatible` (so it sends
  * `x-amzn-query-mode: true` and errors carry `x-amzn-query-error: Code;Sender`), and the older AWS
@@ -65,6 +65,7 @@ export interface CloudWatchOptions {
 export function createDescribeAlarms(options: CloudWatchOptions): DescribeAlarms {
   const url = `${options.endpoint.replace(/\/+$/, '')}/`;
   const send = options.fetch ?? ((input, init) => fetch(input, init));
+  const scope = { service: 'monitoring', region: options.region };
   return async (credentials, query, signal) => {
     const body = JSON.stringify({
       AlarmNamePrefix: query.prefix,
@@ -73,21 +74,11 @@ export function createDescribeAlarms(options: CloudWatchOptions): DescribeAlarms
       MaxRecords: query.maxRecords,
       ...(query.nextToken ? { NextToken: query.nextToken } : {}),
     });
-    const signed = await new AwsV4Signer({
-      method: 'POST',
-      url,
-      headers: { 'content-type': CONTENT_TYPE, 'x-amz-target': CLOUDWATCH_TARGET, 'x-amzn-query-mode': 'true' },
-      body,
-      accessKeyId: credentials.accessKeyId,
-      secretAccessKey: credentials.secretAccessKey,
-      ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
-      service: 'monitoring',
-      region: options.region,
-    }).sign();
+    const headers = signRequest({ method: 'POST', url, headers: { 'content-type': CONTENT_TYPE, 'x-amz-target': CLOUDWATCH_TARGET, 'x-amzn-query-mode': 'true' }, body }, credentials, scope);
     let response: Response;
     let text: string;
     try {
-      response = await send(signed.url, { method: 'POST', headers: signed.headers, body, signal });
+      response = await send(url, { method: 'POST', headers, body, signal });
       text = await response.text();
     } catch {
       if (signal?.aborted) throw new CloudWatchError('TimeoutError', 'CloudWatch DescribeAlarms timed out');

@@ -1,7 +1,7 @@
 import { AwsJsonError, createAwsJsonCall, credentialsFromEnvironment, SDK_STANDARD_RETRY } from './aws-json-call.js';
 
 /**
- * GetSecretValue over Secrets Manager's JSON 1.1 API, signed by aws4fetch rather than loading the
+ * GetSecretValue over Secrets Manager's JSON 1.1 API, signed by ./sigv4.ts (via aws-json-call.ts) rather than loading the
  * AWS SDK's Secrets Manager client (cold start). AWS_ENDPOINT_URL_SECRETS_MANAGER points it at the
  * local stack's stand-in (the same convention as the SDK's other endpoints). Used for generated keys:
  * a SecretString shorter than 32 characters is refused as a misconfiguration.

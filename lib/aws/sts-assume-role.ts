@@ -1,15 +1,15 @@
-import { AwsV4Signer } from 'aws4fetch';
 import type { SessionIdentity } from './session-identity.js';
+import { signRequest } from './sigv4.js';
 import { StsError } from './sts-error.js';
 import { type AssumeRoleResult, parseAssumeRoleResponse, stsErrorOf } from './sts-response.js';
 
 /**
  * STS AssumeRole over its Query API (form-encoded POST, XML answer), signed with SigV4 by
- * aws4fetch: the function's role (the caller of STS) assumes a tool role for one user. No AWS SDK:
+ * ./sigv4.ts: the function's role (the caller of STS) assumes a tool role for one user. No AWS SDK:
  * the STS client would add its whole runtime to the MCP handler's cold start for one call.
  */
 
-/** Credentials that sign a request (the shape aws4fetch and lib/dynamodb/json-api.ts take). */
+/** Credentials that sign a request (the shape ./sigv4.ts and lib/dynamodb/json-api.ts take). */
 export interface AwsCredentials {
   accessKeyId: string;
   secretAccessKey: string;
@@ -66,23 +66,14 @@ export function createAssumeRole(options: StsClientOptions): AssumeRole {
   const url = `${options.endpoint.replace(/\/+$/, '')}/`;
   const maxAttempts = Math.max(1, options.maxAttempts ?? 2);
   const send = options.fetch ?? ((input, init) => fetch(input, init));
-  const signingKeys = new Map<string, ArrayBuffer>();
+  const scope = { service: 'sts', region: options.region };
 
   const attempt = async (body: string, signal: AbortSignal | undefined): Promise<AssumeRoleResult> => {
-    const signed = await new AwsV4Signer({
-      method: 'POST',
-      url,
-      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-      body,
-      ...options.credentials,
-      service: 'sts',
-      region: options.region,
-      cache: signingKeys,
-    }).sign();
+    const headers = signRequest({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body }, options.credentials, scope);
     let response: Response;
     let text: string;
     try {
-      response = await send(signed.url, { method: 'POST', headers: signed.headers, body, signal });
+      response = await send(url, { method: 'POST', headers, body, signal });
       text = await response.text();
     } catch (error) {
       if (signal?.aborted) throw abortError(signal);

@@ -2,7 +2,7 @@ import { AwsJsonError, createAwsJsonCall, credentialsFromEnvironment, endpointOv
 
 /**
  * The Cognito user pool calls the deployed functions make, over Cognito's JSON 1.1 API signed with
- * SigV4 by aws4fetch (lib/aws/aws-json-call.ts): the SDK's Cognito client is a large part of a
+ * SigV4 by lib/aws/sigv4.ts (lib/aws/aws-json-call.ts): the SDK's Cognito client is a large part of a
  * function's cold load otherwise. The admin CLI keeps the SDK (lib/cognito/sdk-api.ts).
  * Errors carry Cognito's own type names (NotAuthorizedException, ResourceNotFoundException, ...)
  * and Cognito's own message (what the SDK's errors carried, and what DCR quotes back for

@@ -4,7 +4,7 @@ export type { AwsCredentials };
 
 /**
  * DynamoDB's JSON API (the protocol the AWS SDK itself speaks) over fetch, signed with SigV4 by
- * aws4fetch (lib/aws/aws-json-call.ts). The deployed functions use it instead of the AWS SDK's
+ * lib/aws/sigv4.ts (through lib/aws/aws-json-call.ts). The deployed functions use it instead of the AWS SDK's
  * DynamoDB client, which costs about 120 ms of cold module load; the admin CLI and local/ keep the
  * SDK (lib/dynamodb/document-client.ts).
  *

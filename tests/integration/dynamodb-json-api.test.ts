@@ -14,7 +14,7 @@ import { localJsonDocuments } from '../support/json-adapters.js';
 import { recordingDynamoDbJsonApi } from '../support/dynamodb-json-api.js';
 
 /**
- * The authorizer's DynamoDB adapter (DynamoDB's JSON API over fetch, SigV4 by aws4fetch) against
+ * The authorizer's DynamoDB adapter (DynamoDB's JSON API over fetch, SigV4 by lib/aws/sigv4.ts) against
  * DynamoDB Local, cross-checked with the AWS SDK. Throttling, 5xx answers and UnprocessedKeys cannot
  * be produced by DynamoDB Local: for those only, a small HTTP server answers what DynamoDB answers.
  */
@@ -128,7 +128,7 @@ describe('DynamoDB JSON API adapter (against DynamoDB Local)', () => {
     expect(request!.headers.get('x-amz-security-token')).toBe('session-token-value');
 
     // DynamoDB Local does not verify signatures: the AWS SDK's own signer, given the same request,
-    // time and signed headers (aws4fetch leaves content-type unsigned, as SigV4 allows), must
+    // time and signed headers (ours leaves content-type unsigned, as SigV4 allows), must
     // produce the same signature, so real DynamoDB accepts ours.
     const endpoint = new URL(stack.dynamoDbEndpoint);
     const date = request!.headers.get('x-amz-date')!;
@@ -137,7 +137,7 @@ describe('DynamoDB JSON API adapter (against DynamoDB Local)', () => {
       region: 'us-east-1',
       service: 'dynamodb',
       sha256: NodeSha256,
-      // DynamoDB does not require x-amz-content-sha256, and aws4fetch does not send it for DynamoDB.
+      // DynamoDB does not require x-amz-content-sha256, and our signer does not send it.
       applyChecksum: false,
     });
     const expected = await signer.sign(

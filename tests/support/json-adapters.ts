@@ -2,7 +2,7 @@ import { type CognitoApi, cognitoApiFromEnvironment } from '../../lib/cognito/js
 import { type Documents, dynamoDbDocumentsFromEnvironment } from '../../lib/dynamodb/documents.js';
 
 /**
- * The adapters the deployed functions use (DynamoDB and Cognito JSON APIs over aws4fetch, with the
+ * The adapters the deployed functions use (DynamoDB and Cognito JSON APIs signed by lib/aws/sigv4.ts, with the
  * SDK-parity retries), pointed at the local stack's DynamoDB Local and cognito-local the way the
  * functions are: through the standard AWS_ENDPOINT_URL_* variables.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AwsJsonError, backoffDelayMs, SDK_STANDARD_RETRY } from '../../lib/aws/aws-json-call.js';
+import { AwsJsonError, backoffDelayMs, createAwsJsonCall, SDK_STANDARD_RETRY } from '../../lib/aws/aws-json-call.js';
 import { getSecretValue } from '../../lib/aws/secrets-manager.js';
 import { cognitoApiFromEnvironment } from '../../lib/cognito/json-api.js';
 import { cancellationReasons, jsonApiDocuments } from '../../lib/dynamodb/documents.js';
@@ -117,6 +117,33 @@ describe('Cognito JSON API: what is retried', () => {
     const hanging = cognito(['hang'], 100);
     await expect(hanging.api('DescribeUserPoolClient', {})).rejects.toMatchObject({ name: 'TimeoutError' });
     expect(hanging.requests).toHaveLength(1);
+  });
+
+  it('bounds each attempt, tells its timeout from the caller\'s abort, and leaves no timer behind', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const before = timers();
+    const call = (answers: Answer[]) => {
+      const fake = scripted(answers);
+      const service = { label: 'Test', signingName: 'test', region: 'eu-west-1', endpoint: 'https://test.example.com', jsonVersion: '1.1', targetPrefix: 'Test.' } as const;
+      return {
+        ...fake,
+        call: createAwsJsonCall({ ...service, credentials: { accessKeyId: 'AKID', secretAccessKey: 's' }, throttlingErrors: new Set(), attemptTimeoutMs: 50, budgetMs: 5_000, fetch: fake.fetch, random: NO_JITTER }),
+      };
+    };
+    // An attempt that times out is retried when the call is idempotent, not when it is a write.
+    const read = call(['hang', ok({ Item: 1 })]);
+    expect(await read.call('Get', {}, { idempotent: true })).toEqual({ Item: 1 });
+    expect(read.requests).toHaveLength(2);
+    const write = call(['hang', ok()]);
+    await expect(write.call('Put', {}, { idempotent: false })).rejects.toMatchObject({ name: 'TimeoutError', attempts: 1 });
+    // The caller's own signal ends the call as AbortError, without a retry.
+    const aborted = call(['hang', ok()]);
+    const controller = new AbortController();
+    const pending = aborted.call('Get', {}, { idempotent: true, signal: controller.signal });
+    setTimeout(() => controller.abort(), 20);
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    expect(aborted.requests).toHaveLength(1);
+    expect(timers()).toBeLessThanOrEqual(before);
   });
 
   it('sends RevokeToken unsigned, as the model says (no auth: the app client authenticates in the body)', async () => {

@@ -52,6 +52,41 @@ describe('parseConfig', () => {
     expect(() => parseConfig(refined, {})).toThrow('Invalid configuration: (environment): A or B is required');
   });
 
+  it('parses an object field by field exactly as the whole object would: values, defaults, transforms, messages', () => {
+    // parseConfig skips the object's own (compiled) parser; what it returns or reports must not change.
+    const rich = z.object({
+      BASE: baseUrl,
+      LIMIT: z.coerce.number().int().min(1).max(3600).default(60),
+      NAME: z.string().min(1).default('notes'),
+      SCOPES: wordList.pipe(z.array(z.enum(['read', 'write']))).default(['read']),
+      SECRET: z.string().min(1),
+      MAYBE: z.string().optional(),
+    });
+    const viaObject = (env: Record<string, string | undefined>) => {
+      const result = rich.safeParse(env);
+      if (result.success) return result.data;
+      return `Invalid configuration: ${result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`).join('; ')}`;
+    };
+    const viaParseConfig = (env: Record<string, string | undefined>) => {
+      try {
+        return parseConfig(rich, env);
+      } catch (error) {
+        return (error as ConfigurationError).message;
+      }
+    };
+    const environments: Array<Record<string, string | undefined>> = [
+      { BASE: 'https://a.example.com/', SECRET: 's', OTHER: 'x' },
+      { BASE: 'https://a.example.com', LIMIT: '10', NAME: 'n', SCOPES: 'write, read', SECRET: 's', MAYBE: 'm' },
+      {},
+      { BASE: 'ftp://a.example.com', LIMIT: '0', NAME: '', SCOPES: 'read admin', SECRET: '' },
+      { BASE: 'https://a.example.com', LIMIT: 'ten', SECRET: 's', SCOPES: 'admin' },
+    ];
+    for (const env of environments) expect(viaParseConfig(env)).toEqual(viaObject(env));
+    expect(Object.keys(parseConfig(rich, environments[0]!))).toEqual(Object.keys(rich.parse(environments[0]!)));
+    // A strict object keeps its own parse: an unknown key is still refused.
+    expect(() => parseConfig(z.object({ A: z.string() }).strict(), { A: 'a', B: 'b' })).toThrow(/Invalid configuration/);
+  });
+
   it('reads process.env by default', () => {
     vi.stubEnv('UNIT_TEST_PARSE_CONFIG_VALUE', 'from-process-env');
     expect(parseConfig(z.object({ UNIT_TEST_PARSE_CONFIG_VALUE: z.string() }))).toEqual({
