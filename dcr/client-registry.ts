@@ -84,6 +84,28 @@ const ACTIVE = '(attribute_not_exists(#status) OR #status = :active)';
 
 const isConditionFailure = (error: unknown) => (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
 
+/**
+ * The write that starts a client's deletion: only while it is active and, with `unusedBefore`, still
+ * unused (the authorizer may refresh lastUsedAt between a clean-up's scan and this write). Shared by
+ * the registry and the CIMD retirement's transaction, so the idle check cannot differ between them.
+ */
+export function markDeletedUpdate(tableName: string, clientId: string, nowSeconds: number, unusedBefore?: number) {
+  const unused = unusedBefore === undefined ? '' : ' AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :before)';
+  return {
+    TableName: tableName,
+    Key: { clientId },
+    UpdateExpression: 'SET #status = :deleted, deletedAt = :now REMOVE fingerprint',
+    ConditionExpression: `attribute_exists(clientId) AND ${ACTIVE}${unused}`,
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':deleted': 'deleted',
+      ':now': nowSeconds,
+      ':active': 'active',
+      ...(unusedBefore === undefined ? {} : { ':before': unusedBefore }),
+    },
+  };
+}
+
 export function dynamoDbClientRegistry(
   tableName: string,
   documents: Documents = dynamoDbDocumentsFromEnvironment(),
@@ -141,24 +163,7 @@ export function dynamoDbClientRegistry(
       });
     },
     async markDeleted(clientId, nowSeconds, unusedBefore) {
-      // The authorizer may refresh lastUsedAt between a clean-up's scan and this write.
-      const unused = unusedBefore === undefined ? '' : ' AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :before)';
-      await conditional(
-        {
-          TableName: tableName,
-          Key: { clientId },
-          UpdateExpression: 'SET #status = :deleted, deletedAt = :now REMOVE fingerprint',
-          ConditionExpression: `attribute_exists(clientId) AND ${ACTIVE}${unused}`,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':deleted': 'deleted',
-            ':now': nowSeconds,
-            ':active': 'active',
-            ...(unusedBefore === undefined ? {} : { ':before': unusedBefore }),
-          },
-        },
-        clientId,
-      );
+      await conditional(markDeletedUpdate(tableName, clientId, nowSeconds, unusedBefore), clientId);
     },
     async remove(clientId) {
       await documents.delete({ TableName: tableName, Key: { clientId } });

@@ -1,5 +1,5 @@
 import { type Documents, type TransactWriteItem, cancellationReasons, dynamoDbDocumentsFromEnvironment } from '../../lib/dynamodb/documents.js';
-import { ClientNotActiveError } from '../client-registry.js';
+import { ClientNotActiveError, markDeletedUpdate } from '../client-registry.js';
 
 /**
  * How the clean-up retires a CIMD client (dcr/cleanup.ts): its app client's row is marked deleted
@@ -24,22 +24,7 @@ const isConditionFailure = (error: unknown) => (error as Error | undefined)?.nam
 
 export function dynamoDbCimdRetirement(tableName: string, documents: Documents = dynamoDbDocumentsFromEnvironment()): CimdRetirement {
   const markDeleted = (appClientId: string, nowSeconds: number, unusedBefore?: number): TransactWriteItem => ({
-    Update: {
-      TableName: tableName,
-      Key: { clientId: appClientId },
-      UpdateExpression: 'SET #status = :deleted, deletedAt = :now',
-      // The authorizer may refresh lastUsedAt between the clean-up's scan and this write.
-      ConditionExpression: `attribute_exists(clientId) AND (attribute_not_exists(#status) OR #status = :active)${
-        unusedBefore === undefined ? '' : ' AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :before)'
-      }`,
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':deleted': 'deleted',
-        ':now': nowSeconds,
-        ':active': 'active',
-        ...(unusedBefore === undefined ? {} : { ':before': unusedBefore }),
-      },
-    },
+    Update: markDeletedUpdate(tableName, appClientId, nowSeconds, unusedBefore),
   });
   const transact = async (items: TransactWriteItem[], appClientId: string) => {
     try {
