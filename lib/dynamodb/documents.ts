@@ -92,7 +92,12 @@ export function cancellationReasons(error: unknown): string[] {
   return Array.isArray(reasons) ? reasons.map((reason) => String((reason as { Code?: unknown } | null)?.Code ?? 'None')) : [];
 }
 
-/** Per call, retries included: callers fail closed rather than wait (the SDK clients here: 2 attempts, short timeouts). */
+/**
+ * Per call, retries included: callers fail closed rather than wait. The JSON API bounds every call
+ * by its own budget (lib/dynamodb/json-api.ts: 3 s, attempts and pauses included, each attempt at
+ * most 1.5 s), which is this bound; so by default no signal of our own is made per call (an
+ * AbortSignal.timeout per call cost about 2% of a warm MCP tools/call, for a bound already there).
+ */
 export const DOCUMENT_CALL_TIMEOUT_MS = 3000;
 
 const toWire = (value: Item) => marshall(value, { removeUndefinedValues: true });
@@ -112,9 +117,11 @@ function wireInput(input: Partial<GetInput & PutInput & QueryInput>): Record<str
 const wireTransactItem = (item: TransactWriteItem) =>
   Object.fromEntries(Object.entries(item).map(([action, input]) => [action, wireInput(input as Partial<GetInput & PutInput & QueryInput>)]));
 
-export function jsonApiDocuments(api: DynamoDbJsonApi, timeoutMs = DOCUMENT_CALL_TIMEOUT_MS): Documents {
+/** `timeoutMs`: a tighter bound than the JSON API's budget (DOCUMENT_CALL_TIMEOUT_MS), as a signal per call. */
+export function jsonApiDocuments(api: DynamoDbJsonApi, timeoutMs?: number): Documents {
+  const signal = () => (timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs));
   const call = (operation: Parameters<DynamoDbJsonApi>[0], input: object) =>
-    api<Record<string, unknown>>(operation, wireInput(input), AbortSignal.timeout(timeoutMs));
+    api<Record<string, unknown>>(operation, wireInput(input), signal());
   const page = (output: Record<string, unknown>): Page => ({
     Items: ((output.Items as unknown[] | undefined) ?? []).map((item) => fromWire(item)!),
     ...(typeof output.Count === 'number' ? { Count: output.Count } : {}),
@@ -130,7 +137,7 @@ export function jsonApiDocuments(api: DynamoDbJsonApi, timeoutMs = DOCUMENT_CALL
     // A fresh token per call makes its retries (after a 5xx or a timeout) safe: DynamoDB applies
     // a token's transaction at most once, as the SDK does with the token it generates itself.
     transact: (input) =>
-      api('TransactWriteItems', { TransactItems: input.TransactItems.map(wireTransactItem), ClientRequestToken: randomUUID() }, AbortSignal.timeout(timeoutMs)),
+      api('TransactWriteItems', { TransactItems: input.TransactItems.map(wireTransactItem), ClientRequestToken: randomUUID() }, signal()),
   };
 }
 

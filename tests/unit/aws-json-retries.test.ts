@@ -164,6 +164,27 @@ describe('DynamoDB documents over the JSON API: what is retried', () => {
     return { ...fake, documents: jsonApiDocuments(api) };
   };
 
+  it('bounds a hanging call by the JSON API\'s own attempt timeout and budget, and by a tighter timeoutMs when given', async () => {
+    // No signal of the documents' own by default: the JSON API's bounds end the call, as TimeoutError.
+    const bounded = (answers: Answer[], timeoutMs?: number) => {
+      const fake = scripted(answers);
+      const api = dynamoDbJsonApiFromEnvironment(ENV, { fetch: fake.fetch, retry: DYNAMODB_SDK_RETRY, random: NO_JITTER, attemptTimeoutMs: 30 });
+      return { ...fake, documents: jsonApiDocuments(api, timeoutMs) };
+    };
+    const write = bounded(['hang', ok()]);
+    await expect(write.documents.update({ TableName: 't', Key: { id: 'x' }, UpdateExpression: 'SET a = :a', ExpressionAttributeValues: { ':a': 1 } }))
+      .rejects.toMatchObject({ name: 'TimeoutError', attempts: 1 });
+    expect(write.requests).toHaveLength(1);
+    const read = bounded(['hang', 'hang', ok({ Item: { id: { S: 'x' } } })]);
+    expect(await read.documents.get({ TableName: 't', Key: { id: 'x' } })).toEqual({ Item: { id: 'x' } });
+    expect(read.requests).toHaveLength(3);
+    // A timeoutMs tighter than an attempt ends the whole call, without a retry.
+    const tight = scripted(['hang', ok()]);
+    const tightDocuments = jsonApiDocuments(dynamoDbJsonApiFromEnvironment(ENV, { fetch: tight.fetch, retry: DYNAMODB_SDK_RETRY, random: NO_JITTER }), 20);
+    await expect(tightDocuments.get({ TableName: 't', Key: { id: 'x' } })).rejects.toMatchObject({ name: 'TimeoutError', attempts: 1 });
+    expect(tight.requests).toHaveLength(1);
+  });
+
   it('retries reads after a 5xx or a lost answer, 3 attempts in all', async () => {
     const { documents: docs, requests } = documents([dynamoError(500, 'InternalServerError'), 'network-error', ok({ Item: { id: { S: 'x' } } })]);
     expect(await docs.get({ TableName: 't', Key: { id: 'x' } })).toEqual({ Item: { id: 'x' } });
