@@ -113,7 +113,7 @@ export function createAwsJsonCall(service: AwsJsonService): AwsJsonCall {
   const contentType = `application/x-amz-json-${service.jsonVersion}`;
   const scope = { service: service.signingName, region: service.region };
 
-  const attempt = async (operation: string, body: string, options: CallOptions, signal: AbortSignal, deadline: number): Promise<unknown> => {
+  const attempt = async (operation: string, body: string, options: CallOptions, signal: AbortSignal | undefined, deadline: number): Promise<unknown> => {
     const headers: Record<string, string> = { 'content-type': contentType, 'x-amz-target': `${service.targetPrefix}${operation}` };
     let signedHeaders = headers;
     if (!options.unsigned) {
@@ -127,7 +127,7 @@ export function createAwsJsonCall(service: AwsJsonService): AwsJsonCall {
       response = await send(url, { method: 'POST', headers: signedHeaders, body, signal: attemptSignal.signal });
       text = await response.text();
     } catch (error) {
-      if (signal.aborted) throw abortError(signal, service.label, operation);
+      if (signal?.aborted) throw abortError(signal, service.label, operation);
       if (attemptSignal.signal.aborted) {
         throw new AwsJsonError('TimeoutError', `${service.label} ${operation}: no answer in time`, undefined, true, { cause: error });
       }
@@ -152,9 +152,10 @@ export function createAwsJsonCall(service: AwsJsonService): AwsJsonCall {
     const body = JSON.stringify(input);
     const budget = options.budgetMs ?? service.budgetMs;
     const deadline = Date.now() + budget;
-    const callerSignal = options.signal ?? new AbortController().signal;
+    // No caller signal: the budget alone bounds the call (no stand-in controller made per call).
+    const callerSignal = options.signal;
     for (let attemptNumber = 1; ; attemptNumber++) {
-      if (callerSignal.aborted) throw abortError(callerSignal, service.label, operation);
+      if (callerSignal?.aborted) throw abortError(callerSignal, service.label, operation);
       try {
         return (await attempt(operation, body, options, callerSignal, deadline)) as Output;
       } catch (error) {
@@ -207,10 +208,11 @@ function abortError(signal: AbortSignal, label: string, operation: string): AwsJ
  * (about 40 µs per call here, on every warm MCP call's rate-limit write), and `release` clears the
  * timer when the attempt ends, so nothing is left pending after the handler returns.
  */
-function attemptBound(signal: AbortSignal, ms: number): { signal: AbortSignal; release: () => void } {
+function attemptBound(signal: AbortSignal | undefined, ms: number): { signal: AbortSignal; release: () => void } {
   const controller = new AbortController();
-  const onAbort = () => controller.abort(signal.reason);
   const timer = setTimeout(() => controller.abort(new DOMException('The attempt timed out', 'TimeoutError')), ms);
+  if (!signal) return { signal: controller.signal, release: () => clearTimeout(timer) };
+  const onAbort = () => controller.abort(signal.reason);
   if (signal.aborted) onAbort();
   else signal.addEventListener('abort', onAbort, { once: true });
   return {
@@ -222,13 +224,13 @@ function attemptBound(signal: AbortSignal, ms: number): { signal: AbortSignal; r
   };
 }
 
-function pause(ms: number, signal: AbortSignal): Promise<void> {
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
+    signal?.addEventListener('abort', done, { once: true });
     function done() {
       clearTimeout(timer);
-      signal.removeEventListener('abort', done);
+      signal?.removeEventListener('abort', done);
       resolve();
     }
   });

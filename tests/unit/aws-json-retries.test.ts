@@ -146,6 +146,22 @@ describe('Cognito JSON API: what is retried', () => {
     expect(timers()).toBeLessThanOrEqual(before);
   });
 
+  it('without a caller signal, pauses and retries on the budget alone; an aborted caller signal sends nothing', async () => {
+    const service = { label: 'Test', signingName: 'test', region: 'eu-west-1', endpoint: 'https://test.example.com', jsonVersion: '1.1', targetPrefix: 'Test.' } as const;
+    const call = (answers: Answer[]) => {
+      const fake = scripted(answers);
+      return { ...fake, call: createAwsJsonCall({ ...service, credentials: { accessKeyId: 'AKID', secretAccessKey: 's' }, throttlingErrors: new Set(), attemptTimeoutMs: 50, budgetMs: 5_000, fetch: fake.fetch, random: NO_JITTER }) };
+    };
+    const unsignalled = call(['network-error', cognitoError(500, 'InternalError'), ok({ Item: 2 })]);
+    expect(await unsignalled.call('Get', {}, { idempotent: true })).toEqual({ Item: 2 });
+    expect(unsignalled.requests).toHaveLength(3);
+    const aborted = call([ok()]);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(aborted.call('Get', {}, { idempotent: true, signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError', attempts: 1 });
+    expect(aborted.requests).toHaveLength(0);
+  });
+
   it('sends RevokeToken unsigned, as the model says (no auth: the app client authenticates in the body)', async () => {
     const { api, requests } = cognito([ok()]);
     await api('RevokeToken', { Token: 't', ClientId: 'c' });
