@@ -209,7 +209,9 @@ export async function answerMcpStreaming(event: APIGatewayProxyEvent, endpoint: 
   const auditUnanswered = () => {
     if (!audit.recorded) audit.record(refusedCallEvent(caller, facts(era), call, 'invalid', 'protocol_error'));
   };
-  if (typeof response.body === 'string') {
+  // Recorded already (the handler ran before the SDK answered, as for a JSON answer): nothing is
+  // left to judge at the stream's end, so the stream is returned as it is, not wrapped.
+  if (typeof response.body === 'string' || audit.recorded) {
     auditUnanswered();
     return response;
   }
