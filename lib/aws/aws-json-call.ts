@@ -51,6 +51,8 @@ export interface AwsJsonService {
   jsonVersion: '1.0' | '1.1';
   /** X-Amz-Target prefix, e.g. 'DynamoDB_20120810.'. */
   targetPrefix: string;
+  /** Further headers every request carries, signed (e.g. CloudWatch's `x-amzn-query-mode`). */
+  headers?: Readonly<Record<string, string>> | undefined;
   /** The service's modelled error types that mean "slow down, nothing was done" (HTTP 429 always does). */
   throttlingErrors: ReadonlySet<string>;
   retry?: RetryPolicy | undefined;
@@ -114,7 +116,7 @@ export function createAwsJsonCall(service: AwsJsonService): AwsJsonCall {
   const scope = { service: service.signingName, region: service.region };
 
   const attempt = async (operation: string, body: string, options: CallOptions, signal: AbortSignal | undefined, deadline: number): Promise<unknown> => {
-    const headers: Record<string, string> = { 'content-type': contentType, 'x-amz-target': `${service.targetPrefix}${operation}` };
+    const headers: Record<string, string> = { ...service.headers, 'content-type': contentType, 'x-amz-target': `${service.targetPrefix}${operation}` };
     let signedHeaders = headers;
     if (!options.unsigned) {
       if (!service.credentials) throw new AwsJsonError('ConfigurationError', `${service.label} ${operation}: no AWS credentials to sign with`);
@@ -178,10 +180,15 @@ export function backoffDelayMs(policy: RetryPolicy, throttling: boolean, retry: 
   return Math.floor(random() * Math.min(policy.maxDelayMs, base * 2 ** (retry - 1)));
 }
 
-/** `{"__type":"com.amazonaws.dynamodb.v20120810#X","message":"..."}`; cognito-local says `code`; else the x-amzn-errortype header. */
+/**
+ * `{"__type":"com.amazonaws.dynamodb.v20120810#X","message":"..."}`; cognito-local says `code`; else the
+ * x-amzn-errortype header. A query-compatible service (CloudWatch) names the error first in
+ * `x-amzn-query-error: Code;Sender`, the code its older Query API gave, as the AWS SDK reads it.
+ */
 function errorOf(service: AwsJsonService, operation: string, response: Response, parsed: Record<string, unknown> | undefined): AwsJsonError {
   const status = response.status;
-  const type = parsed?.__type ?? parsed?.code ?? response.headers.get('x-amzn-errortype') ?? '';
+  const queryCompatible = response.headers.get('x-amzn-query-error')?.split(';')[0];
+  const type = queryCompatible || (parsed?.__type ?? parsed?.code ?? response.headers.get('x-amzn-errortype') ?? '');
   const rawName = typeof type === 'string' ? type.split(':')[0]! : '';
   const name = rawName ? rawName.slice(rawName.lastIndexOf('#') + 1) : `Http${status}Error`;
   const rawMessage = parsed?.message ?? parsed?.Message;

@@ -1,10 +1,10 @@
-import { signRequest } from './sigv4.js';
+import { AwsJsonError, SDK_STANDARD_RETRY, createAwsJsonCall } from './aws-json-call.js';
 import type { AwsCredentials } from './sts-assume-role.js';
 
 /**
  * CloudWatch DescribeAlarms, SDK-free: the AWS JSON 1.0 protocol (POST `/`, X-Amz-Target
- * `GraniteServiceVersion20100801.DescribeAlarms`), signed with SigV4 (service `monitoring`) by
- * ./sigv4.ts, as lib/aws/sts-assume-role.ts does for STS. Which protocols CloudWatch accepts comes
+ * `GraniteServiceVersion20100801.DescribeAlarms`), sent by ./aws-json-call.ts (SigV4, service
+ * `monitoring`) as the DynamoDB, Cognito and Secrets Manager calls are. Which protocols CloudWatch accepts comes
  * from the AWS SDK's own model (@aws-sdk/client-cloudwatch 3.x, a development dependency, never
  * bundled): AWS JSON 1.0, its default, with `awsQueryCompatible` (so it sends
  * `x-amzn-query-mode: true` and errors carry `x-amzn-query-error: Code;Sender`), and the older AWS
@@ -15,8 +15,8 @@ import type { AwsCredentials } from './sts-assume-role.js';
  * tool role may describe only those (resources/iam.yml; DescribeAlarms cannot be limited by
  * resource tags, and a permission narrower than "*" returns no composite alarms anyway).
  */
-export const CLOUDWATCH_TARGET = 'GraniteServiceVersion20100801.DescribeAlarms';
-const CONTENT_TYPE = 'application/x-amz-json-1.0';
+const CLOUDWATCH_TARGET_PREFIX = 'GraniteServiceVersion20100801.';
+export const CLOUDWATCH_TARGET = `${CLOUDWATCH_TARGET_PREFIX}DescribeAlarms`;
 
 export interface MetricAlarm {
   name: string;
@@ -44,17 +44,12 @@ export interface DescribeAlarmsQuery {
 
 export type DescribeAlarms = (credentials: AwsCredentials, query: DescribeAlarmsQuery, signal?: AbortSignal) => Promise<AlarmPage>;
 
-/** A failed call: `name` is CloudWatch's error code (AccessDenied, InvalidNextToken, Throttling, ...) or NetworkError / TimeoutError / InvalidResponse. */
-export class CloudWatchError extends Error {
-  constructor(
-    name: string,
-    message: string,
-    readonly statusCode?: number,
-  ) {
-    super(message);
-    this.name = name;
-  }
-}
+/**
+ * A failed call, the AwsJsonError of every signed JSON call here: `name` is CloudWatch's error
+ * code (AccessDenied, InvalidNextToken, Throttling, ...) or TimeoutError / NetworkError /
+ * InvalidResponse / Http<status>Error.
+ */
+export { AwsJsonError as CloudWatchError };
 
 export interface CloudWatchOptions {
   region: string;
@@ -62,58 +57,55 @@ export interface CloudWatchOptions {
   fetch?: typeof fetch;
 }
 
+// CloudWatch's model names no throttling error of its own: AWS's generic ones (HTTP 429 always counts).
+const THROTTLING = new Set(['Throttling', 'ThrottlingException']);
+// One attempt: the caller's signal (alarms-service.ts, 3 s) bounds the call; these only keep it within that.
+const SINGLE_ATTEMPT = { ...SDK_STANDARD_RETRY, maxAttempts: 1 };
+const ATTEMPT_TIMEOUT_MS = 3_000;
+
 export function createDescribeAlarms(options: CloudWatchOptions): DescribeAlarms {
-  const url = `${options.endpoint.replace(/\/+$/, '')}/`;
-  const send = options.fetch ?? ((input, init) => fetch(input, init));
-  const scope = { service: 'monitoring', region: options.region };
   return async (credentials, query, signal) => {
-    const body = JSON.stringify({
-      AlarmNamePrefix: query.prefix,
-      StateValue: 'ALARM',
-      AlarmTypes: ['MetricAlarm'],
-      MaxRecords: query.maxRecords,
-      ...(query.nextToken ? { NextToken: query.nextToken } : {}),
+    // One call per request: the credentials are the caller's own session, not the function's.
+    const call = createAwsJsonCall({
+      label: 'CloudWatch',
+      signingName: 'monitoring',
+      region: options.region,
+      endpoint: options.endpoint,
+      credentials,
+      jsonVersion: '1.0',
+      targetPrefix: CLOUDWATCH_TARGET_PREFIX,
+      headers: { 'x-amzn-query-mode': 'true' },
+      throttlingErrors: THROTTLING,
+      retry: SINGLE_ATTEMPT,
+      attemptTimeoutMs: ATTEMPT_TIMEOUT_MS,
+      budgetMs: ATTEMPT_TIMEOUT_MS,
+      fetch: options.fetch,
     });
-    const headers = signRequest({ method: 'POST', url, headers: { 'content-type': CONTENT_TYPE, 'x-amz-target': CLOUDWATCH_TARGET, 'x-amzn-query-mode': 'true' }, body }, credentials, scope);
-    let response: Response;
-    let text: string;
-    try {
-      response = await send(url, { method: 'POST', headers, body, signal });
-      text = await response.text();
-    } catch {
-      if (signal?.aborted) throw new CloudWatchError('TimeoutError', 'CloudWatch DescribeAlarms timed out');
-      throw new CloudWatchError('NetworkError', 'CloudWatch DescribeAlarms: no response');
-    }
-    let parsed: Record<string, unknown>;
-    try {
-      parsed = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      throw new CloudWatchError(response.ok ? 'InvalidResponse' : `Http${response.status}Error`, `CloudWatch DescribeAlarms answered ${response.status} without JSON`, response.status);
-    }
-    if (!response.ok) throw errorOf(response, parsed);
+    const parsed = await call(
+      'DescribeAlarms',
+      {
+        AlarmNamePrefix: query.prefix,
+        StateValue: 'ALARM',
+        AlarmTypes: ['MetricAlarm'],
+        MaxRecords: query.maxRecords,
+        ...(query.nextToken ? { NextToken: query.nextToken } : {}),
+      },
+      { idempotent: true, signal },
+    );
     return pageOf(parsed);
   };
-}
-
-function errorOf(response: Response, parsed: Record<string, unknown>): CloudWatchError {
-  // The query-compatible code first (what the AWS Query protocol would have said), else __type.
-  const compatible = response.headers.get('x-amzn-query-error')?.split(';')[0];
-  const type = typeof parsed.__type === 'string' ? parsed.__type.slice(parsed.__type.lastIndexOf('#') + 1) : undefined;
-  const name = compatible || type || `Http${response.status}Error`;
-  const message = typeof parsed.message === 'string' ? parsed.message : typeof parsed.Message === 'string' ? parsed.Message : '';
-  return new CloudWatchError(name, `CloudWatch DescribeAlarms failed with ${name} (HTTP ${response.status})${message ? `: ${message.slice(0, 300)}` : ''}`, response.status);
 }
 
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
 function pageOf(parsed: Record<string, unknown>): AlarmPage {
   const raw = parsed.MetricAlarms;
-  if (raw !== undefined && !Array.isArray(raw)) throw new CloudWatchError('InvalidResponse', 'CloudWatch DescribeAlarms: MetricAlarms is not a list');
+  if (raw !== undefined && !Array.isArray(raw)) throw new AwsJsonError('InvalidResponse', 'CloudWatch DescribeAlarms: MetricAlarms is not a list');
   const alarms = ((raw ?? []) as Array<Record<string, unknown>>).map((alarm): MetricAlarm => {
     const name = text(alarm.AlarmName);
     const arn = text(alarm.AlarmArn);
     const updated = alarm.StateUpdatedTimestamp;
-    if (!name || !arn || typeof updated !== 'number') throw new CloudWatchError('InvalidResponse', 'CloudWatch DescribeAlarms: an alarm lacks its name, ARN or state time');
+    if (!name || !arn || typeof updated !== 'number') throw new AwsJsonError('InvalidResponse', 'CloudWatch DescribeAlarms: an alarm lacks its name, ARN or state time');
     return {
       name,
       arn,

@@ -253,3 +253,49 @@ describe('Secrets Manager GetSecretValue over the helper', () => {
     expect(denied.requests).toHaveLength(1);
   });
 });
+
+describe('a query-compatible JSON service (CloudWatch)', () => {
+  const answering = (status: number, body: unknown, headers: Record<string, string>) => {
+    const requests: Request[] = [];
+    const fetch = (async (url: string, init: RequestInit) => {
+      requests.push(new Request(url, init));
+      return new Response(JSON.stringify(body), { status, headers });
+    }) as unknown as typeof globalThis.fetch;
+    return { requests, fetch };
+  };
+  const call = (fetch: typeof globalThis.fetch) =>
+    createAwsJsonCall({
+      label: 'CloudWatch',
+      signingName: 'monitoring',
+      region: 'eu-west-1',
+      endpoint: 'https://monitoring.eu-west-1.amazonaws.com',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      jsonVersion: '1.0',
+      targetPrefix: 'GraniteServiceVersion20100801.',
+      headers: { 'x-amzn-query-mode': 'true' },
+      throttlingErrors: new Set(['Throttling']),
+      retry: { ...SDK_STANDARD_RETRY, maxAttempts: 1 },
+      attemptTimeoutMs: 1000,
+      budgetMs: 1000,
+      fetch,
+    });
+
+  it('names the error by x-amzn-query-error (the Query API code) before __type, and signs its extra header', async () => {
+    const { requests, fetch } = answering(
+      400,
+      { __type: 'com.amazonaws.cloudwatch#InvalidNextTokenException', message: 'bad token' },
+      { 'x-amzn-query-error': 'InvalidNextToken;Sender' },
+    );
+    const failure = await call(fetch)('DescribeAlarms', {}, { idempotent: true }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(AwsJsonError);
+    expect((failure as AwsJsonError).name).toBe('InvalidNextToken');
+    expect(requests[0]!.headers.get('x-amzn-query-mode')).toBe('true');
+    expect(requests[0]!.headers.get('authorization')).toMatch(/SignedHeaders=[^,]*x-amzn-query-mode/);
+  });
+
+  it('falls back to __type without the header', async () => {
+    const { fetch } = answering(400, { __type: 'com.amazonaws.cloudwatch#InvalidNextTokenException', message: 'bad token' }, {});
+    const failure = await call(fetch)('DescribeAlarms', {}, { idempotent: true }).catch((error: unknown) => error);
+    expect((failure as AwsJsonError).name).toBe('InvalidNextTokenException');
+  });
+});
