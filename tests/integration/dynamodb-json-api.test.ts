@@ -1,4 +1,3 @@
-import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
@@ -12,6 +11,7 @@ import { cancellationReasons } from '../../lib/dynamodb/documents.js';
 import { localDynamoDbClient } from '../../local/dynamodb.js';
 import { localJsonDocuments } from '../support/json-adapters.js';
 import { recordingDynamoDbJsonApi } from '../support/dynamodb-json-api.js';
+import { NodeSha256 } from '../support/node-sha256.js';
 
 /**
  * The authorizer's DynamoDB adapter (DynamoDB's JSON API over fetch, SigV4 by lib/aws/sigv4.ts) against
@@ -288,23 +288,3 @@ describe('DynamoDB JSON API adapter: throttling, server errors and UnprocessedKe
     expect(scripted.hits).toEqual(['DynamoDB_20120810.BatchGetItem']);
   });
 });
-
-/** SHA-256 in the shape the AWS SDK signer expects, from node:crypto. */
-class NodeSha256 {
-  private readonly hash;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', toBuffer(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(toBuffer(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-}
-
-function toBuffer(data: string | ArrayBuffer | ArrayBufferView): Buffer {
-  if (typeof data === 'string') return Buffer.from(data);
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
-}

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type IncomingMessage, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { NodeSha256 } from './sts-responder.js';
+import { NodeSha256 } from './node-sha256.js';
 
 /**
  * A STAND-IN FOR AMAZON CLOUDWATCH, not an emulator: none can be installed on these machines

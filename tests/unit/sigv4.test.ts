@@ -1,7 +1,7 @@
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
 import { signRequest, type SigningCredentials } from '../../lib/aws/sigv4.js';
-import { NodeSha256 } from '../support/sts-responder.js';
+import { NodeSha256 } from '../support/node-sha256.js';
 
 /**
  * lib/aws/sigv4.ts against the AWS SDK's own signer (@smithy/signature-v4, what every AWS SDK v3
