@@ -1,5 +1,6 @@
 import { type AlarmPage, type DescribeAlarmsQuery, cloudWatchEndpoint, createDescribeAlarms } from './cloudwatch-alarms.js';
 import { localToolCredentialsSource } from './local-credentials.js';
+import { signingRegion } from './region.js';
 import type { AwsCredentials } from './sts-assume-role.js';
 
 /**
@@ -30,7 +31,7 @@ export function alarmsFromEnvironment(env: Record<string, string | undefined>, o
   const endpoint = cloudWatchEndpoint(env, region);
   if (!endpoint) return { available: false, reason: 'cloudwatch_alarms is not configured here (no CloudWatch endpoint for this region).' };
   const describe = createDescribeAlarms({
-    region: /^[a-z]{2,4}(?:-[a-z]+)+-\d+$/.test(region) ? region : 'us-east-1',
+    region: signingRegion(region),
     endpoint,
     ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
   });

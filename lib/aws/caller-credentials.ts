@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import type { CallerIdentity } from '../identity.js';
 import { LOCAL_FUNCTION_ROLE_SOURCE, localToolCredentialsSource } from './local-credentials.js';
+import { signingRegion } from './region.js';
 import { type SessionIdentity, sessionIdentityFor, validateTaggedGroups } from './session-identity.js';
 import { type AssumeRoleRequest, type AwsCredentials, type StsClientOptions, TOOL_SESSION_SECONDS, createAssumeRole } from './sts-assume-role.js';
 import { stsEndpoint } from './sts-endpoint.js';
@@ -184,8 +185,7 @@ export function callerCredentialsFromEnvironment(
     const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
     const endpoint = stsEndpoint(env, region);
     // A local endpoint with no AWS_REGION still needs a region to sign with.
-    const signingRegion = /^[a-z]{2,4}(?:-[a-z]+)+-\d+$/.test(region) ? region : 'us-east-1';
-    issue = stsIssuer({ region: signingRegion, endpoint, credentials, ...(overrides.fetch ? { fetch: overrides.fetch } : {}) });
+    issue = stsIssuer({ region: signingRegion(region), endpoint, credentials, ...(overrides.fetch ? { fetch: overrides.fetch } : {}) });
   } catch (error) {
     if (!(error instanceof StsError)) throw error;
     issue = async () => Promise.reject(error);

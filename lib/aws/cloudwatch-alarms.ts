@@ -1,4 +1,5 @@
 import { AwsJsonError, SDK_STANDARD_RETRY, createAwsJsonCall } from './aws-json-call.js';
+import { REGION_NAME, regionalEndpoint } from './region.js';
 import type { AwsCredentials } from './sts-assume-role.js';
 
 /**
@@ -138,7 +139,6 @@ export function cloudWatchEndpoint(env: Record<string, string | undefined>, regi
     }
     return undefined;
   }
-  if (!/^[a-z]{2,4}(?:-[a-z]+)+-\d+$/.test(region)) return undefined;
-  const suffix = /^cn-/.test(region) ? 'amazonaws.com.cn' : 'amazonaws.com';
-  return `https://${env.AWS_USE_FIPS_ENDPOINT === 'true' ? 'monitoring-fips' : 'monitoring'}.${region}.${suffix}`;
+  if (!REGION_NAME.test(region)) return undefined;
+  return regionalEndpoint('monitoring', region, env);
 }

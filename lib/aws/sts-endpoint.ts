@@ -5,15 +5,8 @@
  * `sts-fips` when AWS_USE_FIPS_ENDPOINT=true. Throws an StsError named ConfigurationError when
  * the environment does not say where to call.
  */
+import { ISOLATED_REGION, REGION_NAME, regionalEndpoint } from './region.js';
 import { StsError } from './sts-error.js';
-
-const REGION = /^[a-z]{2,4}(?:-[a-z]+)+-\d+$/;
-const ISOLATED_REGION = /^(?:us-iso[a-z]?|eu-isoe)-/;
-// The partitions whose DNS suffix is not amazonaws.com (the AWS SDK's partitions.json).
-const DNS_SUFFIXES: Array<[RegExp, string]> = [
-  [/^cn-\w+-\d+$/, 'amazonaws.com.cn'],
-  [/^eusc-de-\w+-\d+$/, 'amazonaws.eu'],
-];
 
 export function stsEndpoint(env: Record<string, string | undefined>, region: string): string {
   const override = env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL;
@@ -29,11 +22,9 @@ export function stsEndpoint(env: Record<string, string | undefined>, region: str
     }
     return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
   }
-  if (!REGION.test(region)) throw new StsError('ConfigurationError', 'AWS_REGION is missing or not a region name');
+  if (!REGION_NAME.test(region)) throw new StsError('ConfigurationError', 'AWS_REGION is missing or not a region name');
   if (ISOLATED_REGION.test(region)) {
     throw new StsError('ConfigurationError', `set AWS_ENDPOINT_URL_STS for the isolated region ${region}`);
   }
-  const suffix = DNS_SUFFIXES.find(([pattern]) => pattern.test(region))?.[1] ?? 'amazonaws.com';
-  const service = env.AWS_USE_FIPS_ENDPOINT === 'true' ? 'sts-fips' : 'sts';
-  return `https://${service}.${region}.${suffix}`;
+  return regionalEndpoint('sts', region, env);
 }

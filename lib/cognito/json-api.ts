@@ -1,4 +1,5 @@
 import { AwsJsonError, createAwsJsonCall, credentialsFromEnvironment, endpointOverride, failingCall, SDK_STANDARD_RETRY } from '../aws/aws-json-call.js';
+import { REGION_NAME, regionalEndpoint, signingRegion } from '../aws/region.js';
 
 /**
  * The Cognito user pool calls the deployed functions make, over Cognito's JSON 1.1 API signed with
@@ -30,7 +31,6 @@ export { AwsJsonError as CognitoError };
  */
 export const COGNITO_CALL_TIMEOUT_MS = 5000;
 const ATTEMPT_TIMEOUT_MS = 3000;
-const REGION = /^[a-z]{2,4}(?:-[a-z]+)+-\d+$/;
 
 /**
  * Cognito's model (@aws-sdk/client-cognito-identity-provider) has one rate-limit error,
@@ -104,16 +104,13 @@ export function cognitoApiFromEnvironment(
   let endpoint: string;
   try {
     if (override) endpoint = endpointOverride(override, 'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER');
-    else if (!REGION.test(region)) throw new AwsJsonError('ConfigurationError', 'AWS_REGION is missing or not a region name');
-    else {
-      const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-      endpoint = `https://cognito-idp${env.AWS_USE_FIPS_ENDPOINT === 'true' ? '-fips' : ''}.${region}.${suffix}`;
-    }
+    else if (!REGION_NAME.test(region)) throw new AwsJsonError('ConfigurationError', 'AWS_REGION is missing or not a region name');
+    else endpoint = regionalEndpoint('cognito-idp', region, env);
     if (!credentials) throw new AwsJsonError('ConfigurationError', 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are required');
   } catch (error) {
     if (!(error instanceof AwsJsonError)) throw error;
     const fail = failingCall(error);
     return (operation, input) => fail(operation, input, { idempotent: true });
   }
-  return createCognitoApi({ region: REGION.test(region) ? region : 'us-east-1', endpoint, credentials, ...overrides });
+  return createCognitoApi({ region: signingRegion(region), endpoint, credentials, ...overrides });
 }

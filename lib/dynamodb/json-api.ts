@@ -1,4 +1,5 @@
 import { type AwsCredentials, AwsJsonError, createAwsJsonCall, endpointOverride, type RetryPolicy } from '../aws/aws-json-call.js';
+import { ISOLATED_REGION, REGION_NAME, regionalEndpoint, signingRegion } from '../aws/region.js';
 
 export type { AwsCredentials };
 
@@ -97,13 +98,6 @@ export function createDynamoDbJsonApi(options: DynamoDbJsonApiOptions): DynamoDb
     call<Output>(operation, input, { idempotent: isIdempotent(operation, input), signal });
 }
 
-// The partitions whose DNS suffix is not amazonaws.com (the AWS SDK's partitions.json).
-const DNS_SUFFIXES: Array<[RegExp, string]> = [
-  [/^cn-\w+-\d+$/, 'amazonaws.com.cn'],
-  [/^eusc-de-\w+-\d+$/, 'amazonaws.eu'],
-];
-const REGION = /^[a-z]{2,4}(?:-[a-z]+)+-\d+$/;
-const ISOLATED_REGION = /^(?:us-iso[a-z]?|eu-isoe)-/;
 
 /**
  * The endpoint the AWS SDK would use, from the same variables: AWS_ENDPOINT_URL_DYNAMODB, then
@@ -114,13 +108,11 @@ export function dynamoDbEndpoint(env: Record<string, string | undefined>, region
   if (override) {
     return endpointOverride(override, 'AWS_ENDPOINT_URL_DYNAMODB');
   }
-  if (!REGION.test(region)) throw new AwsJsonError('ConfigurationError', 'AWS_REGION is missing or not a region name');
+  if (!REGION_NAME.test(region)) throw new AwsJsonError('ConfigurationError', 'AWS_REGION is missing or not a region name');
   if (ISOLATED_REGION.test(region)) {
     throw new AwsJsonError('ConfigurationError', `set AWS_ENDPOINT_URL_DYNAMODB for the isolated region ${region}`);
   }
-  const suffix = DNS_SUFFIXES.find(([pattern]) => pattern.test(region))?.[1] ?? 'amazonaws.com';
-  const service = env.AWS_USE_FIPS_ENDPOINT === 'true' ? 'dynamodb-fips' : 'dynamodb';
-  return `https://${service}.${region}.${suffix}`;
+  return regionalEndpoint('dynamodb', region, env);
 }
 
 /**
@@ -140,10 +132,9 @@ export function dynamoDbJsonApiFromEnvironment(
     if (!accessKeyId || !secretAccessKey) {
       throw new AwsJsonError('ConfigurationError', 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are required');
     }
-    // A local endpoint with no AWS_REGION still needs a region to sign with.
-    const signingRegion = REGION.test(region) ? region : 'us-east-1';
     return createDynamoDbJsonApi({
-      region: signingRegion,
+      // A local endpoint with no AWS_REGION still needs a region to sign with.
+      region: signingRegion(region),
       endpoint,
       credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
       ...overrides,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dynamoDbEndpoint } from '../../lib/dynamodb/json-api.js';
+import { cloudWatchEndpoint } from '../../lib/aws/cloudwatch-alarms.js';
+import { stsEndpoint } from '../../lib/aws/sts-endpoint.js';
 
 describe('dynamoDbEndpoint (where the authorizer sends DynamoDB calls)', () => {
   it.each([
@@ -25,5 +27,27 @@ describe('dynamoDbEndpoint (where the authorizer sends DynamoDB calls)', () => {
     ['us-east-1', { AWS_ENDPOINT_URL_DYNAMODB: 'file:///etc/passwd' }, /http\(s\)/],
   ])('refuses %j with %j', (region, env, message) => {
     expect(() => dynamoDbEndpoint(env, region)).toThrow(message);
+  });
+});
+
+describe('the other adapters resolve regional endpoints the same way (lib/aws/region.ts)', () => {
+  it.each([
+    ['cn-north-1', {}, 'https://monitoring.cn-north-1.amazonaws.com.cn'],
+    ['eusc-de-east-1', {}, 'https://monitoring.eusc-de-east-1.amazonaws.eu'],
+    ['us-gov-west-1', { AWS_USE_FIPS_ENDPOINT: 'true' }, 'https://monitoring-fips.us-gov-west-1.amazonaws.com'],
+    ['eu-west-1', {}, 'https://monitoring.eu-west-1.amazonaws.com'],
+  ])('CloudWatch in %s with %j → %s', (region, env, expected) => {
+    expect(cloudWatchEndpoint(env, region)).toBe(expected);
+  });
+
+  it.each([
+    ['eusc-de-east-1', 'https://sts.eusc-de-east-1.amazonaws.eu'],
+    ['cn-northwest-1', 'https://sts.cn-northwest-1.amazonaws.com.cn'],
+  ])('STS in %s → %s', (region, expected) => {
+    expect(stsEndpoint({}, region)).toBe(expected);
+  });
+
+  it('CloudWatch has no endpoint without a region name', () => {
+    expect(cloudWatchEndpoint({}, 'not a region')).toBeUndefined();
   });
 });

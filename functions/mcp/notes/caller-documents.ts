@@ -1,6 +1,7 @@
 import type { ToolCredentials } from '../../../lib/aws/caller-credentials.js';
 import type { CallerIdentity } from '../../../lib/identity.js';
 import { type Documents, jsonApiDocuments } from '../../../lib/dynamodb/documents.js';
+import { signingRegion } from '../../../lib/aws/region.js';
 import { DynamoDbError, type DynamoDbJsonApiOptions, createDynamoDbJsonApi, dynamoDbEndpoint } from '../../../lib/dynamodb/json-api.js';
 
 /**
@@ -30,7 +31,7 @@ export function callerDocuments(
     return async () => Promise.reject(error);
   }
   // A local endpoint with no AWS_REGION still needs a region to sign with.
-  const signingRegion = /^[a-z]{2,4}(?:-[a-z]+)+-\d+$/.test(region) ? region : 'us-east-1';
+  const regionToSign = signingRegion(region);
   const clients = new WeakMap<ToolCredentials, Documents>();
   return async (caller) => {
     const credentials = await credentialsFor(caller);
@@ -38,7 +39,7 @@ export function callerDocuments(
     if (!documents) {
       const { accessKeyId, secretAccessKey, sessionToken } = credentials;
       const api = createDynamoDbJsonApi({
-        region: signingRegion,
+        region: regionToSign,
         endpoint,
         credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
         ...overrides,
