@@ -18,11 +18,13 @@ export function coldLoad(file: string, env: Record<string, string | undefined>):
   // The Lambda Node.js runtime defines the `awslambda` global before it loads a handler; a
   // streaming handler (functions/mcp/stream-handler.ts) calls awslambda.streamifyResponse at
   // import. A do-nothing stand-in, set before the clock starts, lets it load here. The runtime
-  // has also loaded Node's http module by then (its Runtime API client, RAPIDClient, requires
-  // it, and with it net and stream): loaded here too before the clock starts, so that a bundle
-  // is not charged for built-ins a Lambda function gets already loaded.
+  // has also loaded some of Node's built-ins by then: those the runtime interface client requires
+  // at its own start (aws-lambda-ric 4.0.2, dist index.mjs: fs, net, http, os, util, path,
+  // worker_threads). They are loaded here too before the clock starts, so that a bundle is not
+  // charged for built-ins a Lambda function gets already loaded.
   const script =
-    `globalThis.awslambda??={streamifyResponse:(h)=>h,HttpResponseStream:{from:(s)=>s}};await import('node:http');` +
+    `globalThis.awslambda??={streamifyResponse:(h)=>h,HttpResponseStream:{from:(s)=>s}};` +
+    `for(const m of ['fs','net','http','os','util','path','worker_threads'])await import('node:'+m);` +
     `const c=process.cpuUsage(),t=performance.now();await import(${JSON.stringify(file)});` +
     `const w=performance.now()-t,u=process.cpuUsage(c);console.log(w,(u.user+u.system)/1000);process.exit(0)`;
   const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {

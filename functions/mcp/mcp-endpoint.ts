@@ -138,11 +138,13 @@ export async function answerMcpStreaming(event: APIGatewayProxyEvent, endpoint: 
   if (tooLarge) {
     return answer(jsonRpcErrorResponse(413, JsonRpcErrorCode.ServerError, `Payload too large: at most ${endpoint.config.maxRequestBytes} bytes`));
   }
-  const request = toWebRequest(event, endpoint.config.resourceUrl);
+  // Without its body: the SDK is handed the body we parsed (parsedBody), except on the one path
+  // that does not parse it (below), which gets a request with the body.
+  const request = toWebRequest(event, endpoint.config.resourceUrl, { withBody: false });
   const scopes = grantedScopes(caller, endpoint.config.resourceUrl, endpoint.config.groupScopes);
   const authInfo = toAuthInfo(caller, endpoint.config.resourceUrl);
   const visible = endpoint.catalog.visibleFor(scopes);
-  const serve = async (era: ProtocolEra, parsedBody: unknown, onCall = endpoint.onCall) => {
+  const serve = async (era: ProtocolEra, parsedBody: unknown, onCall = endpoint.onCall, served = request) => {
     const environment: ToolCallEnvironment = {
       scopes,
       services: endpoint.services,
@@ -152,7 +154,7 @@ export async function answerMcpStreaming(event: APIGatewayProxyEvent, endpoint: 
       onCall,
     };
     const scope: RequestScope = { visible, environment, requestState: endpoint.requestState };
-    const response = await serveMcpRequest(request, era, { authInfo, scope, parsedBody, maxRequestBytes: endpoint.config.maxRequestBytes });
+    const response = await serveMcpRequest(served, era, { authInfo, scope, parsedBody, maxRequestBytes: endpoint.config.maxRequestBytes });
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => (headers[name] = value));
     return answer({ statusCode: response.status, headers, body: response.body ?? '' });
@@ -161,7 +163,9 @@ export async function answerMcpStreaming(event: APIGatewayProxyEvent, endpoint: 
   // Only what the SDK would parse is inspected, judged by the SDK's own test on the header it
   // reads: a body the SDK refuses unread (415) cannot reach a handler, and no body can reach the
   // SDK without the checks below.
-  if (!isJsonContentType(request.headers.get('content-type'))) return serve('legacy', undefined);
+  if (!isJsonContentType(request.headers.get('content-type'))) {
+    return serve('legacy', undefined, endpoint.onCall, toWebRequest(event, endpoint.config.resourceUrl));
+  }
   const message = inspection();
   if (message.kind === 'refused') {
     auditRefused(message.calls, 'invalid', message.auditReason);

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 
 /**
  * AWS Signature Version 4 for a request sent with the `Authorization` header (never presigned
@@ -132,10 +132,11 @@ export function signRequest(request: SignableRequest, credentials: SigningCreden
   const signed = ['host', ...Object.keys(headers).filter((name) => !UNSIGNED_HEADERS.has(name))].sort();
   const signedHeaders = signed.join(';');
   const canonicalHeaders = signed.map((name) => `${name}:${name === 'host' ? url.host : headers[name]!.trim().replace(/\s+/g, ' ')}\n`).join('');
-  const payloadHash = createHash('sha256').update(request.body, 'utf8').digest('hex');
+  // crypto.hash: the one-shot digest, without a Hash object per call.
+  const payloadHash = hash('sha256', request.body, 'hex');
   const canonicalRequest = `${request.method.toUpperCase()}\n${url.path}\n${url.query}\n${canonicalHeaders}\n${signedHeaders}\n${payloadHash}`;
   const credentialScope = `${day}/${scope.region}/${scope.service}/aws4_request`;
-  const stringToSign = `AWS4-HMAC-SHA256\n${datetime}\n${credentialScope}\n${createHash('sha256').update(canonicalRequest, 'utf8').digest('hex')}`;
+  const stringToSign = `AWS4-HMAC-SHA256\n${datetime}\n${credentialScope}\n${hash('sha256', canonicalRequest, 'hex')}`;
   const signature = createHmac('sha256', signingKey(credentials.secretAccessKey, day, scope)).update(stringToSign, 'utf8').digest('hex');
   headers.authorization = `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${credentialScope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
   return headers;
