@@ -20,7 +20,8 @@ import { tools } from '../functions/mcp/tools/index.js';
 import { mcpCorsPolicy } from '../lib/http/cors.js';
 import { toAuthorizerContext } from '../lib/identity.js';
 import { createLogger } from '../lib/logger.js';
-import { dynamoDbRateLimiter } from '../lib/rate-limit.js';
+import { dynamoDbRateLimitCounter } from '../lib/rate-limit.js';
+import { leasedRateLimiter } from '../lib/rate-limit-lease.js';
 import { percentile } from './measure.js';
 
 const WARMUP = 300;
@@ -115,7 +116,7 @@ export function benchEndpoint() {
       { USER_POOL_ID: 'us-east-1_Bench', CALLER_TOOL_ROLE_ARN: 'arn:aws:iam::123456789012:role/bench-tool' },
       { notesDocuments: async () => documents },
     ),
-    rateLimiter: dynamoDbRateLimiter(config.tables.rateLimits, documents),
+    rateLimiter: leasedRateLimiter(dynamoDbRateLimitCounter(config.tables.rateLimits, documents), { lease: config.rateLimit.lease }),
     requestState: mcpRequestState(randomBytes(32)),
     cors: mcpCorsPolicy([]),
     logger,

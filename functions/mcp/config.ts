@@ -39,6 +39,8 @@ const schema = z.object({
   RATE_LIMITS_TABLE: z.string().min(1).default('rate-limits'),
   MCP_RATE_LIMIT: z.coerce.number().int().positive().default(120),
   MCP_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Requests a container reserves per DynamoDB round trip (lib/rate-limit-lease.ts); 1 counts each one. */
+  MCP_RATE_LIMIT_LEASE: z.coerce.number().int().min(1).max(100).default(5),
   /** Longest lifetime of an access token of the pool: how long a user revocation must last. */
   MCP_MAX_TOKEN_LIFETIME_SECONDS: z.coerce.number().int().positive().default(86_400),
   /**
@@ -66,7 +68,7 @@ export function loadMcpConfig(env: Record<string, string | undefined> = process.
     groupScopes: parsed.MCP_GROUP_SCOPES,
     dcrAllowedScopes: [...new Set(parsed.DCR_ALLOWED_SCOPES)],
     tables: { notes: parsed.NOTES_TABLE, revocations: parsed.REVOCATIONS_TABLE, rateLimits: parsed.RATE_LIMITS_TABLE },
-    rateLimit: { limit: parsed.MCP_RATE_LIMIT, windowSeconds: parsed.MCP_RATE_LIMIT_WINDOW_SECONDS },
+    rateLimit: { limit: parsed.MCP_RATE_LIMIT, windowSeconds: parsed.MCP_RATE_LIMIT_WINDOW_SECONDS, lease: parsed.MCP_RATE_LIMIT_LEASE },
     maxTokenLifetimeSeconds: parsed.MCP_MAX_TOKEN_LIFETIME_SECONDS,
     allowedOrigins: parsed.ALLOWED_ORIGINS,
     requestStateSecretId: parsed.MCP_REQUEST_STATE_SECRET_ID,

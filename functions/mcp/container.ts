@@ -4,7 +4,8 @@ import { jsonApiDocuments } from '../../lib/dynamodb/documents.js';
 import { dynamoDbJsonApiFromEnvironment } from '../../lib/dynamodb/json-api.js';
 import { mcpCorsPolicy } from '../../lib/http/cors.js';
 import { createLogger } from '../../lib/logger.js';
-import { dynamoDbRateLimiter } from '../../lib/rate-limit.js';
+import { dynamoDbRateLimitCounter } from '../../lib/rate-limit.js';
+import { leasedRateLimiter } from '../../lib/rate-limit-lease.js';
 import { loggerAuditSink } from './audit.js';
 import { recordCallMetrics } from './call-metrics.js';
 import { compileCatalog } from './catalog.js';
@@ -34,7 +35,7 @@ export const endpoint: McpEndpoint = {
   config,
   catalog: compileCatalog(tools, resources, prompts),
   services: createToolServices(config, documents),
-  rateLimiter: dynamoDbRateLimiter(config.tables.rateLimits, documents),
+  rateLimiter: leasedRateLimiter(dynamoDbRateLimitCounter(config.tables.rateLimits, documents), { lease: config.rateLimit.lease }),
   cors: mcpCorsPolicy(config.allowedOrigins),
   requestState: mcpRequestState(() =>
     loadRequestStateKey().catch((error: unknown) => {

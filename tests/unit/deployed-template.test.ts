@@ -278,6 +278,7 @@ describe('the packaged CloudFormation template', () => {
       REVOCATIONS_TABLE: 'secure-mcp-prod-revocations',
       MCP_GROUP_SCOPES: 'mcp-admins=admin',
       MCP_RATE_LIMIT: '120',
+      MCP_RATE_LIMIT_LEASE: '5',
       ALLOWED_ORIGINS: '',
     });
     expect(method('ApiGatewayMethodMcpOptions').AuthorizationType).toBe('NONE');

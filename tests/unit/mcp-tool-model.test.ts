@@ -108,7 +108,8 @@ describe('scopes', () => {
 
   it('validates the whole configuration once', () => {
     const env = { PUBLIC_BASE_URL: 'https://mcp.example.com/', MCP_RESOURCE_URL: RESOURCE, MCP_REQUEST_STATE_SECRET_ID: 'mcp-request-state' };
-    expect(loadMcpConfig(env)).toMatchObject({ rateLimit: { limit: 120, windowSeconds: 60 }, allowedOrigins: [], groupScopes: {} });
+    expect(loadMcpConfig(env)).toMatchObject({ rateLimit: { limit: 120, windowSeconds: 60, lease: 5 }, allowedOrigins: [], groupScopes: {} });
+    expect(loadMcpConfig({ ...env, MCP_RATE_LIMIT_LEASE: '1' }).rateLimit.lease).toBe(1);
     expect(loadMcpConfig({ ...env, ALLOWED_ORIGINS: 'https://App.example.com http://localhost:6274' }).allowedOrigins).toEqual([
       'https://app.example.com',
       'http://localhost:6274',
@@ -116,6 +117,8 @@ describe('scopes', () => {
     expect(() => loadMcpConfig({ ...env, ALLOWED_ORIGINS: '*' })).toThrow(/wildcard/);
     expect(() => loadMcpConfig({ ...env, ALLOWED_ORIGINS: 'https://app.example.com/path' })).toThrow(/not an origin/);
     expect(() => loadMcpConfig({ ...env, MCP_RATE_LIMIT: '0' })).toThrow(/MCP_RATE_LIMIT/);
+    expect(() => loadMcpConfig({ ...env, MCP_RATE_LIMIT_LEASE: '0' })).toThrow(/MCP_RATE_LIMIT_LEASE/);
+    expect(() => loadMcpConfig({ ...env, MCP_RATE_LIMIT_LEASE: '101' })).toThrow(/MCP_RATE_LIMIT_LEASE/);
   });
 });
 
