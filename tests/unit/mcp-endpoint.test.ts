@@ -16,7 +16,8 @@ import { createDocumentClient } from '../../lib/dynamodb/document-client.js';
 import { mcpCorsPolicy } from '../../lib/http/cors.js';
 import { toAuthorizerContext } from '../../lib/identity.js';
 import { createLogger } from '../../lib/logger.js';
-import { dynamoDbRateLimiter } from '../../lib/rate-limit.js';
+import { dynamoDbRateLimitCounter } from '../../lib/rate-limit.js';
+import { leasedRateLimiter } from '../../lib/rate-limit-lease.js';
 
 /**
  * The endpoint in process, with the real DynamoDB adapters pointed at a port where nothing
@@ -37,7 +38,7 @@ function unreachableDynamoDbEndpoint() {
       USER_POOL_ID: 'us-east-1_Test',
       CALLER_TOOL_ROLE_ARN: 'arn:aws:iam::123456789012:role/tool',
     }),
-    rateLimiter: dynamoDbRateLimiter(config.tables.rateLimits, sdkDocuments(documents)),
+    rateLimiter: leasedRateLimiter(dynamoDbRateLimitCounter(config.tables.rateLimits, sdkDocuments(documents)), { lease: config.rateLimit.lease }),
     requestState: mcpRequestState(randomBytes(32)),
     cors: mcpCorsPolicy(['https://app.example.com']),
     logger,
