@@ -91,9 +91,18 @@ export function event(body: unknown, headers: Record<string, string> = { 'MCP-Pr
 }
 
 
-/** The endpoint as container.ts builds it, with DynamoDB's network replaced by the counting stand-in. */
-export function benchEndpoint() {
-  const config = loadMcpConfig({ PUBLIC_BASE_URL: 'https://mcp.example.com', MCP_RESOURCE_URL: RESOURCE, MCP_RATE_LIMIT: '1000000000', MCP_REQUEST_STATE_SECRET_ID: 'mcp-request-state' });
+/**
+ * The endpoint as container.ts builds it, with DynamoDB's network replaced by the counting
+ * stand-in; `rateLimitLease` overrides the default lease (1: one reservation per request).
+ */
+export function benchEndpoint(rateLimitLease?: number) {
+  const config = loadMcpConfig({
+    PUBLIC_BASE_URL: 'https://mcp.example.com',
+    MCP_RESOURCE_URL: RESOURCE,
+    MCP_RATE_LIMIT: '1000000000',
+    MCP_REQUEST_STATE_SECRET_ID: 'mcp-request-state',
+    MCP_RATE_LIMIT_LEASE: rateLimitLease === undefined ? undefined : String(rateLimitLease),
+  });
   const { calls, fetch } = countingDynamoDbFetch();
   const documents = jsonApiDocuments(
     createDynamoDbJsonApi({

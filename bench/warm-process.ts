@@ -1,6 +1,6 @@
 /**
  * One warm handler in a process of its own, as on Lambda (a function's container runs nothing
- * else): `node --import tsx bench/warm-process.ts <mcp|bare> <modern|legacy> <runs>` warms the
+ * else): `node --import tsx bench/warm-process.ts <mcp|bare> <modern|legacy> <runs> [lease]` warms the
  * handler up, times `runs` tools/call requests one by one and prints their median and mean in ms
  * (the mean carries the rate limit's DynamoDB reservation, made once per lease of requests).
  * bench/floor.ts starts it, alternating handlers. Two handlers in one process share the SDK's
@@ -29,15 +29,15 @@ export function toolsCall(name: string, args: Record<string, unknown>, modern: b
 }
 
 async function main(): Promise<void> {
-  const [which, era, runsArgument] = process.argv.slice(2);
+  const [which, era, runsArgument, leaseArgument] = process.argv.slice(2);
   const modern = era === 'modern';
   const runs = Number(runsArgument);
   if ((which !== 'mcp' && which !== 'bare') || (!modern && era !== 'legacy') || !(runs > 0)) {
-    throw new Error('usage: warm-process.ts <mcp|bare> <modern|legacy> <runs>');
+    throw new Error('usage: warm-process.ts <mcp|bare> <modern|legacy> <runs> [rate-limit lease]');
   }
   // The MCP handler calls whoami (no DynamoDB beyond the rate limit); the bare one its echo tool.
   const request = which === 'mcp' ? toolsCall('whoami', {}, modern) : toolsCall('echo', { text: 'hi' }, modern);
-  const { endpoint } = benchEndpoint();
+  const { endpoint } = benchEndpoint(leaseArgument === undefined ? undefined : Number(leaseArgument));
   const run = which === 'mcp' ? () => answerMcpRequest(event(request.body, request.headers), endpoint) : () => bareHandler(event(request.body, request.headers));
   const check = (answer: { statusCode: number; body: string }) => {
     if (answer.statusCode !== 200 || answer.body.includes('"isError":true')) throw new Error(`${which} answered ${answer.statusCode}: ${answer.body.slice(0, 300)}`);
