@@ -15,12 +15,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { loadMcpConfig } from '../functions/mcp/config.js';
+import { event } from './mcp-handler.js';
 import { coldLoad, percentile, sizeColumns } from './measure.js';
+import { toolsCall } from './warm-process.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const COLD_RUNS = 31;
 const WARM_RUNS = 3000;
 const WARM_ROUNDS = 5;
+const COLD_START_RUNS = 15;
 
 const ENVIRONMENT = {
   PUBLIC_BASE_URL: 'https://mcp.example.com',
@@ -52,6 +55,35 @@ export async function bundle(entry: string, outfile: string): Promise<void> {
     absWorkingDir: ROOT,
     logLevel: 'error',
   });
+}
+
+/**
+ * Module load and then the first tools/call, in a fresh process per sample
+ * (bench/cold-start-process.mjs), the bundles alternated: what a request that starts a container
+ * waits for, the handler's own part of it. Medians of wall and CPU ms.
+ */
+function coldStarts(files: { mcp: string; bare: string }, era: 'modern' | 'legacy') {
+  const samples = { mcp: [] as number[][], bare: [] as number[][] };
+  for (let run = 0; run < COLD_START_RUNS; run++) {
+    for (const which of ['mcp', 'bare'] as const) {
+      const request = which === 'mcp' ? toolsCall('whoami', {}, era === 'modern') : toolsCall('echo', { text: 'hi' }, era === 'modern');
+      const output = execFileSync(process.execPath, [join(ROOT, 'bench', 'cold-start-process.mjs'), files[which], JSON.stringify(event(request.body, request.headers))], {
+        env: { PATH: process.env.PATH, ...ENVIRONMENT, AWS_ACCESS_KEY_ID: 'AKIDBENCH', AWS_SECRET_ACCESS_KEY: 'bench-secret', AWS_SESSION_TOKEN: 'bench-session' },
+        encoding: 'utf8',
+      });
+      samples[which].push(output.trim().split('\n').pop()!.split(' ').map(Number));
+    }
+  }
+  const median = (rows: number[][], column: (row: number[]) => number) => percentile(rows.map(column).sort((a, b) => a - b), 50);
+  const figures = (rows: number[][]) => ({
+    loadWall: median(rows, (row) => row[0]!),
+    loadCpu: median(rows, (row) => row[1]!),
+    callWall: median(rows, (row) => row[2]!),
+    callCpu: median(rows, (row) => row[3]!),
+    wall: median(rows, (row) => row[0]! + row[2]!),
+    cpu: median(rows, (row) => row[1]! + row[3]!),
+  });
+  return { mcp: figures(samples.mcp), bare: figures(samples.bare) };
 }
 
 interface WarmFigures {
@@ -116,6 +148,17 @@ export async function benchFloor(): Promise<void> {
     for (const name of ['mcp (stream)', 'mcp (buffer)']) {
       const ratio = (samples: Record<string, number[]>) => (median(samples, name) / median(samples, 'bare v2')).toFixed(2);
       console.log(`cold load ratio ${name}: ${ratio(wall)}x wall, ${ratio(cpu)}x CPU (goal: at most 1.2x)`);
+    }
+
+    console.log(`\ncold start: module load, then the first tools/call (median of ${COLD_START_RUNS} fresh processes per bundle, alternated; the MCP handler buffered, its rate-limit write answered by a DynamoDB stand-in on loopback)`);
+    console.log('era         bundle         load wall  load CPU  1st call wall  1st call CPU   total wall  total CPU   ratio wall  ratio CPU');
+    for (const era of ['modern', 'legacy'] as const) {
+      const { mcp, bare } = coldStarts({ mcp: files['mcp (buffer)']!, bare: files['bare v2']! }, era);
+      for (const [name, figures] of [['mcp (buffer)', mcp], ['bare v2', bare]] as const) {
+        console.log(
+          `${(era === 'modern' ? '2026-07-28' : '2025-11-25').padEnd(12)}${name.padEnd(14)}${figures.loadWall.toFixed(1).padStart(10)}${figures.loadCpu.toFixed(1).padStart(10)}${figures.callWall.toFixed(1).padStart(15)}${figures.callCpu.toFixed(1).padStart(14)}${figures.wall.toFixed(1).padStart(13)}${figures.cpu.toFixed(1).padStart(11)}${`${(figures.wall / bare.wall).toFixed(2)}x`.padStart(13)}${`${(figures.cpu / bare.cpu).toFixed(2)}x`.padStart(11)}`,
+        );
+      }
     }
 
     console.log(`\nwarm tools/call, each handler in a process of its own as on Lambda (${WARM_RUNS} calls per process, median of ${WARM_ROUNDS} processes per handler, alternated; the MCP handler's DynamoDB adapter as deployed, its network answered in process, the rate limit's lease as deployed: one reservation per ${LEASE} calls, in the mean)`);

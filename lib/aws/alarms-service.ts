@@ -1,3 +1,4 @@
+import type { Send } from './http-send.js';
 import { type AlarmPage, type DescribeAlarmsQuery, cloudWatchEndpoint, createDescribeAlarms } from './cloudwatch-alarms.js';
 import { localToolCredentialsSource } from './local-credentials.js';
 import { signingRegion } from './region.js';
@@ -20,7 +21,7 @@ export const DESCRIBE_ALARMS_TIMEOUT_MS = 3_000;
 // CloudWatch alarm names: 1-255 characters, no control characters (PutMetricAlarm reference).
 const ALARM_NAME_PREFIX = /^[^\p{Cc}]{1,200}$/u;
 
-export function alarmsFromEnvironment(env: Record<string, string | undefined>, overrides: { fetch?: typeof fetch } = {}): AlarmsService {
+export function alarmsFromEnvironment(env: Record<string, string | undefined>, overrides: { fetch?: Send } = {}): AlarmsService {
   const prefix = env[ALARM_NAME_PREFIX_VARIABLE] ?? '';
   if (prefix === '') return { available: false, reason: 'cloudwatch_alarms is not configured here (no alarm name prefix).' };
   if (!ALARM_NAME_PREFIX.test(prefix)) throw new Error(`${ALARM_NAME_PREFIX_VARIABLE} must be 1-200 characters without control characters`);

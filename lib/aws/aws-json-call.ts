@@ -1,3 +1,4 @@
+import { type Send, type SendAnswer, httpSend } from './http-send.js';
 import { signRequest } from './sigv4.js';
 
 /**
@@ -62,8 +63,8 @@ export interface AwsJsonService {
   budgetMs: number;
   /** How an error's message reads; the default is `${label} ${operation} failed with ${name} (HTTP ${status}): ${service message}`. */
   errorMessage?: ((failure: { operation: string; name: string; status: number; serviceMessage: string | undefined }) => string) | undefined;
-  /** Injectable so tests can answer as the service would; the global fetch otherwise. */
-  fetch?: typeof fetch | undefined;
+  /** Injectable so tests can answer as the service would (fetch, or a stand-in); Node's HTTP client otherwise (http-send.ts). */
+  fetch?: Send | undefined;
   /** Injectable so tests can pin the jitter. */
   random?: (() => number) | undefined;
 }
@@ -109,7 +110,7 @@ export class AwsJsonError extends Error {
 
 export function createAwsJsonCall(service: AwsJsonService): AwsJsonCall {
   const url = `${service.endpoint.replace(/\/+$/, '')}/`;
-  const send = service.fetch ?? ((input, init) => fetch(input, init));
+  const send = service.fetch ?? httpSend;
   const policy = service.retry ?? SDK_STANDARD_RETRY;
   const random = service.random ?? Math.random;
   const contentType = `application/x-amz-json-${service.jsonVersion}`;
@@ -123,7 +124,7 @@ export function createAwsJsonCall(service: AwsJsonService): AwsJsonCall {
       signedHeaders = signRequest({ method: 'POST', url, headers, body }, service.credentials, scope);
     }
     const attemptSignal = attemptBound(signal, Math.max(1, Math.min(service.attemptTimeoutMs, deadline - Date.now())));
-    let response: Response;
+    let response: SendAnswer;
     let text: string;
     try {
       response = await send(url, { method: 'POST', headers: signedHeaders, body, signal: attemptSignal.signal });
@@ -185,7 +186,7 @@ export function backoffDelayMs(policy: RetryPolicy, throttling: boolean, retry: 
  * x-amzn-errortype header. A query-compatible service (CloudWatch) names the error first in
  * `x-amzn-query-error: Code;Sender`, the code its older Query API gave, as the AWS SDK reads it.
  */
-function errorOf(service: AwsJsonService, operation: string, response: Response, parsed: Record<string, unknown> | undefined): AwsJsonError {
+function errorOf(service: AwsJsonService, operation: string, response: SendAnswer, parsed: Record<string, unknown> | undefined): AwsJsonError {
   const status = response.status;
   const queryCompatible = response.headers.get('x-amzn-query-error')?.split(';')[0];
   const type = queryCompatible || (parsed?.__type ?? parsed?.code ?? response.headers.get('x-amzn-errortype') ?? '');

@@ -1,3 +1,4 @@
+import type { Send } from './http-send.js';
 import { AwsJsonError, SDK_STANDARD_RETRY, createAwsJsonCall } from './aws-json-call.js';
 import { REGION_NAME, regionalEndpoint } from './region.js';
 import type { AwsCredentials } from './sts-assume-role.js';
@@ -55,7 +56,7 @@ export { AwsJsonError as CloudWatchError };
 export interface CloudWatchOptions {
   region: string;
   endpoint: string;
-  fetch?: typeof fetch;
+  fetch?: Send;
 }
 
 // CloudWatch's model names no throttling error of its own: AWS's generic ones (HTTP 429 always counts).

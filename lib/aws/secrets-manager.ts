@@ -1,3 +1,4 @@
+import type { Send } from './http-send.js';
 import { AwsJsonError, createAwsJsonCall, credentialsFromEnvironment, SDK_STANDARD_RETRY } from './aws-json-call.js';
 
 /**
@@ -12,7 +13,7 @@ import { AwsJsonError, createAwsJsonCall, credentialsFromEnvironment, SDK_STANDA
 export interface SecretSource {
   secretId: string;
   env?: Record<string, string | undefined>;
-  fetch?: typeof fetch;
+  fetch?: Send;
 }
 
 // Secrets Manager's model names no throttling error of its own; AWS's generic ones (and HTTP 429).

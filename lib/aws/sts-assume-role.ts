@@ -1,3 +1,4 @@
+import { type Send, type SendAnswer, httpSend } from './http-send.js';
 import type { SessionIdentity } from './session-identity.js';
 import { signRequest } from './sigv4.js';
 import { StsError } from './sts-error.js';
@@ -34,8 +35,8 @@ export interface StsClientOptions {
   credentials: AwsCredentials;
   /** Attempts per call for errors worth retrying (throttling, 5xx, network). */
   maxAttempts?: number;
-  /** Injectable so that tests can observe the real requests; the global fetch otherwise. */
-  fetch?: typeof fetch;
+  /** Injectable so that tests can observe the real requests (fetch, or a stand-in); Node's HTTP client otherwise (http-send.ts). */
+  fetch?: Send;
 }
 
 export type AssumeRole = (request: AssumeRoleRequest, signal?: AbortSignal) => Promise<AssumeRoleResult>;
@@ -65,12 +66,12 @@ export function assumeRoleForm(request: AssumeRoleRequest): URLSearchParams {
 export function createAssumeRole(options: StsClientOptions): AssumeRole {
   const url = `${options.endpoint.replace(/\/+$/, '')}/`;
   const maxAttempts = Math.max(1, options.maxAttempts ?? 2);
-  const send = options.fetch ?? ((input, init) => fetch(input, init));
+  const send = options.fetch ?? httpSend;
   const scope = { service: 'sts', region: options.region };
 
   const attempt = async (body: string, signal: AbortSignal | undefined): Promise<AssumeRoleResult> => {
     const headers = signRequest({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body }, options.credentials, scope);
-    let response: Response;
+    let response: SendAnswer;
     let text: string;
     try {
       response = await send(url, { method: 'POST', headers, body, signal });

@@ -1,3 +1,4 @@
+import type { Send } from '../aws/http-send.js';
 import { AwsJsonError, createAwsJsonCall, credentialsFromEnvironment, endpointOverride, failingCall, SDK_STANDARD_RETRY } from '../aws/aws-json-call.js';
 import { REGION_NAME, regionalEndpoint, signingRegion } from '../aws/region.js';
 
@@ -64,7 +65,7 @@ export interface CognitoApiOptions {
   /** Absent: only the unsigned operations (RevokeToken) can be called. */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
   timeoutMs?: number;
-  fetch?: typeof fetch;
+  fetch?: Send;
   random?: () => number;
 }
 

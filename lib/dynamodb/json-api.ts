@@ -1,3 +1,4 @@
+import type { Send } from '../aws/http-send.js';
 import { type AwsCredentials, AwsJsonError, createAwsJsonCall, endpointOverride, type RetryPolicy } from '../aws/aws-json-call.js';
 import { ISOLATED_REGION, REGION_NAME, regionalEndpoint, signingRegion } from '../aws/region.js';
 
@@ -35,7 +36,7 @@ export interface DynamoDbJsonApiOptions {
   /** Bound on one attempt (a call's signal, if any, bounds the call). */
   attemptTimeoutMs?: number;
   /** Injectable so that tests can observe the real requests; the global fetch otherwise. */
-  fetch?: typeof fetch;
+  fetch?: Send;
   random?: () => number;
 }
 

@@ -1,3 +1,4 @@
+import { type Send, type SendAnswer, httpSend } from '../../lib/aws/http-send.js';
 import { OAuthError } from '../errors.js';
 
 /**
@@ -40,7 +41,7 @@ const DESCRIPTIONS: Record<(typeof KNOWN)[number], string> = {
 export function cognitoTokenEndpoint(
   baseUrl: string,
   timeoutMs: number,
-  send: typeof fetch = (input, init) => fetch(input, init),
+  send: Send = httpSend,
 ): CognitoTokenEndpoint {
   return {
     async exchange(form, credentials) {
@@ -48,7 +49,7 @@ export function cognitoTokenEndpoint(
       if (credentials.secret !== undefined) {
         headers.Authorization = `Basic ${Buffer.from(`${credentials.appClientId}:${credentials.secret}`).toString('base64')}`;
       }
-      let response: Response;
+      let response: SendAnswer;
       try {
         response = await send(`${baseUrl}/oauth2/token`, {
           method: 'POST',
@@ -59,7 +60,7 @@ export function cognitoTokenEndpoint(
       } catch {
         throw new CognitoTokenError('temporarily_unavailable', 'The identity provider did not answer; try again', 'network');
       }
-      const body = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+      const body = await response.text().then(parseJson, () => undefined);
       if (response.ok && typeof body?.access_token === 'string') return body as unknown as CognitoTokens;
       const error = typeof body?.error === 'string' ? body.error : '';
       if (response.status >= 400 && response.status < 500 && (KNOWN as readonly string[]).includes(error)) {
@@ -69,4 +70,14 @@ export function cognitoTokenEndpoint(
       throw new CognitoTokenError('temporarily_unavailable', 'The identity provider failed; try again', `http ${response.status} ${error}`.slice(0, 80));
     },
   };
+}
+
+/** A JSON object, or undefined for anything else (an HTML error page from a proxy, say). */
+function parseJson(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }

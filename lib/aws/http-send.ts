@@ -1,0 +1,95 @@
+import { Agent, type IncomingMessage, type RequestOptions, request as httpRequest } from 'node:http';
+import type { AgentOptions as HttpsAgentOptions } from 'node:https';
+
+/**
+ * How the SDK-free AWS adapters (aws-json-call.ts, sts-assume-role.ts) send a request and read its
+ * whole answer: Node's own HTTP client, not the global fetch. A function's first fetch builds
+ * undici's client (its HTTP parser is WebAssembly, compiled on first use): about 25 ms of the MCP
+ * function's first request on a 2-core machine, against about 12 ms for node:http's first request,
+ * whose parser is native (`npm run bench -- floor`, the cold-start rows). node:https (TLS) is
+ * loaded on the first https request, as fetch loads it, so a stack that calls a plain-http
+ * emulator never loads it.
+ *
+ * Connections are kept alive between requests, and a free one is closed after 4 s idle (undici's
+ * default): long enough to serve a burst, short enough that a connection the service has closed
+ * while Lambda froze the container is rarely handed out. Answers are read whole: the adapters
+ * parse JSON or XML of bounded size.
+ */
+export interface SendInit {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** Ends the request, and the wait for its answer, when it aborts. */
+  signal?: AbortSignal | undefined;
+}
+
+/** What the adapters read of an answer: the part of fetch's Response they use, so a test may answer with a real Response. */
+export interface SendAnswer {
+  ok: boolean;
+  status: number;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
+export type Send = (url: string, init: SendInit) => Promise<SendAnswer>;
+
+const IDLE_MS = 4_000;
+
+export interface HttpSendOptions {
+  /** Extra options of the https agent (tests pass the `ca` of their own server). */
+  httpsAgent?: HttpsAgentOptions;
+}
+
+export function createHttpSend(options: HttpSendOptions = {}): Send {
+  const httpAgent = new Agent({ keepAlive: true, timeout: IDLE_MS });
+  let https: Promise<{ agent: Agent; request: typeof httpRequest }> | undefined;
+  const secure = () =>
+    (https ??= import('node:https').then((module) => ({
+      agent: new module.Agent({ keepAlive: true, timeout: IDLE_MS, ...options.httpsAgent }),
+      request: module.request,
+    })));
+
+  return async (url, init) => {
+    const target = new URL(url);
+    const { agent, request } = target.protocol === 'https:' ? await secure() : target.protocol === 'http:' ? { agent: httpAgent, request: httpRequest } : unsupported(target);
+    const requestOptions: RequestOptions = { method: init.method, headers: init.headers, agent, signal: init.signal };
+    return new Promise<SendAnswer>((resolve, reject) => {
+      const outgoing = request(target, requestOptions, (answer) => {
+        answer.setEncoding('utf8');
+        let text = '';
+        answer.on('data', (chunk: string) => (text += chunk));
+        answer.on('end', () => resolve(answerOf(answer, text)));
+        // Cut off before its end (the connection closed, or the signal aborted): no answer.
+        answer.on('error', reject);
+        answer.on('close', () => {
+          if (!answer.complete) reject(new Error('the connection closed before the answer ended'));
+        });
+      });
+      outgoing.on('error', reject);
+      outgoing.end(init.body);
+    });
+  };
+}
+
+function unsupported(target: URL): never {
+  throw new TypeError(`cannot send to ${target.protocol} URLs`);
+}
+
+function answerOf(answer: IncomingMessage, text: string): SendAnswer {
+  const status = answer.statusCode ?? 0;
+  const headers = answer.headers;
+  return {
+    ok: status >= 200 && status < 300,
+    status,
+    headers: {
+      get(name) {
+        const value = headers[name.toLowerCase()];
+        return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+      },
+    },
+    text: async () => text,
+  };
+}
+
+/** The one sender of a container: its connections are shared by every adapter. */
+export const httpSend: Send = createHttpSend();
