@@ -2,10 +2,12 @@
  * The MCP handler against the floor (bench/bare-mcp.ts), in one run: cold module load of the
  * bundles, all built with serverless.yml's own esbuild settings and plugins (same target, format,
  * minification, banner), in interleaved runs (median), the deployed entry (stream-handler.ts) and
- * the buffered one the local stack runs (handler.ts); and warm tools/call in both eras, each
- * handler warm in a process of its own (bench/warm-process.ts), the MCP handler wired as deployed
- * (bench/mcp-handler.ts). Prints the figures and the ratios; asserts nothing (issue 10 asks for
- * at most 1.2x on both).
+ * the buffered one the local stack runs (handler.ts); a cold start as a request that starts a
+ * container waits for it, module load and then the first tools/call (bench/cold-start-process.mjs);
+ * and warm tools/call in both eras, each handler warm in a process of its own
+ * (bench/warm-process.ts), the MCP handler wired as deployed (bench/mcp-handler.ts). Prints the
+ * figures and the ratios; asserts nothing (issue 10 asks for at most 1.2x on module load and warm
+ * calls).
  */
 import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
