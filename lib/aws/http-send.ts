@@ -12,9 +12,10 @@ import type { AgentOptions as HttpsAgentOptions } from 'node:https';
  * that calls a plain-http emulator never loads it.
  *
  * Connections are kept alive between requests, and a free one is closed after 4 s idle (undici's
- * default): long enough to serve a burst, short enough that a connection the service has closed
- * while Lambda froze the container is rarely handed out. Answers are read whole: the adapters
- * parse JSON or XML of bounded size.
+ * default): long enough to serve a burst. A frozen container's timers do not run, so after a
+ * freeze a kept connection the service has closed meanwhile can still be handed out; a request
+ * that fails on one before any answer is sent again on another connection (fetch failed it).
+ * Answers are read whole: the adapters parse JSON or XML of bounded size.
  */
 export interface SendInit {
   method: string;
@@ -54,22 +55,49 @@ export function createHttpSend(options: HttpSendOptions = {}): Send {
     const target = new URL(url);
     const { agent, request } = target.protocol === 'https:' ? await secure() : target.protocol === 'http:' ? { agent: httpAgent, request: httpRequest } : unsupported(target);
     const requestOptions: RequestOptions = { method: init.method, headers: init.headers, agent, signal: init.signal };
-    return new Promise<SendAnswer>((resolve, reject) => {
-      const outgoing = request(target, requestOptions, (answer) => {
-        answer.setEncoding('utf8');
-        let text = '';
-        answer.on('data', (chunk: string) => (text += chunk));
-        answer.on('end', () => resolve(answerOf(answer, text)));
-        // Cut off before its end (the connection closed, or the signal aborted): no answer.
-        answer.on('error', reject);
-        answer.on('close', () => {
-          if (!answer.complete) reject(new Error('the connection closed before the answer ended'));
+    const attempt = () =>
+      new Promise<SendAnswer>((resolve, reject) => {
+        let answered = false;
+        const outgoing = request(target, requestOptions, (answer) => {
+          answered = true;
+          answer.setEncoding('utf8');
+          let text = '';
+          answer.on('data', (chunk: string) => (text += chunk));
+          answer.on('end', () => resolve(answerOf(answer, text)));
+          // Cut off before its end (the connection closed, or the signal aborted): no answer.
+          answer.on('error', reject);
+          answer.on('close', () => {
+            if (!answer.complete) reject(new Error('the connection closed before the answer ended'));
+          });
         });
+        outgoing.on('error', (error: NodeJS.ErrnoException) => {
+          reject(!answered && outgoing.reusedSocket && STALE.has(error.code ?? '') ? new StaleConnection(error) : error);
+        });
+        outgoing.end(init.body);
       });
-      outgoing.on('error', reject);
-      outgoing.end(init.body);
-    });
+    // A kept connection the service closed while the container was frozen (its idle timer could not
+    // run) fails the moment it is used, before any answer: that request is sent again on another
+    // connection, as Node's documentation of `reusedSocket` advises. Only then, and only so often
+    // as there may be such connections; any other failure is the caller's to judge.
+    for (let retries = 0; ; retries++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!(error instanceof StaleConnection)) throw error;
+        if (retries >= MAX_STALE_RETRIES || init.signal?.aborted) throw error.cause;
+      }
+    }
   };
+}
+
+/** The errors a connection closed by the other side gives when a request is written to it. */
+const STALE = new Set(['ECONNRESET', 'EPIPE']);
+const MAX_STALE_RETRIES = 3;
+
+class StaleConnection extends Error {
+  constructor(override readonly cause: NodeJS.ErrnoException) {
+    super('a kept connection was closed by the other side', { cause });
+  }
 }
 
 function unsupported(target: URL): never {

@@ -96,6 +96,38 @@ describe('the AWS adapters’ HTTP sender (node:http, node:https)', () => {
     await expect(send(url, { method: 'POST', headers: {}, body: '{}' })).rejects.toThrow();
   });
 
+  it('sends a request again on a new connection when a kept one turns out closed, as after a Lambda freeze', async () => {
+    // The symptom of a connection the service closed while the container was frozen: the request
+    // written to the kept connection gets a reset, no answer. (Here the server resets it on receipt.)
+    const requestsPerConnection = new Map<unknown, number>();
+    let received = 0;
+    handler.current = (request, _body, response) => {
+      received++;
+      const count = (requestsPerConnection.get(request.socket) ?? 0) + 1;
+      requestsPerConnection.set(request.socket, count);
+      if (count === 2) request.socket.resetAndDestroy();
+      else response.end('{"ok":true}');
+    };
+    const fresh = createHttpSend();
+    const before = connections();
+    expect((await fresh(url, { method: 'POST', headers: {}, body: '{}' })).status).toBe(200);
+    const again = await fresh(url, { method: 'POST', headers: {}, body: '{}' });
+    expect(again.status).toBe(200);
+    expect(await again.text()).toBe('{"ok":true}');
+    expect(received).toBe(3);
+    expect(connections() - before).toBe(2);
+  });
+
+  it('does not send again when a new connection is reset: that failure is the caller’s to judge', async () => {
+    let received = 0;
+    handler.current = (request) => {
+      received++;
+      request.socket.resetAndDestroy();
+    };
+    await expect(createHttpSend()(url, { method: 'POST', headers: {}, body: '{}' })).rejects.toMatchObject({ code: 'ECONNRESET' });
+    expect(received).toBe(1);
+  });
+
   it('fails when nothing listens', async () => {
     const closedServer = createServer();
     await new Promise<void>((resolve) => closedServer.listen(0, '127.0.0.1', resolve));
