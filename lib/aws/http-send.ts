@@ -2,7 +2,8 @@ import { Agent, type IncomingMessage, type RequestOptions, request as httpReques
 import type { AgentOptions as HttpsAgentOptions } from 'node:https';
 
 /**
- * How the SDK-free AWS adapters (aws-json-call.ts, sts-assume-role.ts) send a request and read its
+ * How the SDK-free AWS adapters (aws-json-call.ts, sts-assume-role.ts) and the facade's Cognito
+ * token call (oauth/token/cognito-token-endpoint.ts) send a request and read its
  * whole answer: Node's own HTTP client, not the global fetch. A function's first fetch builds
  * undici's client, whose HTTP parser is WebAssembly compiled on first use; node:http's parser is
  * native. Measured on a 2-core machine, the same MCP handler bundle before and after, alternated:
