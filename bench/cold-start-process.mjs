@@ -1,14 +1,19 @@
 /**
- * One cold start in a fresh Node process, as a Lambda container has it: the bundle's module load,
- * then its first request. `node bench/cold-start-process.mjs <bundle> <event JSON>` prints the
- * wall and CPU ms of each. Plain JavaScript, so that no loader stands between Node and the bundle.
- * bench/floor.ts starts it.
+ * One cold start in a fresh Node process, as a Lambda container has it:
+ * `node bench/cold-start-process.mjs <bundle> [event JSON]` imports the bundle and prints the
+ * wall and CPU ms of its module load; given an event, it then calls the bundle's handler with it
+ * once and prints the wall and CPU ms of that first request too. Plain JavaScript, so that no
+ * loader stands between Node and the bundle. bench/measure.ts (coldLoad, coldStart) starts it.
  *
- * Before the clock starts, as in bench/measure.ts coldLoad: the `awslambda` global and the
- * built-ins the Lambda runtime interface client has loaded, and a DynamoDB stand-in on loopback
- * (AWS_ENDPOINT_URL_DYNAMODB) that answers the rate limit's UpdateItem as DynamoDB would, so the
- * first request makes its real round trip, over HTTP, without AWS. Its answering is a little of
- * the first request's CPU time.
+ * Before the clock starts: the `awslambda` global, which the Lambda Node.js runtime defines before
+ * it loads a handler (a streaming handler, functions/mcp/stream-handler.ts, calls
+ * awslambda.streamifyResponse at import), as a do-nothing stand-in; the built-ins the runtime
+ * interface client requires at its own start (aws-lambda-ric 4.0.2, dist index.mjs), so that a
+ * bundle is not charged for built-ins a Lambda function gets already loaded; and, for a request,
+ * a DynamoDB stand-in on loopback (AWS_ENDPOINT_URL_DYNAMODB) that answers the rate limit's
+ * UpdateItem as DynamoDB would, so the first request makes its real round trip, over HTTP,
+ * without AWS. Its answering is a little of the first request's CPU time. The process exits right
+ * after, so work the module merely starts (a JWKS download, say) is not waited for.
  */
 import { createServer } from 'node:http';
 
@@ -16,16 +21,18 @@ const [file, eventJson] = process.argv.slice(2);
 globalThis.awslambda ??= { streamifyResponse: (handler) => handler, HttpResponseStream: { from: (stream) => stream } };
 for (const name of ['fs', 'net', 'http', 'os', 'util', 'path', 'worker_threads']) await import(`node:${name}`);
 
-const dynamoDb = createServer((request, response) => {
-  request.resume();
-  request.on('end', () => {
-    response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
-    response.end(JSON.stringify({ Attributes: { count: { N: '1' } } }));
+const event = eventJson === undefined ? undefined : JSON.parse(eventJson);
+if (event !== undefined) {
+  const dynamoDb = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+      response.end(JSON.stringify({ Attributes: { count: { N: '1' } } }));
+    });
   });
-});
-await new Promise((resolve) => dynamoDb.listen(0, '127.0.0.1', resolve));
-process.env.AWS_ENDPOINT_URL_DYNAMODB = `http://127.0.0.1:${dynamoDb.address().port}`;
-const event = JSON.parse(eventJson);
+  await new Promise((resolve) => dynamoDb.listen(0, '127.0.0.1', resolve));
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = `http://127.0.0.1:${dynamoDb.address().port}`;
+}
 const context = {
   functionName: 'mcp',
   functionVersion: '$LATEST',
@@ -38,17 +45,21 @@ const context = {
   callbackWaitsForEmptyEventLoop: false,
 };
 
+const ms = (usage) => (usage.user + usage.system) / 1000;
 const cpu = process.cpuUsage();
 const started = performance.now();
 const { handler } = await import(file);
 const loaded = performance.now();
 const loadCpu = process.cpuUsage(cpu);
+if (event === undefined) {
+  console.log([loaded - started, ms(loadCpu)].join(' '));
+  process.exit(0);
+}
 const answer = await handler(event, context);
 const answered = performance.now();
 const callCpu = process.cpuUsage(cpu);
 if (answer.statusCode !== 200 || answer.body.includes('"isError":true')) {
   throw new Error(`the first request was answered ${answer.statusCode}: ${answer.body.slice(0, 300)}`);
 }
-const ms = (usage) => (usage.user + usage.system) / 1000;
 console.log([loaded - started, ms(loadCpu), answered - loaded, ms(callCpu) - ms(loadCpu)].join(' '));
 process.exit(0);

@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { loadMcpConfig } from '../functions/mcp/config.js';
 import { event } from './mcp-handler.js';
-import { coldLoad, percentile, sizeColumns } from './measure.js';
+import { coldLoad, coldStart, percentile, sizeColumns } from './measure.js';
 import { toolsCall } from './warm-process.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -59,32 +59,34 @@ export async function bundle(entry: string, outfile: string): Promise<void> {
   });
 }
 
+/** The revision each era is measured at. */
+const REVISION = { modern: '2026-07-28', legacy: '2025-11-25' } as const;
+
 /**
- * Module load and then the first tools/call, in a fresh process per sample
- * (bench/cold-start-process.mjs), the bundles alternated: what a request that starts a container
- * waits for, the handler's own part of it. Medians of wall and CPU ms.
+ * Module load and then the first tools/call, in a fresh process per sample (measure.ts
+ * coldStart), the bundles alternated: what a request that starts a container waits for, the
+ * handler's own part of it. Medians of wall and CPU ms.
  */
 function coldStarts(files: { mcp: string; bare: string }, era: 'modern' | 'legacy') {
-  const samples = { mcp: [] as number[][], bare: [] as number[][] };
+  const samples = { mcp: [] as Array<ReturnType<typeof coldStart>>, bare: [] as Array<ReturnType<typeof coldStart>> };
+  const env = { ...ENVIRONMENT, AWS_ACCESS_KEY_ID: 'AKIDBENCH', AWS_SECRET_ACCESS_KEY: 'bench-secret', AWS_SESSION_TOKEN: 'bench-session' };
   for (let run = 0; run < COLD_START_RUNS; run++) {
     for (const which of ['mcp', 'bare'] as const) {
       const request = which === 'mcp' ? toolsCall('whoami', {}, era === 'modern') : toolsCall('echo', { text: 'hi' }, era === 'modern');
-      const output = execFileSync(process.execPath, [join(ROOT, 'bench', 'cold-start-process.mjs'), files[which], JSON.stringify(event(request.body, request.headers))], {
-        env: { PATH: process.env.PATH, ...ENVIRONMENT, AWS_ACCESS_KEY_ID: 'AKIDBENCH', AWS_SECRET_ACCESS_KEY: 'bench-secret', AWS_SESSION_TOKEN: 'bench-session' },
-        encoding: 'utf8',
-      });
-      samples[which].push(output.trim().split('\n').pop()!.split(' ').map(Number));
+      samples[which].push(coldStart(files[which], env, event(request.body, request.headers)));
     }
   }
-  const median = (rows: number[][], column: (row: number[]) => number) => percentile(rows.map(column).sort((a, b) => a - b), 50);
-  const figures = (rows: number[][]) => ({
-    loadWall: median(rows, (row) => row[0]!),
-    loadCpu: median(rows, (row) => row[1]!),
-    callWall: median(rows, (row) => row[2]!),
-    callCpu: median(rows, (row) => row[3]!),
-    wall: median(rows, (row) => row[0]! + row[2]!),
-    cpu: median(rows, (row) => row[1]! + row[3]!),
-  });
+  const figures = (rows: Array<ReturnType<typeof coldStart>>) => {
+    const median = (column: (row: ReturnType<typeof coldStart>) => number) => percentile(rows.map(column).sort((a, b) => a - b), 50);
+    return {
+      loadWall: median((row) => row.loadWallMs),
+      loadCpu: median((row) => row.loadCpuMs),
+      callWall: median((row) => row.callWallMs),
+      callCpu: median((row) => row.callCpuMs),
+      wall: median((row) => row.loadWallMs + row.callWallMs),
+      cpu: median((row) => row.loadCpuMs + row.callCpuMs),
+    };
+  };
   return { mcp: figures(samples.mcp), bare: figures(samples.bare) };
 }
 
@@ -93,18 +95,20 @@ interface WarmFigures {
   mean: number;
 }
 
+type WarmRun = 'mcp' | 'exact' | 'bare';
+/** Each warm run: its name, then warm-process.ts's handler and optional lease arguments. */
+const WARM_RUNS_OF: ReadonlyArray<readonly [WarmRun, string, ...string[]]> = [['mcp', 'mcp'], ['exact', 'mcp', '1'], ['bare', 'bare']];
+
 /**
  * Per handler, the median over `rounds` warm processes (bench/warm-process.ts, handlers
  * alternated) of each process's median and mean: the MCP handler with the default lease, with
  * lease 1 (one rate-limit reservation per call: what exactness costs), and the bare handler.
  */
-function warmFigures(era: 'modern' | 'legacy', rounds: number): Record<'mcp' | 'exact' | 'bare', WarmFigures> {
-  const runs = { mcp: ['mcp'], exact: ['mcp', '1'], bare: ['bare'] } as const;
-  const samples = { mcp: { median: [] as number[], mean: [] as number[] }, exact: { median: [] as number[], mean: [] as number[] }, bare: { median: [] as number[], mean: [] as number[] } };
+function warmFigures(era: 'modern' | 'legacy', rounds: number): Record<WarmRun, WarmFigures> {
+  const samples = Object.fromEntries(WARM_RUNS_OF.map(([which]) => [which, { median: [] as number[], mean: [] as number[] }])) as Record<WarmRun, { median: number[]; mean: number[] }>;
   for (let round = 0; round < rounds; round++) {
-    for (const which of ['mcp', 'exact', 'bare'] as const) {
-      const [handler, lease] = runs[which];
-      const output = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'warm-process.ts'), handler, era, String(WARM_RUNS), ...(lease ? [lease] : [])], {
+    for (const [which, handler, ...lease] of WARM_RUNS_OF) {
+      const output = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'warm-process.ts'), handler, era, String(WARM_RUNS), ...lease], {
         cwd: ROOT,
         env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
         encoding: 'utf8',
@@ -115,8 +119,7 @@ function warmFigures(era: 'modern' | 'legacy', rounds: number): Record<'mcp' | '
     }
   }
   const median = (values: number[]) => percentile(values.sort((a, b) => a - b), 50);
-  const figures = (which: 'mcp' | 'exact' | 'bare') => ({ median: median(samples[which].median), mean: median(samples[which].mean) });
-  return { mcp: figures('mcp'), exact: figures('exact'), bare: figures('bare') };
+  return Object.fromEntries(WARM_RUNS_OF.map(([which]) => [which, { median: median(samples[which].median), mean: median(samples[which].mean) }])) as Record<WarmRun, WarmFigures>;
 }
 
 export async function benchFloor(): Promise<void> {
@@ -158,7 +161,7 @@ export async function benchFloor(): Promise<void> {
       const { mcp, bare } = coldStarts({ mcp: files['mcp (buffer)']!, bare: files['bare v2']! }, era);
       for (const [name, figures] of [['mcp (buffer)', mcp], ['bare v2', bare]] as const) {
         console.log(
-          `${(era === 'modern' ? '2026-07-28' : '2025-11-25').padEnd(12)}${name.padEnd(14)}${figures.loadWall.toFixed(1).padStart(10)}${figures.loadCpu.toFixed(1).padStart(10)}${figures.callWall.toFixed(1).padStart(15)}${figures.callCpu.toFixed(1).padStart(14)}${figures.wall.toFixed(1).padStart(13)}${figures.cpu.toFixed(1).padStart(11)}${`${(figures.wall / bare.wall).toFixed(2)}x`.padStart(13)}${`${(figures.cpu / bare.cpu).toFixed(2)}x`.padStart(11)}`,
+          `${REVISION[era].padEnd(12)}${name.padEnd(14)}${figures.loadWall.toFixed(1).padStart(10)}${figures.loadCpu.toFixed(1).padStart(10)}${figures.callWall.toFixed(1).padStart(15)}${figures.callCpu.toFixed(1).padStart(14)}${figures.wall.toFixed(1).padStart(13)}${figures.cpu.toFixed(1).padStart(11)}${`${(figures.wall / bare.wall).toFixed(2)}x`.padStart(13)}${`${(figures.cpu / bare.cpu).toFixed(2)}x`.padStart(11)}`,
         );
       }
     }
@@ -175,7 +178,7 @@ export async function benchFloor(): Promise<void> {
       ];
       for (const [label, { median, mean }] of rows) {
         console.log(
-          `${(era === 'modern' ? '2026-07-28' : '2025-11-25').padEnd(12)}${label.padEnd(28)}${median.toFixed(3).padStart(10)} ${ratio(median, figures.bare.median)} ${mean.toFixed(3).padStart(9)} ${ratio(mean, figures.bare.mean)}`,
+          `${REVISION[era].padEnd(12)}${label.padEnd(28)}${median.toFixed(3).padStart(10)} ${ratio(median, figures.bare.median)} ${mean.toFixed(3).padStart(9)} ${ratio(mean, figures.bare.mean)}`,
         );
       }
     }

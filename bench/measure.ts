@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 /** The p-th percentile of samples sorted in ascending order. */
@@ -7,32 +8,33 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-/**
- * One cold import of a bundle in a fresh Node process: the wall time of module load plus whatever
- * the module does at cold start, and the CPU time the process spent on it (user + system, all
- * threads). The process exits right after, so work the module merely starts (a JWKS download,
- * say) is not waited for. On a busy machine the wall time includes waiting for a core; the CPU
- * time does not, so it is the steadier figure for a ratio.
- */
-export function coldLoad(file: string, env: Record<string, string | undefined>): { wallMs: number; cpuMs: number } {
-  // The Lambda Node.js runtime defines the `awslambda` global before it loads a handler; a
-  // streaming handler (functions/mcp/stream-handler.ts) calls awslambda.streamifyResponse at
-  // import. A do-nothing stand-in, set before the clock starts, lets it load here. The runtime
-  // has also loaded some of Node's built-ins by then: those the runtime interface client requires
-  // at its own start (aws-lambda-ric 4.0.2, dist index.mjs: fs, net, http, os, util, path,
-  // worker_threads). They are loaded here too before the clock starts, so that a bundle is not
-  // charged for built-ins a Lambda function gets already loaded.
-  const script =
-    `globalThis.awslambda??={streamifyResponse:(h)=>h,HttpResponseStream:{from:(s)=>s}};` +
-    `for(const m of ['fs','net','http','os','util','path','worker_threads'])await import('node:'+m);` +
-    `const c=process.cpuUsage(),t=performance.now();await import(${JSON.stringify(file)});` +
-    `const w=performance.now()-t,u=process.cpuUsage(c);console.log(w,(u.user+u.system)/1000);process.exit(0)`;
-  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+const COLD_START_PROCESS = join(import.meta.dirname, 'cold-start-process.mjs');
+
+/** Runs bench/cold-start-process.mjs once and returns the numbers of its last line. */
+function coldStartProcess(file: string, env: Record<string, string | undefined>, event?: unknown): number[] {
+  const output = execFileSync(process.execPath, [COLD_START_PROCESS, file, ...(event === undefined ? [] : [JSON.stringify(event)])], {
     env: { PATH: process.env.PATH, ...env },
     encoding: 'utf8',
   });
-  const [wallMs, cpuMs] = output.trim().split('\n').pop()!.split(' ').map(Number);
+  return output.trim().split('\n').pop()!.split(' ').map(Number);
+}
+
+/**
+ * One cold import of a bundle in a fresh Node process, started as the Lambda runtime starts a
+ * handler (bench/cold-start-process.mjs): the wall time of module load plus whatever the module
+ * does at cold start, and the CPU time the process spent on it (user + system, all threads). On
+ * a busy machine the wall time includes waiting for a core; the CPU time does not, so it is the
+ * steadier figure for a ratio.
+ */
+export function coldLoad(file: string, env: Record<string, string | undefined>): { wallMs: number; cpuMs: number } {
+  const [wallMs, cpuMs] = coldStartProcess(file, env);
   return { wallMs: wallMs!, cpuMs: cpuMs! };
+}
+
+/** A cold import as coldLoad's, then the first request: the bundle's handler called once with `event` (its rate-limit write answered by a DynamoDB stand-in). */
+export function coldStart(file: string, env: Record<string, string | undefined>, event: unknown): { loadWallMs: number; loadCpuMs: number; callWallMs: number; callCpuMs: number } {
+  const [loadWallMs, loadCpuMs, callWallMs, callCpuMs] = coldStartProcess(file, env, event);
+  return { loadWallMs: loadWallMs!, loadCpuMs: loadCpuMs!, callWallMs: callWallMs!, callCpuMs: callCpuMs! };
 }
 
 /** Median wall time of `runs` cold imports of a bundle (coldLoad). */

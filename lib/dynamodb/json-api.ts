@@ -35,7 +35,7 @@ export interface DynamoDbJsonApiOptions {
   retry?: RetryPolicy;
   /** Bound on one attempt (a call's signal, if any, bounds the call). */
   attemptTimeoutMs?: number;
-  /** Injectable so that tests can observe the real requests; the global fetch otherwise. */
+  /** Injectable so that tests can observe the real requests (fetch, or a stand-in); Node's HTTP client otherwise (aws/http-send.ts). */
   fetch?: Send;
   random?: () => number;
 }
