@@ -5,6 +5,11 @@ import { LOCAL_FUNCTION_ROLE_SOURCE, LOCAL_TOOL_CREDENTIALS_VARIABLE } from '../
 import { type ManagedProcess, httpAnswers, startProcess, waitUntil } from './processes.js';
 import { LOCAL_REGION, LOCAL_USER_POOL_ID, type LocalStackSettings, PROJECT_ROOT, urls } from './settings.js';
 
+/** The local stack's build output, relative to the project (serverless-esbuild joins it to it). */
+export function localBuildFolder(settings: Pick<LocalStackSettings, 'offlinePort'>): string {
+  return join('.esbuild-local', String(settings.offlinePort));
+}
+
 /**
  * The environment of the `local` stage: what serverless.yml's local params read, the emulator
  * endpoints the AWS SDK picks up by itself (AWS_ENDPOINT_URL_*), dummy credentials, and the
@@ -23,6 +28,9 @@ export function offlineEnvironment(settings: LocalStackSettings): NodeJS.Process
     LOCAL_COGNITO_URL: at.cognitoUrl,
     LOCAL_OFFLINE_PORT: String(settings.offlinePort),
     LOCAL_LAMBDA_PORT: String(settings.offlineLambdaPort),
+    // serverless-esbuild's work folder for this stack alone: `serverless package` (and deploy) delete
+    // theirs, `.esbuild`, when done, and a second local stack on other ports rebuilds its own.
+    LOCAL_BUILD_FOLDER: localBuildFolder(settings),
     // Unset, serverless.yml's default applies (the MCP Inspector's origin).
     ...(settings.allowedOrigins === undefined ? {} : { LOCAL_ALLOWED_ORIGINS: settings.allowedOrigins }),
     [LOCAL_JWKS_VARIABLE]: at.cognitoUrl,

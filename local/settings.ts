@@ -60,6 +60,8 @@ export const STACK_SET_VARIABLES: Readonly<Record<string, string | null>> = {
   LOCAL_OFFLINE_PORT: 'MCP_LOCAL_OFFLINE_PORT',
   LOCAL_LAMBDA_PORT: 'MCP_LOCAL_LAMBDA_PORT',
   LOCAL_ALLOWED_ORIGINS: 'MCP_LOCAL_ALLOWED_ORIGINS',
+  // The stack's own build folder (local/offline.ts), named after MCP_LOCAL_OFFLINE_PORT.
+  LOCAL_BUILD_FOLDER: 'MCP_LOCAL_OFFLINE_PORT',
 };
 
 function refuseStackSetVariables(env: Record<string, string | undefined>): void {

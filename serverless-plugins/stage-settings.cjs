@@ -18,11 +18,26 @@
  * or provider.apiGateway.metrics is set); that would change this stage behind CloudFormation's
  * back, so those settings are refused here.
  *
+ * The framework's `provider.tags` and `provider.stackTags` start that same hack (it tags the stage
+ * with TagResource calls after the deploy, outside CloudFormation and outside the deployer's
+ * permissions), so they are refused too: tag resources in resources/*.yml, where CloudFormation
+ * applies the tags with the rest of the template.
+ *
+ * Access logs: every request, as one JSON line (access-log-format.cjs), into the log group
+ * ApiGatewayAccessLogGroup of resources/api-logs.yml. API Gateway writes them through the
+ * account's (per-region) CloudWatch role; when that file creates the setting
+ * (AWS::ApiGateway::Account ApiGatewayAccount), the stage waits for it.
+ *
  * Configuration: custom.stageSettings.{throttlingRateLimit, throttlingBurstLimit, tracingEnabled}.
  */
 
+const { accessLogFormat } = require('./access-log-format.cjs');
+
 /** The logical id the framework reserves for its own stage resource (naming.getStageLogicalId). */
 const STAGE_LOGICAL_ID = 'ApiGatewayStage';
+/** resources/api-logs.yml: the access log group, and the account setting it may create. */
+const ACCESS_LOG_GROUP = 'ApiGatewayAccessLogGroup';
+const ACCOUNT_SETTING = 'ApiGatewayAccount';
 
 class StageSettings {
   constructor(serverless) {
@@ -58,8 +73,30 @@ class StageSettings {
         TracingEnabled: settings.tracingEnabled,
         // `/*` + `*` is the stage-wide default every method inherits.
         MethodSettings: [{ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: settings.rate, ThrottlingBurstLimit: settings.burst }],
+        ...this.accessLogProperties(),
       },
     };
+  }
+
+  /** AccessLogSetting (and the dependency on the account's CloudWatch role), when the service defines the log group. */
+  accessLogProperties() {
+    const declared = this.serverless.service.resources?.Resources ?? {};
+    if (!declared[ACCESS_LOG_GROUP]) return {};
+    const properties = {
+      AccessLogSetting: {
+        // The log group's ARN without the `:*` of its Arn attribute, as API Gateway documents it.
+        DestinationArn: {
+          'Fn::Join': [':', ['arn', { Ref: 'AWS::Partition' }, 'logs', { Ref: 'AWS::Region' }, { Ref: 'AWS::AccountId' }, 'log-group', { Ref: ACCESS_LOG_GROUP }]],
+        },
+        Format: accessLogFormat(),
+      },
+    };
+    const account = declared[ACCOUNT_SETTING];
+    if (!account) return properties;
+    // A DependsOn may not name a resource whose condition is false; a reference inside Fn::If may.
+    const description = { 'Fn::Join': ['', ['Access logs through the account setting ', { Ref: ACCOUNT_SETTING }]] };
+    properties.Description = account.Condition ? { 'Fn::If': [account.Condition, description, { Ref: 'AWS::NoValue' }] } : description;
+    return properties;
   }
 
   readSettings() {
@@ -82,12 +119,15 @@ class StageSettings {
       'provider.tracing.apiGateway': provider.tracing?.apiGateway,
       'provider.logs.restApi': provider.logs?.restApi,
       'provider.apiGateway.metrics': provider.apiGateway?.metrics,
+      'provider.tags': provider.tags,
+      'provider.stackTags': provider.stackTags,
     };
     const set = Object.entries(options).filter(([, value]) => value !== undefined && value !== null).map(([name]) => name);
     if (set.length > 0) {
       throw new Error(
-        `stage-settings: ${set.join(', ')} would make the framework change the stage after CloudFormation has deployed it; ` +
-          `set stage options on the ${STAGE_LOGICAL_ID} resource through custom.stageSettings instead`,
+        `stage-settings: ${set.join(', ')} would make the framework change the stage after CloudFormation has deployed it ` +
+          '(its update-stage API calls, outside the template and the deployer permissions); ' +
+          `set stage options on the ${STAGE_LOGICAL_ID} resource through custom.stageSettings, and tags on resources in resources/*.yml`,
       );
     }
   }

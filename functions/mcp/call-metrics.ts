@@ -8,14 +8,20 @@ const PREFIX = { tool: 'Tool', resource: 'Resource', prompt: 'Prompt' } as const
  * target: ToolCalls and ToolLatency by tool, ToolDenied when the caller lacked the scope,
  * ToolErrors for internal errors; the same as ResourceCalls... by resource template and
  * PromptCalls... by prompt.
+ *
+ * One single-metric object per metric: Powertools publishes a single metric as soon as it is added
+ * and drops its dimensions with it, so a second metric added to the same object would be written
+ * without the target's dimension (tests/unit/template-operations.test.ts reads what is written).
  */
 export function recordCallMetrics(metrics: Metrics, event: AuditEvent): void {
   const prefix = PREFIX[event.kind];
-  const single = metrics.singleMetric();
-  single.addDimension(event.kind, event.target);
-  single.addMetric(`${prefix}Calls`, MetricUnit.Count, 1);
-  single.addMetric(`${prefix}Latency`, MetricUnit.Milliseconds, event.durationMs);
-  if (event.outcome === 'denied') single.addMetric(`${prefix}Denied`, MetricUnit.Count, 1);
-  if (event.outcome === 'error' && event.reason === 'internal') single.addMetric(`${prefix}Errors`, MetricUnit.Count, 1);
-  single.publishStoredMetrics();
+  const byTarget = (name: string, unit: MetricUnit, value: number) => {
+    const single = metrics.singleMetric();
+    single.addDimension(event.kind, event.target);
+    single.addMetric(name, unit, value);
+  };
+  byTarget(`${prefix}Calls`, MetricUnit.Count, 1);
+  byTarget(`${prefix}Latency`, MetricUnit.Milliseconds, event.durationMs);
+  if (event.outcome === 'denied') byTarget(`${prefix}Denied`, MetricUnit.Count, 1);
+  if (event.outcome === 'error' && event.reason === 'internal') byTarget(`${prefix}Errors`, MetricUnit.Count, 1);
 }

@@ -301,7 +301,7 @@ describe('the packaged CloudFormation template', () => {
     );
     const alarm = resources.AuthenticationFailuresAlarm!.Properties;
     expect(alarm).toMatchObject({
-      Namespace: 'SecureMcp',
+      Namespace: 'SecureMcp/prod',
       MetricName: 'AuthenticationFailures',
       Dimensions: [{ Name: 'service', Value: 'secure-mcp' }],
       Statistic: 'Sum',
@@ -310,11 +310,11 @@ describe('the packaged CloudFormation template', () => {
       AlarmActions: [{ Ref: 'AlarmTopic' }],
     });
     expect(resources.AlarmTopic!.Type).toBe('AWS::SNS::Topic');
-    // Every function publishes to one namespace, the one the alarms watch.
+    // Every function publishes to its stage's namespace, the one the alarms watch.
     for (const [id, fn] of ofType('AWS::Lambda::Function')) {
-      expect(fn.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE, id).toBe('SecureMcp');
+      expect(fn.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE, id).toBe('SecureMcp/prod');
     }
-    expect(resources.DynamicClientCountAlarm!.Properties).toMatchObject({ Namespace: 'SecureMcp', AlarmActions: [{ Ref: 'AlarmTopic' }] });
+    expect(resources.DynamicClientCountAlarm!.Properties).toMatchObject({ Namespace: 'SecureMcp/prod', AlarmActions: [{ Ref: 'AlarmTopic' }] });
     // No e-mail parameter, no subscription (the condition is false).
     expect(resources.AlarmTopicEmailSubscription!.Condition).toBe('HasAlarmEmail');
   });
@@ -336,6 +336,8 @@ describe("the README's deploy section", () => {
       .filter(([, resource]) => resource.Type !== 'AWS::Lambda::Version')
       .map(([id]) => id)
       .sort();
+  // Of those, the ones holding the service's state, which the README imports back after a remove.
+  const retainedState = () => retained().filter((id) => resources[id]!.DeletionPolicy === 'RetainExceptOnCreate');
 
   it('lists the permissions every resource type of the template needs', () => {
     expect(unmappedResourceTypes(template as unknown as CfnTemplate)).toEqual([]);
@@ -357,14 +359,15 @@ describe("the README's deploy section", () => {
   it('names exactly the resources that serverless remove keeps', () => {
     const listed = [...between('retained-resources').matchAll(/^- `(\w+)`/gm)].map((match) => match[1]).sort();
     expect(listed).toEqual(retained());
-    expect(retained()).toEqual(['ApiKeysTable', 'ClientsTable', 'CognitoUserPool', 'NotesTable', 'RevocationsTable']);
+    expect(retained()).toEqual(['ApiGatewayAccount', 'ApiGatewayCloudWatchRole', 'ApiKeysTable', 'ClientsTable', 'CognitoUserPool', 'NotesTable', 'RevocationsTable']);
+    expect(retainedState()).toEqual(['ApiKeysTable', 'ClientsTable', 'CognitoUserPool', 'NotesTable', 'RevocationsTable']);
   });
 
   it('imports exactly the retained resources, each by its registry identifier', async () => {
     const block = readme.match(/cat > resources-to-import\.json <<JSON\n([\s\S]*?)\nJSON\n/);
     expect(block).not.toBeNull();
     const imports = JSON.parse(block![1]!) as { ResourceType: string; LogicalResourceId: string; ResourceIdentifier: Record<string, string> }[];
-    expect(imports.map((entry) => entry.LogicalResourceId).sort()).toEqual(retained());
+    expect(imports.map((entry) => entry.LogicalResourceId).sort()).toEqual(retainedState());
     const registry = await loadRegistry();
     for (const entry of imports) {
       const resource = resources[entry.LogicalResourceId]!;

@@ -146,6 +146,14 @@ async function trustProblems(source: CfnTemplate): Promise<string[]> {
   await check('Denied', 'transitive tag keys', 'sts:TagSession', { ...good, 'sts:TransitiveTagKeys': ['principal'] });
   await check('Denied', 'no SourceIdentity', 'sts:AssumeRole', without('sts:SourceIdentity'));
   await check('Denied', 'no SourceIdentity', 'sts:SetSourceIdentity', without('sts:SourceIdentity'));
+  // The trust names the account and McpRole's ARN, never McpRole as a principal: IAM would hold a
+  // role principal as the role's unique id, which a new McpRole (remove, deploy) does not have, and
+  // may refuse a principal that is seconds old.
+  for (const statement of tool.trust.Statement) {
+    const principal = JSON.stringify(statement.Principal);
+    if (principal !== JSON.stringify({ AWS: `arn:aws:iam::${ACCOUNT}:root` })) problems.push(`${statement.Sid}: trusts ${principal}, not the account`);
+    if (statement.Condition?.ArnEquals?.['aws:PrincipalArn'] !== mcp.roleArn) problems.push(`${statement.Sid}: not narrowed to ${mcp.roleArn} by aws:PrincipalArn`);
+  }
   return problems;
 }
 
@@ -274,6 +282,9 @@ const CALLS: Record<string, Call[]> = {
   OAuthTokenRole: [logs('OauthTokenLogGroup'), table('OAuthStateTable', ['dynamodb:DeleteItem']), table('ClientsTable', ['dynamodb:GetItem'])],
   MetadataRole: [logs('MetadataLogGroup')],
   HealthRole: [logs('HealthLogGroup')],
+  // API Gateway's account-level logging role (resources/api-logs.yml): no inline policy, only AWS's
+  // managed AmazonAPIGatewayPushToCloudWatchLogs, held to that in template-operations.test.ts.
+  ApiGatewayCloudWatchRole: [],
 };
 
 const GROUP_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/secure-mcp/prod/ops-tools`;
@@ -524,7 +535,8 @@ describe('the checks can fail', () => {
   });
 
   it.each<[string, (copy: Mutable) => void, RegExp]>([
-    ['the account root trusted', (copy) => (trustStatement(copy, 'sts:AssumeRole').Principal = { AWS: `arn:aws:iam::${ACCOUNT}:root` }), /arn:aws:iam::123456789012:user\/someone: sts:AssumeRole is Allowed/],
+    ['the account trusted without the role ARN condition', (copy) => delete trustStatement(copy, 'sts:AssumeRole').Condition.ArnEquals, /arn:aws:iam::123456789012:user\/someone: sts:AssumeRole is Allowed/],
+    ['McpRole trusted as a principal', (copy) => (trustStatement(copy, 'sts:AssumeRole').Principal = { AWS: { 'Fn::GetAtt': ['McpRole', 'Arn'] } }), /McpFunctionForOneCaller: trusts .*role\/secure-mcp-prod-eu-west-1-mcp.*, not the account/],
     ['another tag key accepted', (copy) => trustStatement(copy, 'sts:TagSession').Condition['ForAllValues:StringEquals']['aws:TagKeys'].push('role'), /another tag key: sts:TagSession/],
     ['tag keys not restricted', (copy) => delete trustStatement(copy, 'sts:TagSession').Condition['ForAllValues:StringEquals'], /another tag key/],
     ['SourceIdentity not required', (copy) => delete trustStatement(copy, 'sts:AssumeRole').Condition.Null['sts:SourceIdentity'], /no SourceIdentity: sts:AssumeRole/],

@@ -45,9 +45,31 @@ describe('the stage-settings plugin', () => {
   });
 
   it('refuses the framework options that would change the stage after CloudFormation (its update-stage API calls)', () => {
-    for (const provider of [{ tracing: { apiGateway: true } }, { logs: { restApi: false } }, { apiGateway: { metrics: true } }]) {
+    const tags = [{ tags: { team: 'mcp' } }, { stackTags: { team: 'mcp' } }];
+    for (const provider of [{ tracing: { apiGateway: true } }, { logs: { restApi: false } }, { apiGateway: { metrics: true } }, ...tags]) {
       expect(() => apply(service({ provider })), JSON.stringify(provider)).toThrow(/would make the framework change the stage after CloudFormation/);
     }
+    // Tags are refused with where to put them instead.
+    for (const provider of tags) expect(() => apply(service({ provider }))).toThrow(/tags on resources in resources\/\*\.yml/);
+  });
+
+  it('points the access log setting at the access log group, as one JSON line with the fields an operator needs', () => {
+    const serverless = service();
+    const accessLogGroup = { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: '/aws/api-gateway/x' } };
+    Object.assign(serverless.service, { resources: { Resources: { ApiGatewayAccessLogGroup: accessLogGroup, ApiGatewayAccount: { Type: 'AWS::ApiGateway::Account', Condition: 'Creates' } } } });
+    const stage = apply(serverless).ApiGatewayStage.Properties;
+    expect(JSON.stringify(stage.AccessLogSetting.DestinationArn)).toContain('{"Ref":"ApiGatewayAccessLogGroup"}');
+    // The `-` API Gateway writes for a missing value must stay valid JSON: substituted, the line parses.
+    const line = stage.AccessLogSetting.Format.replace(/\$context\.(status|responseLatency)\b/g, '200').replace(/\$context\.[\w.]+/g, '-');
+    expect(Object.keys(JSON.parse(line))).toEqual(
+      expect.arrayContaining(['requestId', 'ip', 'status', 'responseLatency', 'authorizerError', 'integrationError', 'errorType', 'integrationLatency']),
+    );
+    expect(stage.AccessLogSetting.Format).toContain('"authorizerError":"$context.authorizer.error"');
+    expect(stage.AccessLogSetting.Format).toContain('"integrationError":"$context.integration.error"');
+    // The stage waits for the account's CloudWatch role when the stack sets it, through Fn::If (a DependsOn on a resource whose condition is false is refused).
+    expect(stage.Description['Fn::If'][0]).toBe('Creates');
+    // Without the log group, no access log setting.
+    expect(apply(service()).ApiGatewayStage.Properties.AccessLogSetting).toBeUndefined();
   });
 
   it('refuses settings it cannot apply as given', () => {

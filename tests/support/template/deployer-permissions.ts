@@ -54,8 +54,8 @@ const GRANTS = {
   logs: {
     service: 'CloudWatch Logs',
     actions: '`logs:*`',
-    resources: `\`${ARN('logs', 'log-group:/aws/lambda/secure-mcp-{stage}-*')}\``,
-    purpose: "the functions' log groups (30-day retention)",
+    resources: `\`${ARN('logs', 'log-group:/aws/lambda/secure-mcp-{stage}-*')}\`, \`${ARN('logs', 'log-group:/aws/api-gateway/secure-mcp-{stage}-*')}\``,
+    purpose: "the functions' log groups and the API's access log group (30-day retention)",
   },
   describeLogGroups: {
     service: 'CloudWatch Logs',
@@ -74,6 +74,30 @@ const GRANTS = {
     actions: '`apigateway:GET`, `apigateway:POST`, `apigateway:PUT`, `apigateway:PATCH`, `apigateway:DELETE`, `apigateway:UpdateRestApiPolicy`',
     resources: '`arn:aws:apigateway:{region}::/restapis`, `arn:aws:apigateway:{region}::/restapis/*`',
     purpose: 'the REST API: resources, methods, authorizer, gateway responses, deployment, stage (throttling, tracing)',
+  },
+  apiGatewayAccount: {
+    service: 'API Gateway',
+    actions: '`apigateway:GET`, `apigateway:PATCH`',
+    resources: '`arn:aws:apigateway:{region}::/account`',
+    purpose: "the region's CloudWatch role for access logs (`apiGatewayCloudWatchRole=create`, the default)",
+  },
+  apiGatewayDomain: {
+    service: 'API Gateway',
+    actions: '`apigateway:GET`, `apigateway:POST`, `apigateway:PATCH`, `apigateway:DELETE`',
+    resources: '`arn:aws:apigateway:{region}::/domainnames`, `arn:aws:apigateway:{region}::/domainnames/*`',
+    purpose: 'the custom domain and its mapping at the root (only with `customDomain`)',
+  },
+  apiGatewayServiceLinkedRole: {
+    service: 'IAM',
+    actions: '`iam:CreateServiceLinkedRole`',
+    resources: '`arn:aws:iam::{account}:role/aws-service-role/ops.apigateway.amazonaws.com/AWSServiceRoleForAPIGateway`',
+    purpose: "the role API Gateway creates, once per account, to attach a domain's ACM certificate (only with `customDomain`)",
+  },
+  route53: {
+    service: 'Route 53',
+    actions: '`route53:ChangeResourceRecordSets`, `route53:ListResourceRecordSets`, `route53:GetHostedZone`, `route53:GetChange`',
+    resources: '`arn:aws:route53:::hostedzone/{customDomainHostedZoneId}`, `arn:aws:route53:::change/*`',
+    purpose: "the custom domain's alias record (only with `customDomainHostedZoneId`)",
   },
   cognitoCreate: {
     service: 'Cognito',
@@ -117,6 +141,12 @@ const GRANTS = {
     resources: `\`${ARN('cloudwatch', 'alarm:secure-mcp-{stage}-*')}\``,
     purpose: 'the two alarms',
   },
+  dashboard: {
+    service: 'CloudWatch',
+    actions: '`cloudwatch:PutDashboard`, `cloudwatch:GetDashboard`, `cloudwatch:DeleteDashboards`',
+    resources: '`arn:aws:cloudwatch::{account}:dashboard/secure-mcp-{stage}`',
+    purpose: "the stage's dashboard",
+  },
 } satisfies Record<string, Grant>;
 
 type GrantId = keyof typeof GRANTS;
@@ -140,6 +170,11 @@ export const GRANTS_BY_RESOURCE_TYPE: Record<string, GrantId[]> = {
   'AWS::ApiGateway::Deployment': ['apiGateway'],
   'AWS::ApiGateway::Stage': ['apiGateway'],
   'AWS::ApiGateway::GatewayResponse': ['apiGateway'],
+  'AWS::ApiGateway::Account': ['apiGatewayAccount'],
+  'AWS::ApiGateway::DomainName': ['apiGatewayDomain', 'apiGatewayServiceLinkedRole'],
+  'AWS::ApiGateway::BasePathMapping': ['apiGatewayDomain'],
+  'AWS::Route53::RecordSet': ['route53'],
+  'AWS::CloudWatch::Dashboard': ['dashboard'],
   'AWS::Cognito::UserPool': ['cognitoCreate', 'cognito'],
   'AWS::Cognito::UserPoolDomain': ['cognitoCreate', 'cognito'],
   'AWS::Cognito::UserPoolResourceServer': ['cognito'],

@@ -30,7 +30,8 @@ export function arnContext(template: CfnTemplate, options: { region: string; sta
   return {
     ref(name) {
       const resource = template.Resources[name];
-      if (resource?.Type === 'AWS::IAM::Role') return `${stackName}-${name}-ABCDEF123456`;
+      // A role's name: the one the template gives it, or the stack's generated one.
+      if (resource?.Type === 'AWS::IAM::Role') return renderings(resource.Properties?.RoleName, this)?.[0] ?? `${stackName}-${name}-ABCDEF123456`;
       // A secret's Ref is its ARN: its name and six random characters.
       if (resource?.Type === 'AWS::SecretsManager::Secret') {
         return `arn:aws:secretsmanager:${region}:${ACCOUNT}:secret:${renderings(resource.Properties?.Name, this)?.[0] ?? name}-AbCdEf`;
@@ -122,6 +123,15 @@ export interface SimulatedRequest {
   resourcePolicy?: PolicyDocument;
 }
 
+/**
+ * The global key aws:PrincipalArn IAM puts in every request's context (the simulator leaves it to
+ * the caller): for a role session, the role's ARN (not the session's); for any other principal, its ARN.
+ */
+export function principalArnOf(principal: string): string {
+  const session = /^arn:aws:sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/.exec(principal);
+  return session ? `arn:aws:iam::${session[1]}:role/${session[2]}` : principal;
+}
+
 /** What IAM decides for one request, by the simulator; throws on a simulation error (a bad policy or ARN). */
 export async function decide(request: SimulatedRequest): Promise<Decision> {
   const result = await runSimulation(
@@ -130,7 +140,7 @@ export async function decide(request: SimulatedRequest): Promise<Decision> {
         principal: request.principal,
         action: request.action,
         resource: { resource: request.resource, accountId: ACCOUNT },
-        contextVariables: request.context ?? {},
+        contextVariables: { 'aws:PrincipalArn': principalArnOf(request.principal), ...request.context },
       },
       identityPolicies: request.identityPolicies.map((policy) => ({ name: policy.name, policy: policy.document })),
       serviceControlPolicies: [],

@@ -36,6 +36,8 @@ export function placeholderContext(template: CfnTemplate, options: { region: str
           return property('TableName') ?? `${stackName}-${name}-ABCDEF123456`;
         case 'AWS::Lambda::Function':
           return property('FunctionName') ?? `${stackName}-${name}-ABCDEF123456`;
+        case 'AWS::IAM::Role':
+          return property('RoleName') ?? `${stackName}-${name}-ABCDEF123456`;
         case 'AWS::SNS::Topic':
           return `arn:aws:sns:${region}:${PLACEHOLDER_ACCOUNT_ID}:${property('TopicName') ?? name}`;
         default:
