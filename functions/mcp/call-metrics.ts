@@ -15,7 +15,7 @@ const PREFIX = { tool: 'Tool', resource: 'Resource', prompt: 'Prompt' } as const
  */
 export function recordCallMetrics(metrics: Metrics, event: AuditEvent): void {
   const prefix = PREFIX[event.kind];
-  const byTarget = (name: string, unit: MetricUnit, value: number) => {
+  const byTarget = (name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number) => {
     const single = metrics.singleMetric();
     single.addDimension(event.kind, event.target);
     single.addMetric(name, unit, value);

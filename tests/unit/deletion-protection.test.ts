@@ -35,7 +35,7 @@ const plan = (stack: { status: string } | undefined, resources: Record<string, s
 
 /** The framework's core stack: what CreateStack leaves before the first update. */
 const CORE = { ServerlessDeploymentBucket: 'CREATE_COMPLETE', ServerlessDeploymentBucketPolicy: 'CREATE_COMPLETE' };
-const ALL_CREATED = { ...CORE, ...Object.fromEntries(PROTECTED.map((id) => [id, 'CREATE_COMPLETE'])), McpLambdaFunction: 'CREATE_COMPLETE' };
+const ALL_CREATED: Record<string, string> = { ...CORE, ...Object.fromEntries(PROTECTED.map((id) => [id, 'CREATE_COMPLETE'])), McpLambdaFunction: 'CREATE_COMPLETE' };
 const off = Object.fromEntries(PROTECTED.map((id) => [id, false]));
 const on = Object.fromEntries(PROTECTED.map((id) => [id, true]));
 

@@ -345,7 +345,7 @@ function readmeGroupRoleTrust(mcpRoleArn: string): PolicyDocument {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   const block = /<!-- group-role-trust-policy -->\s*```json\n([\s\S]*?)```/.exec(readme);
   if (!block) throw new Error('README: no group role trust policy block');
-  return JSON.parse(block[1]!.replaceAll('MCP_ROLE_ARN', mcpRoleArn)) as PolicyDocument;
+  return JSON.parse(block[1]!.replaceAll('MCP_ROLE_ARN', mcpRoleArn).replaceAll('ACCOUNT_ID', ACCOUNT)) as PolicyDocument;
 }
 
 async function groupRoleProblems(source: CfnTemplate, trust: PolicyDocument): Promise<string[]> {
@@ -502,6 +502,7 @@ describe('the checks can fail', () => {
   it.each<[string, (trust: any) => void, RegExp]>([
     ['no group test', (trust) => trust.Statement.forEach((statement: any) => delete statement.Condition?.StringLike), /a caller not in ops: sts:AssumeRole is Allowed/],
     ['the group tested without its separators', (trust) => trust.Statement.forEach((statement: any) => statement.Condition?.StringLike && (statement.Condition.StringLike['aws:RequestTag/groups'] = '*ops*')), /a caller in ops-lead: sts:AssumeRole is Allowed/],
+    ['the MCP role not named (the account alone trusted)', (trust) => trust.Statement.forEach((statement: any) => delete statement.Condition?.ArnEquals), /another role of the stack: sts:AssumeRole is Allowed/],
     ['dynamic clients admitted', (trust) => trust.Statement.forEach((statement: any) => delete statement.Condition?.StringEquals?.['aws:RequestTag/client_source']), /dynamic client: sts:AssumeRole is Allowed/],
   ])('group role trust: %s', async (_label, change, problem) => {
     const trust = readmeGroupRoleTrust(roleOf(template, 'McpRole').roleArn);

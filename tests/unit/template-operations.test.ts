@@ -346,3 +346,26 @@ describe('trust that survives a remove and redeploy', () => {
     expect(JSON.stringify(resources.CallerToolRole!.Properties.AssumeRolePolicyDocument)).not.toMatch(/"(Ref|Fn::GetAtt)":\[?"McpRole/);
   });
 });
+
+describe('the custom domain parameters', () => {
+  const { customDomainProblems } = require('../../serverless-plugins/custom-domain.cjs') as {
+    customDomainProblems: (input: { domain?: string; certificateArn?: string; hostedZoneId?: string; region: string }) => string[];
+  };
+  const region = 'eu-west-1';
+
+  it('accept a host name with a certificate of the stack’s region, with or without a hosted zone, and nothing at all', () => {
+    expect(customDomainProblems({ domain: DOMAIN, certificateArn: CERTIFICATE, hostedZoneId: ZONE, region })).toEqual([]);
+    expect(customDomainProblems({ domain: DOMAIN, certificateArn: CERTIFICATE, hostedZoneId: '', region })).toEqual([]);
+    expect(customDomainProblems({ domain: '', certificateArn: '', hostedZoneId: '', region })).toEqual([]);
+  });
+
+  it('refuse what would fail half way through a deploy, each with its reason', () => {
+    expect(customDomainProblems({ domain: DOMAIN, certificateArn: '', region })).toEqual([expect.stringMatching(/needs customDomainCertificateArn/)]);
+    expect(customDomainProblems({ domain: DOMAIN, certificateArn: CERTIFICATE.replace('eu-west-1', 'us-east-1'), region })).toEqual([
+      'customDomainCertificateArn is in us-east-1; a regional API in eu-west-1 needs a certificate in eu-west-1',
+    ]);
+    expect(customDomainProblems({ domain: 'https://mcp.example.com/', certificateArn: CERTIFICATE, region })).toEqual([expect.stringMatching(/not a lower-case host name/)]);
+    expect(customDomainProblems({ domain: '', hostedZoneId: ZONE, region })).toEqual(['customDomainHostedZoneId is set but customDomain is not']);
+    expect(customDomainProblems({ domain: DOMAIN, certificateArn: CERTIFICATE, hostedZoneId: 'example.com', region })).toEqual([expect.stringMatching(/not a Route 53 hosted zone id/)]);
+  });
+});

@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { DeletionProtectionType } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { type CfnTemplate, referencesIn, renderings } from '../support/template/cloudformation.js';
+import { type CfnTemplate, evaluateCondition, referencesIn, renderings } from '../support/template/cloudformation.js';
 import { callbackUrlProblem, cognitoProblems, domainPrefixProblem } from '../support/template/cognito-rules.js';
 import { danglingDependsOn, dependencyCycles, dependencyGraph } from '../support/template/dependency-cycles.js';
 import { packageTemplate } from '../support/template/packaged-template.js';
@@ -150,8 +150,11 @@ describe('the API Gateway stage', () => {
     const responses = ofType('AWS::ApiGateway::GatewayResponse').map(([id]) => id);
     expect(responses).toHaveLength(5);
     expect(responses.filter((id) => !reachable.has(id))).toEqual([]);
-    // No custom domain in the stack, so no base path mapping that would have to wait for the stage.
-    expect(ofType('AWS::ApiGateway::BasePathMapping')).toEqual([]);
+    // The custom domain's mapping (resources/domain.yml) exists only with a domain, and then names
+    // the stage resource, so it waits for the stage rather than the deployment.
+    const mappings = ofType('AWS::ApiGateway::BasePathMapping');
+    expect(mappings.map(([id, mapping]) => [id, mapping.Condition, mapping.Properties!.Stage])).toEqual([['CustomDomainBasePathMapping', 'HasCustomDomain', { Ref: 'ApiGatewayStage' }]]);
+    expect(evaluateCondition(template, 'HasCustomDomain', placeholderContext(template, { region: REGION, stackName: `secure-mcp-${STAGE}` }))).toBe(false);
   });
 
   it('survives a second deploy as a plain Stage update: nothing that replaces the stage changes with the deployment', () => {

@@ -111,6 +111,8 @@ export interface RenderContext {
   ref(name: string): string | undefined;
   /** The value `{ Fn::GetAtt: [id, attribute] }` stands for. */
   getAtt(id: string, attribute: string): string | undefined;
+  /** Whether a condition of the template holds, when that is known offline (undefined: both branches count). */
+  condition?(name: string): boolean | undefined;
 }
 
 const MAX_RENDERINGS = 64;
@@ -179,7 +181,9 @@ export function renderings(value: unknown, context: RenderContext): string[] | u
       return combine(pieces, (parts) => parts.join(''));
     }
     case 'Fn::If': {
-      const [, whenTrue, whenFalse] = argument as [string, unknown, unknown];
+      const [name, whenTrue, whenFalse] = argument as [string, unknown, unknown];
+      const decided = context.condition?.(name);
+      if (decided !== undefined) return renderings(decided ? whenTrue : whenFalse, context);
       const branches = [renderings(whenTrue, context), renderings(whenFalse, context)];
       if (branches.some((options) => options === undefined)) return undefined;
       return [...new Set(branches.flat() as string[])];
@@ -211,4 +215,37 @@ function listRenderings(value: unknown, context: RenderContext): string[][] | un
     return renderings(source, context)?.map((text) => text.split(separator));
   }
   return undefined;
+}
+
+/**
+ * Whether a template's condition holds, evaluated offline where its operands render to one value
+ * each (a packaged template compares parameters the framework has already put in as literals).
+ */
+export function evaluateCondition(template: CfnTemplate, name: string, context: RenderContext): boolean | undefined {
+  const evaluate = (expression: unknown): boolean | undefined => {
+    const fn = intrinsicOf(expression);
+    const argument = fn ? (expression as Record<string, unknown>)[fn] : undefined;
+    switch (fn) {
+      case 'Condition':
+        return evaluate(template.Conditions?.[argument as string]);
+      case 'Fn::Not': {
+        const inner = evaluate((argument as unknown[])[0]);
+        return inner === undefined ? undefined : !inner;
+      }
+      case 'Fn::And':
+      case 'Fn::Or': {
+        const values = (argument as unknown[]).map(evaluate);
+        if (values.some((value) => value === undefined)) return undefined;
+        return fn === 'Fn::And' ? values.every(Boolean) : values.some(Boolean);
+      }
+      case 'Fn::Equals': {
+        const [left, right] = (argument as unknown[]).map((side) => renderings(side, context));
+        if (left?.length !== 1 || right?.length !== 1) return undefined;
+        return left[0] === right[0];
+      }
+      default:
+        return undefined;
+    }
+  };
+  return evaluate(template.Conditions?.[name]);
 }

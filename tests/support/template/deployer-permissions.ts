@@ -49,7 +49,7 @@ const GRANTS = {
     service: 'IAM',
     actions: '`iam:*Role*` (includes `iam:PassRole`, which Lambda needs to take a role)',
     resources: '`arn:aws:iam::{account}:role/secure-mcp-{stage}-*`',
-    purpose: 'one role per function and the tool role assumed for each caller, with inline policies and one role policy',
+    purpose: "one role per function, the tool role assumed for each caller, and API Gateway's CloudWatch role, with inline policies and one role policy",
   },
   logs: {
     service: 'CloudWatch Logs',

@@ -28,6 +28,7 @@ export function arnContext(template: CfnTemplate, options: { region: string; sta
   const base = placeholderContext(template, options);
   const { region, stackName } = options;
   return {
+    condition: base.condition,
     ref(name) {
       const resource = template.Resources[name];
       // A role's name: the one the template gives it, or the stack's generated one.

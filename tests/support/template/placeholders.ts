@@ -1,4 +1,4 @@
-import { type CfnTemplate, type RenderContext, renderings } from './cloudformation.js';
+import { type CfnTemplate, type RenderContext, evaluateCondition, renderings } from './cloudformation.js';
 
 /**
  * Stand-ins for the values only a real stack has (pseudo parameters, the ids resources get), each
@@ -49,6 +49,9 @@ export function placeholderContext(template: CfnTemplate, options: { region: str
       if (!resource) return undefined;
       const service = resource.Type.split('::')[1]!.toLowerCase();
       return attribute === 'Arn' ? `arn:aws:${service}:${region}:${PLACEHOLDER_ACCOUNT_ID}:${context.ref(id)}` : `${id}-${attribute}`;
+    },
+    condition(name) {
+      return evaluateCondition(template, name, context);
     },
   };
   return context;

@@ -62,6 +62,8 @@ export const ENUM_RULES: Record<string, EnumRule> = {
   'AWS::Lambda::Permission.FunctionUrlAuthType': sdk(lambda.FunctionUrlAuthType, 'lambda FunctionUrlAuthType'),
 
   'AWS::ApiGateway::Authorizer.Type': sdk(apiGateway.AuthorizerType, 'api-gateway AuthorizerType'),
+  'AWS::ApiGateway::DomainName.SecurityPolicy': sdk(apiGateway.SecurityPolicy, 'api-gateway SecurityPolicy'),
+  'AWS::ApiGateway::DomainName.EndpointConfiguration.Types[]': sdk(apiGateway.EndpointType, 'api-gateway EndpointType'),
   'AWS::ApiGateway::Method.AuthorizationType': documented(['NONE', 'AWS_IAM', 'CUSTOM', 'COGNITO_USER_POOLS'], 'API Gateway PutMethod authorizationType'),
   'AWS::ApiGateway::Method.HttpMethod': documented(HTTP_METHODS, 'API Gateway PutMethod httpMethod'),
   'AWS::ApiGateway::Method.Integration.Type': sdk(apiGateway.IntegrationType, 'api-gateway IntegrationType'),
