@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { callerCredentialsFromEnvironment } from '../../lib/aws/caller-credentials.js';
 import { offlineEnvironment } from '../../local/offline.js';
 import { PROJECT_ROOT, STACK_SET_VARIABLES, settingsFromEnv } from '../../local/settings.js';
@@ -60,6 +61,17 @@ describe('the local stack settings (MCP_LOCAL_*) reach serverless.yml (LOCAL_*)'
       'LOCAL_ALLOWED_ORIGINS is set by the local stack itself; set MCP_LOCAL_ALLOWED_ORIGINS instead',
     );
     expect(() => settingsFromEnv({ LOCAL_OFFLINE_PORT: '4002' })).toThrow('set MCP_LOCAL_OFFLINE_PORT instead');
+  });
+
+  it('builds the local stack into a folder of its own, which `serverless package` and `deploy` never delete', () => {
+    // serverless-esbuild deletes its work folder (custom.esbuild.outputWorkFolder) after packaging.
+    const esbuild = (parse(readFileSync(join(PROJECT_ROOT, 'serverless.yml'), 'utf8')) as { custom: { esbuild: { outputWorkFolder: string } } }).custom.esbuild;
+    expect(esbuild.outputWorkFolder).toBe("${env:LOCAL_BUILD_FOLDER, '.esbuild'}");
+    const folder = offlineEnvironment(settingsFromEnv({ MCP_LOCAL_OFFLINE_PORT: '4002' })).LOCAL_BUILD_FOLDER!;
+    expect(folder).toBe(join('.esbuild-local', '4002'));
+    // Two local stacks on different ports do not share one either.
+    expect(offlineEnvironment(settingsFromEnv({ MCP_LOCAL_OFFLINE_PORT: '4102' })).LOCAL_BUILD_FOLDER).not.toBe(folder);
+    expect(readFileSync(join(PROJECT_ROOT, '.gitignore'), 'utf8').split('\n')).toContain('.esbuild-local/');
   });
 
   it('resolves MCP_LOCAL_DATA_DIR against the project root; unset or empty is .local', () => {
