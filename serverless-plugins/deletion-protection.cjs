@@ -14,6 +14,10 @@ const { applyProtection, deletionProtectionPlan, wantedProtection } = require('.
  *   deployer's `cloudformation:*` on the stack) and switches protection off in the template for the
  *   resources this update creates. A stack no deploy can update stops the deploy here, with the
  *   command that gets it out.
+ * - When the framework finds nothing changed since the last upload (it compares with the artifacts
+ *   in the deployment bucket, which a failed update leaves behind), the plugin compares the
+ *   protection it decided with the deployed template (GetTemplate) and deploys anyway when they
+ *   differ, so a protection switch a failed update did not apply is never skipped.
  * - After a successful update that left protection off for resources it created, it runs the
  *   framework's deploy steps once more (the framework's own aws:deploy:deploy lifecycle), now with
  *   those resources protected. If that second update fails, its rollback only turns protection off
@@ -33,6 +37,7 @@ class DeletionProtection {
     this.log = utils?.log ?? { notice: console.log, warning: console.warn };
     this.hooks = {
       'before:aws:deploy:deploy:checkForChanges': () => this.plan(),
+      'after:aws:deploy:deploy:checkForChanges': () => this.deployIfProtectionDiffers(),
       'after:aws:deploy:deploy:updateStack': () => this.protectWhatWasCreated(),
     };
   }
@@ -72,10 +77,24 @@ class DeletionProtection {
     const plan = deletionProtectionPlan({ stackName, region, wanted: this.wanted, ...state });
     if (plan.refusal) throw new Error(`deletion-protection: ${plan.refusal}`);
     applyProtection(this.resources, plan.protect);
+    this.protect = plan.protect;
     this.deferred = plan.deferred;
     if (plan.deferred.length > 0) {
       this.log.notice(`Deletion protection stays off while this deploy creates ${plan.deferred.join(', ')} (so that a failed deploy can roll back); it is switched on right after.`);
     }
+  }
+
+  async deployIfProtectionDiffers() {
+    const provider = this.serverless.service.provider;
+    if (!provider.shouldNotDeploy || !this.protect) return;
+    const { GetTemplateCommand } = cloudFormationCommands();
+    const client = await this.provider.getCloudFormationClient();
+    const deployed = await client.send(new GetTemplateCommand({ StackName: this.provider.naming.getStackName(), TemplateStage: 'Original' }));
+    const current = wantedProtection(JSON.parse(deployed.TemplateBody).Resources ?? {});
+    const differing = Object.entries(this.protect).filter(([id, on]) => (current[id] ?? false) !== on).map(([id]) => id);
+    if (differing.length === 0) return;
+    this.log.notice(`Deploying although nothing else changed: the deletion protection of ${differing.join(', ')} differs from the stack's.`);
+    provider.shouldNotDeploy = false;
   }
 
   async protectWhatWasCreated() {

@@ -108,7 +108,10 @@ function template() {
 }
 
 /** A stack as CloudFormation reports it, and the updates the "framework" makes to it. */
-function harness(initial: { status: string; resources: Record<string, string> } | undefined, options: { updateFails?: boolean; withoutPlugin?: boolean } = {}) {
+function harness(
+  initial: { status: string; resources: Record<string, string>; template?: Record<string, unknown> } | undefined,
+  options: { updateFails?: boolean; withoutPlugin?: boolean; unchangedSinceLastUpload?: boolean } = {},
+) {
   let stack = initial && { ...initial, resources: { ...initial.resources } };
   const updates: Array<Record<string, unknown>> = [];
   const resources = template();
@@ -117,6 +120,7 @@ function harness(initial: { status: string; resources: Record<string, string> } 
       expect(command.input.StackName).toBe(STACK);
       if (!stack) throw Object.assign(new Error(`Stack with id ${STACK} does not exist`), { name: 'ValidationError' });
       if (command.constructor.name === 'DescribeStacksCommand') return { Stacks: [{ StackName: STACK, StackStatus: stack.status }] };
+      if (command.constructor.name === 'GetTemplateCommand') return { TemplateBody: JSON.stringify({ Resources: stack.template ?? {} }) };
       if (command.constructor.name === 'ListStackResourcesCommand') {
         return { StackResourceSummaries: Object.entries(stack.resources).map(([LogicalResourceId, ResourceStatus]) => ({ LogicalResourceId, ResourceStatus })) };
       }
@@ -129,6 +133,10 @@ function harness(initial: { status: string; resources: Record<string, string> } 
   const deployLifecycle = async () => {
     stack ??= { status: 'CREATE_COMPLETE', resources: { ServerlessDeploymentBucket: 'CREATE_COMPLETE' } };
     if (!options.withoutPlugin) await plugin.hooks['before:aws:deploy:deploy:checkForChanges']!();
+    // The framework's checkForChanges: nothing to deploy when the artifacts equal the last upload.
+    serverless.service.provider.shouldNotDeploy = Boolean(options.unchangedSinceLastUpload);
+    if (!options.withoutPlugin) await plugin.hooks['after:aws:deploy:deploy:checkForChanges']!();
+    if (serverless.service.provider.shouldNotDeploy) return;
     updates.push(structuredClone(Object.fromEntries(Object.entries(resources).map(([id, resource]) => [id, resource.Properties]))));
     if (options.updateFails) {
       // The rollback deletes what the update created; it can only if their protection is off.
@@ -140,7 +148,7 @@ function harness(initial: { status: string; resources: Record<string, string> } 
     if (!options.withoutPlugin) await plugin.hooks['after:aws:deploy:deploy:updateStack']!();
   };
   const serverless = {
-    service: { provider: { compiledCloudFormationTemplate: { Resources: resources } } },
+    service: { provider: { compiledCloudFormationTemplate: { Resources: resources }, shouldNotDeploy: false } },
     getProvider: () => ({ naming: { getStackName: () => STACK }, getRegion: () => REGION, getCloudFormationClient: async () => client }),
     pluginManager: { spawn: async (lifecycle: string) => (expect(lifecycle).toBe('aws:deploy:deploy'), deployLifecycle()) },
   };
@@ -181,6 +189,20 @@ describe('the deletion-protection plugin in a deploy (CloudFormation stand-in)',
     expect(run.updates).toHaveLength(1);
     expect(run.updates[0]).toMatchObject({ CognitoUserPool: { DeletionProtection: 'ACTIVE' }, ClientsTable: { DeletionProtectionEnabled: true } });
     expect(run.notices).toEqual([]);
+  });
+
+  it('deploys although the framework finds nothing changed when the stack’s protection differs (a second update that failed)', async () => {
+    const existing = { ServerlessDeploymentBucket: 'CREATE_COMPLETE', CognitoUserPool: 'CREATE_COMPLETE', ClientsTable: 'UPDATE_ROLLBACK_COMPLETE', RateLimitsTable: 'CREATE_COMPLETE' };
+    const unprotected = { CognitoUserPool: { Type: 'AWS::Cognito::UserPool', Properties: { DeletionProtection: 'INACTIVE' } }, ClientsTable: { Type: 'AWS::DynamoDB::Table', Properties: { DeletionProtectionEnabled: false } } };
+    const run = harness({ status: 'UPDATE_ROLLBACK_COMPLETE', resources: existing, template: unprotected }, { unchangedSinceLastUpload: true });
+    await run.deploy();
+    expect(run.updates).toEqual([{ CognitoUserPool: { DeletionProtection: 'ACTIVE' }, ClientsTable: { DeletionProtectionEnabled: true }, RateLimitsTable: {} }]);
+    expect(run.notices.join('\n')).toMatch(/deletion protection of CognitoUserPool, ClientsTable differs/);
+    // The same with the stack already protected: nothing to deploy, as the framework decided.
+    const protectedTemplate = { CognitoUserPool: { Type: 'AWS::Cognito::UserPool', Properties: { DeletionProtection: 'ACTIVE' } }, ClientsTable: { Type: 'AWS::DynamoDB::Table', Properties: { DeletionProtectionEnabled: true } } };
+    const quiet = harness({ status: 'UPDATE_COMPLETE', resources: existing, template: protectedTemplate }, { unchangedSinceLastUpload: true });
+    await quiet.deploy();
+    expect(quiet.updates).toEqual([]);
   });
 
   it('stops before uploading anything when the stack is stuck, naming the command', async () => {
