@@ -67,12 +67,31 @@ function applyStreamingTimeouts(resources) {
   return applied;
 }
 
+/**
+ * The same timeouts on the service's streaming `http` events, where the framework's deploy-time check
+ * (extended-validate.js) reads them: without, it warns that the function outlasts a 29 s gateway.
+ */
+function recordOnEvents(service, naming, applied) {
+  const resources = service.provider.compiledCloudFormationTemplate.Resources;
+  const byFunction = {};
+  for (const [methodId, timeout] of Object.entries(applied)) byFunction[invokedFunctionId(resources[methodId].Properties.Integration)] = timeout;
+  for (const [name, fn] of Object.entries(service.functions ?? {})) {
+    const timeout = byFunction[naming.getLambdaLogicalId(name)];
+    if (timeout === undefined) continue;
+    for (const event of fn.events ?? []) {
+      if (String(event.http?.response?.transferMode ?? '').toUpperCase() === 'STREAM') event.http.timeoutInMillis = timeout;
+    }
+  }
+}
+
 class StreamingTimeouts {
   constructor(serverless) {
     this.serverless = serverless;
     this.hooks = {
       'after:package:compileEvents': () => {
-        applyStreamingTimeouts(this.serverless.service.provider.compiledCloudFormationTemplate.Resources);
+        const { service } = this.serverless;
+        const applied = applyStreamingTimeouts(service.provider.compiledCloudFormationTemplate.Resources);
+        recordOnEvents(service, this.serverless.getProvider('aws').naming, applied);
       },
     };
   }

@@ -97,6 +97,27 @@ describe('streaming routes', () => {
     expect(() => applyStreamingTimeouts({ M: method(29_000), FnLambdaFunction: fn(120) })).toThrow(/shorter than FnLambdaFunction's timeout/);
     expect(() => applyStreamingTimeouts({ M: method() })).toThrow(/invokes no Lambda function/);
   });
+
+  it('write the timeout on the streaming http events too, where the framework’s deploy-time check reads it', () => {
+    const StreamingTimeouts = require('../../serverless-plugins/streaming-timeouts.cjs') as new (serverless: unknown) => { hooks: Record<string, () => void> };
+    const stream = { path: 'mcp', method: 'post', response: { transferMode: 'STREAM' } };
+    const buffered = { path: 'health', method: 'get' };
+    const functions = { mcp: { timeout: 120, events: [{ http: stream }, { http: buffered }] } };
+    const resources = {
+      ApiGatewayMethodMcpPost: {
+        Type: 'AWS::ApiGateway::Method',
+        Properties: { Integration: { ResponseTransferMode: 'STREAM', Uri: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['McpLambdaFunction', 'Arn'] }]] } } },
+      },
+      McpLambdaFunction: { Type: 'AWS::Lambda::Function', Properties: { Timeout: 120 } },
+    };
+    const serverless = {
+      service: { functions, provider: { compiledCloudFormationTemplate: { Resources: resources } } },
+      getProvider: () => ({ naming: { getLambdaLogicalId: (name: string) => `${name[0]!.toUpperCase()}${name.slice(1)}LambdaFunction` } }),
+    };
+    new StreamingTimeouts(serverless).hooks['after:package:compileEvents']!();
+    expect(stream).toMatchObject({ timeoutInMillis: 130_000 });
+    expect(buffered).not.toHaveProperty('timeoutInMillis');
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
