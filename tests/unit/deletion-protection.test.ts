@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 
@@ -209,5 +210,21 @@ describe('the deletion-protection plugin in a deploy (CloudFormation stand-in)',
     const run = harness({ status: 'UPDATE_ROLLBACK_FAILED', resources: { ServerlessDeploymentBucket: 'CREATE_COMPLETE' } });
     await expect(run.deploy()).rejects.toThrow(/continue-update-rollback --stack-name secure-mcp-prod --region eu-west-1/);
     expect(run.updates).toEqual([]);
+  });
+});
+
+describe("the README's recovery table", () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('### When a deploy fails'), readme.indexOf('### Custom domain'));
+
+  it('gives the same command the deploy prints for each stuck state', () => {
+    const commands = (status: string) => [...plan({ status }, CORE).refusal!.matchAll(/aws cloudformation [a-z-]+ --stack-name secure-mcp-prod --region eu-west-1/g)].map((match) => match[0]);
+    for (const status of ['UPDATE_ROLLBACK_FAILED', 'ROLLBACK_COMPLETE']) {
+      expect(commands(status).length, status).toBeGreaterThan(0);
+      for (const command of commands(status)) expect(section, `${status}: ${command}`).toContain(command);
+      expect(section).toContain(`| \`${status}\``);
+    }
+    // A failed first deploy needs nothing but the deploy itself.
+    expect(section).toMatch(/\| `UPDATE_ROLLBACK_COMPLETE` after a first deploy \|[^\n]*npx serverless deploy --stage prod --region eu-west-1` again: nothing else/);
   });
 });
