@@ -8,7 +8,7 @@ import type { ToolServices } from './services.js';
  * A tool is one file in tools/ whose default export is `defineTool({...})`: what it is called,
  * which scope it needs, what it takes and returns (zod), how clients should treat it
  * (annotations), and what it does. tools/index.ts is generated from the folder
- * (`npm run tools:index`), so adding a file is all it takes.
+ * (`npm run catalog:index`), so adding a file is all it takes.
  */
 export interface ToolDefinition<Input extends z.ZodRawShape, Output extends z.ZodRawShape> {
   /** Unique, `[a-z][a-z0-9_]*`: what clients call. */

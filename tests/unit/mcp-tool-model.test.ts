@@ -12,7 +12,7 @@ import { executeToolCall } from '../../functions/mcp/tool-call.js';
 import { tools } from '../../functions/mcp/tools/index.js';
 import type { CallerIdentity } from '../../lib/identity.js';
 import { createLogger } from '../../lib/logger.js';
-import { CATALOG_FOLDERS, TOOLS_INDEX, catalogFiles, renderCatalogIndex, renderToolIndex, toolFiles } from '../../scripts/tool-index.js';
+import { CATALOG_FOLDERS, TOOLS_INDEX, catalogFiles, renderCatalogIndex, renderToolIndex, toolFiles } from '../../scripts/catalog-index.js';
 import { compileCatalog } from '../../functions/mcp/catalog.js';
 import { definePrompt } from '../../functions/mcp/prompt.js';
 import { prompts } from '../../functions/mcp/prompts/index.js';
@@ -34,7 +34,7 @@ const caller: CallerIdentity = {
 };
 
 describe('tool registry', () => {
-  it('is generated from the tools folder and up to date (run `npm run tools:index` after adding a tool)', () => {
+  it('is generated from the tools folder and up to date (run `npm run catalog:index` after adding a tool)', () => {
     expect(readFileSync(TOOLS_INDEX, 'utf8')).toBe(renderToolIndex(toolFiles()));
     expect(tools).toHaveLength(toolFiles().length);
   });
