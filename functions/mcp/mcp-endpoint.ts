@@ -9,19 +9,19 @@ import { headerValue, requestBodyBytes } from '../../lib/http/request-body.js';
 import { type CallerIdentity, fromAuthorizerContext } from '../../lib/identity.js';
 import { fullScope } from '../../lib/oauth/scopes.js';
 import type { RateLimitDecision, RateLimiter } from '../../lib/rate-limit.js';
-import { type AuditEvent, type AuditOutcome, type RequestFacts, auditEvent, singleCallAudit } from './audit.js';
-import type { Catalog } from './catalog.js';
-import { toAuthInfo } from './caller.js';
+import { type AuditEvent, type AuditOutcome, type RequestFacts, auditEvent, singleCallAudit } from './audit/audit.js';
+import type { Catalog } from './calls/catalog.js';
+import { toAuthInfo } from './protocol/caller.js';
 import type { McpConfig } from './config.js';
-import { insufficientScopeResponse } from './insufficient-scope.js';
-import { type BodyInspection, type CallFacts, inspectJsonRpcBody } from './json-rpc-message.js';
-import { listenAnswer } from './listen.js';
-import type { McpRequestState } from './request-state.js';
-import { type ProtocolEra, type RequestScope, serveMcpRequest } from './mcp-server.js';
-import { grantedScopes, scopeRefusal } from './scopes.js';
+import { insufficientScopeResponse } from './policy/insufficient-scope.js';
+import { type BodyInspection, type CallFacts, inspectJsonRpcBody } from './protocol/json-rpc-message.js';
+import { listenAnswer } from './protocol/listen.js';
+import type { McpRequestState } from './protocol/request-state.js';
+import { type ProtocolEra, type RequestScope, serveMcpRequest } from './protocol/mcp-server.js';
+import { grantedScopes, scopeRefusal } from './policy/scopes.js';
 import type { ToolServices } from './services.js';
-import { checkStandardHeaders } from './standard-headers.js';
-import type { ToolCallEnvironment } from './tool-call.js';
+import { checkStandardHeaders } from './protocol/standard-headers.js';
+import type { ToolCallEnvironment } from './calls/tool-call.js';
 
 /** What the MCP endpoint works with, built once per container (handler.ts) or by a test/bench. */
 export interface McpEndpoint {

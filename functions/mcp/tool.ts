@@ -31,7 +31,7 @@ export interface ToolDefinition<Input extends z.ZodRawShape, Output extends z.Zo
   render(output: z.output<z.ZodObject<Output>>): string;
   /**
    * For a tool that changes something hard to undo: the question a 2026-07-28 client that can
-   * show a form puts to its user before the tool runs (confirmation.ts). Older clients run it as before.
+   * show a form puts to its user before the tool runs (policy/confirmation.ts). Older clients run it as before.
    */
   confirm?(input: z.output<z.ZodObject<Input>>): string;
   /** Content blocks other than the rendered text (images, audio, embedded resources); defaults to the text of `render`. */
