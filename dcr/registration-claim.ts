@@ -23,43 +23,35 @@ export interface RegistrationClaims {
 /** The registration function's timeout is 10 s (serverless.yml); a claim outlives it. */
 export const CLAIM_SECONDS = 30;
 
-const key = (fingerprint: string) => ({ pk: `dcr-claim#${fingerprint}` });
-const isConditionFailure = (error: unknown) => (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
-
 export function dynamoDbRegistrationClaims(tableName: string, documents: Documents): RegistrationClaims {
+  // UpdateItem (not PutItem): what the function's role may do on this table. false: the condition failed.
+  const conditionalUpdate = async (fingerprint: string, update: string, condition: string, values: Record<string, unknown>) => {
+    try {
+      await documents.update({
+        TableName: tableName,
+        Key: { pk: `dcr-claim#${fingerprint}` },
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { '#owner': 'owner', '#expiresAt': 'expiresAt' },
+        ExpressionAttributeValues: values,
+      });
+      return true;
+    } catch (error) {
+      if ((error as Error | undefined)?.name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  };
   return {
-    async claim(fingerprint, owner, nowSeconds) {
-      try {
-        // UpdateItem (not PutItem): what the function's role may do on this table.
-        await documents.update({
-          TableName: tableName,
-          Key: key(fingerprint),
-          UpdateExpression: 'SET #owner = :owner, #expiresAt = :expiresAt',
-          ConditionExpression: 'attribute_not_exists(#owner) OR #expiresAt <= :now',
-          ExpressionAttributeNames: { '#owner': 'owner', '#expiresAt': 'expiresAt' },
-          ExpressionAttributeValues: { ':owner': owner, ':expiresAt': nowSeconds + CLAIM_SECONDS, ':now': nowSeconds },
-        });
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
-    },
+    claim: (fingerprint, owner, nowSeconds) =>
+      conditionalUpdate(fingerprint, 'SET #owner = :owner, #expiresAt = :expiresAt', 'attribute_not_exists(#owner) OR #expiresAt <= :now', {
+        ':owner': owner,
+        ':expiresAt': nowSeconds + CLAIM_SECONDS,
+        ':now': nowSeconds,
+      }),
     async release(fingerprint, owner, nowSeconds) {
-      try {
-        await documents.update({
-          TableName: tableName,
-          Key: key(fingerprint),
-          UpdateExpression: 'SET #expiresAt = :expired',
-          ConditionExpression: '#owner = :owner',
-          ExpressionAttributeNames: { '#owner': 'owner', '#expiresAt': 'expiresAt' },
-          // Expired now (not at 0: TTL leaves items dated over five years back in place).
-          ExpressionAttributeValues: { ':owner': owner, ':expired': nowSeconds },
-        });
-      } catch (error) {
-        // Another owner's claim now (ours expired): not ours to release.
-        if (!isConditionFailure(error)) throw error;
-      }
+      // Expired now (not at 0: TTL leaves items dated over five years back in place). When the
+      // condition fails the claim is another owner's now (ours expired): not ours to release.
+      await conditionalUpdate(fingerprint, 'SET #expiresAt = :expired', '#owner = :owner', { ':owner': owner, ':expired': nowSeconds });
     },
   };
 }

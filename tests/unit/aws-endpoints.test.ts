@@ -60,28 +60,23 @@ describe('resolveAwsEndpoint: the regional endpoint the AWS SDK would use', () =
   }
 
   it.each([
-    ['us-east-1', false, 'https://sts.us-east-1.amazonaws.com'],
-    ['us-east-1', true, 'https://sts-fips.us-east-1.amazonaws.com'],
-    ['us-gov-west-1', true, 'https://sts.us-gov-west-1.amazonaws.com'],
-    ['cn-north-1', true, 'https://sts-fips.cn-north-1.amazonaws.com.cn'],
-    ['eusc-de-east-1', false, 'https://sts.eusc-de-east-1.amazonaws.eu'],
-    ['us-iso-east-1', false, 'https://sts.us-iso-east-1.c2s.ic.gov'],
-    ['eu-isoe-west-1', true, 'https://sts-fips.eu-isoe-west-1.cloud.adc-e.uk'],
-  ])('sts in %s (FIPS %s): %s', (region, fips, expected) => {
-    expect(resolveAwsEndpoint('sts', fipsEnv(fips), region).endpoint).toBe(expected);
-  });
-
-  it.each([
-    ['us-east-1', false, 'https://secretsmanager.us-east-1.amazonaws.com'],
-    ['us-east-1', true, 'https://secretsmanager-fips.us-east-1.amazonaws.com'],
-    ['us-gov-west-1', true, 'https://secretsmanager-fips.us-gov-west-1.amazonaws.com'],
-    ['cn-north-1', false, 'https://secretsmanager.cn-north-1.amazonaws.com.cn'],
-    ['cn-northwest-1', true, 'https://secretsmanager-fips.cn-northwest-1.amazonaws.com.cn'],
-    ['eusc-de-east-1', false, 'https://secretsmanager.eusc-de-east-1.amazonaws.eu'],
-    ['us-isob-east-1', false, 'https://secretsmanager.us-isob-east-1.sc2s.sgov.gov'],
-    ['us-isof-south-1', true, 'https://secretsmanager-fips.us-isof-south-1.csp.hci.ic.gov'],
-  ])('secretsManager in %s (FIPS %s): %s', (region, fips, expected) => {
-    expect(resolveAwsEndpoint('secretsManager', fipsEnv(fips), region).endpoint).toBe(expected);
+    ['sts', 'us-east-1', false, 'https://sts.us-east-1.amazonaws.com'],
+    ['sts', 'us-east-1', true, 'https://sts-fips.us-east-1.amazonaws.com'],
+    ['sts', 'us-gov-west-1', true, 'https://sts.us-gov-west-1.amazonaws.com'],
+    ['sts', 'cn-north-1', true, 'https://sts-fips.cn-north-1.amazonaws.com.cn'],
+    ['sts', 'eusc-de-east-1', false, 'https://sts.eusc-de-east-1.amazonaws.eu'],
+    ['sts', 'us-iso-east-1', false, 'https://sts.us-iso-east-1.c2s.ic.gov'],
+    ['sts', 'eu-isoe-west-1', true, 'https://sts-fips.eu-isoe-west-1.cloud.adc-e.uk'],
+    ['secretsManager', 'us-east-1', false, 'https://secretsmanager.us-east-1.amazonaws.com'],
+    ['secretsManager', 'us-east-1', true, 'https://secretsmanager-fips.us-east-1.amazonaws.com'],
+    ['secretsManager', 'us-gov-west-1', true, 'https://secretsmanager-fips.us-gov-west-1.amazonaws.com'],
+    ['secretsManager', 'cn-north-1', false, 'https://secretsmanager.cn-north-1.amazonaws.com.cn'],
+    ['secretsManager', 'cn-northwest-1', true, 'https://secretsmanager-fips.cn-northwest-1.amazonaws.com.cn'],
+    ['secretsManager', 'eusc-de-east-1', false, 'https://secretsmanager.eusc-de-east-1.amazonaws.eu'],
+    ['secretsManager', 'us-isob-east-1', false, 'https://secretsmanager.us-isob-east-1.sc2s.sgov.gov'],
+    ['secretsManager', 'us-isof-south-1', true, 'https://secretsmanager-fips.us-isof-south-1.csp.hci.ic.gov'],
+  ] as const)('%s in %s (FIPS %s): %s', (service, region, fips, expected) => {
+    expect(resolveAwsEndpoint(service, fipsEnv(fips), region).endpoint).toBe(expected);
   });
 });
 
