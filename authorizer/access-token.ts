@@ -97,7 +97,7 @@ export function checkClaims(
       groups: groups as string[],
       tokenId: claims.jti,
       expiresAt: claims.exp,
-      // Until the registry says otherwise (authorize.ts reads the client's row).
+      // Until the registry says otherwise (decide-access.ts reads the client's row).
       clientSource: 'dynamic',
     },
     originJti: claims.origin_jti as string | undefined,

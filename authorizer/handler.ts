@@ -6,7 +6,7 @@ import { dynamoDbJsonApiFromEnvironment } from '../lib/dynamodb/json-api.js';
 import { toAuthorizerContext } from '../lib/identity.js';
 import { createLogger } from '../lib/logger.js';
 import { createAccessTokenVerifier } from './access-token.js';
-import { authorize } from './authorize.js';
+import { decideAccess } from './decide-access.js';
 import { loadAuthorizerConfig } from './config.js';
 import { dynamoDbAuthorizationStore } from './dynamodb-store.js';
 import { allowPolicy } from './policy.js';
@@ -36,7 +36,7 @@ const jwksDownload = tokens.hydrate().catch((error: unknown) => {
 const UNAUTHORIZED = 'Unauthorized';
 
 async function authorizeRequest(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
-  const decision = await authorize(event, {
+  const decision = await decideAccess(event, {
     verifyToken: tokens.verify,
     store,
     onTouchFailure: (error) => recordTouchFailure(error, logger, metrics),

@@ -1,5 +1,7 @@
 import { FetchError } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
+import { isLoopbackHost } from '../lib/http/loopback.js';
+import { requireLocalStack } from '../lib/local-only.js';
 
 /**
  * The embedded local stack runs cognito-local, whose tokens carry the real Cognito issuer
@@ -8,31 +10,24 @@ import type { Fetcher } from 'aws-jwt-verify/https';
  *
  * cognito-local's signing key is public (it ships in the npm package), so this must never be
  * possible in a deployed stack. It is only honoured when every one of these holds, and asking for
- * it anywhere else is a configuration error that stops the authorizer (fail closed):
- *   - serverless-offline runs the function (IS_OFFLINE=true),
- *   - the Lambda runtime does not (no AWS_EXECUTION_ENV, no AWS_LAMBDA_RUNTIME_API),
- *   - the emulator's origin is plain http on a loopback address.
+ * it anywhere else is a configuration error that stops the authorizer (fail closed): the local
+ * stack's guard (lib/local-only.ts) holds, and the emulator's origin is plain http on a loopback address.
  */
 export const LOCAL_JWKS_VARIABLE = 'LOCAL_COGNITO_JWKS_ORIGIN';
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const COGNITO_ISSUER_ORIGIN = /^https:\/\/cognito-idp\.[a-z0-9-]+\.amazonaws\.com\//;
 
 export function localJwksOrigin(env: Record<string, string | undefined>): string | undefined {
   const origin = env[LOCAL_JWKS_VARIABLE];
   if (origin === undefined || origin === '') return undefined;
-  const refuse = (why: string) => {
-    throw new Error(`${LOCAL_JWKS_VARIABLE} is set but ${why}; it only works in the local stack`);
-  };
-  if (env.IS_OFFLINE !== 'true') refuse('IS_OFFLINE is not true');
-  if (env.AWS_EXECUTION_ENV || env.AWS_LAMBDA_RUNTIME_API) refuse('this is the AWS Lambda runtime');
+  const refuse = requireLocalStack(LOCAL_JWKS_VARIABLE, env);
   let url: URL;
   try {
     url = new URL(origin);
   } catch {
     return refuse('it is not a URL');
   }
-  if (url.protocol !== 'http:' || !LOOPBACK_HOSTS.has(url.hostname)) {
+  if (url.protocol !== 'http:' || !isLoopbackHost(url.hostname)) {
     refuse('it is not an http URL on a loopback host');
   }
   return url.origin;

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Decision } from './authorize.js';
+import type { Decision } from './decide-access.js';
 
 /** CloudWatch metric names (namespace POWERTOOLS_METRICS_NAMESPACE, dimension `service`). */
 export const METRICS = {

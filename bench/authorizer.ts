@@ -14,7 +14,7 @@ import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { build } from 'esbuild';
 import { createAccessTokenVerifier } from '../authorizer/access-token.js';
 import type { AuthorizationStore } from '../authorizer/authorization-store.js';
-import { type AuthorizeDependencies, type Decision, authorize } from '../authorizer/authorize.js';
+import { type AccessDecisionDependencies, type Decision, decideAccess } from '../authorizer/decide-access.js';
 import { dynamoDbAuthorizationStore } from '../authorizer/dynamodb-store.js';
 import { createDynamoDbJsonApi } from '../lib/dynamodb/json-api.js';
 import { medianColdLoadMs, percentile, sizeColumns } from './measure.js';
@@ -67,7 +67,7 @@ async function timeAll(operations: Array<[string, () => unknown]>): Promise<Map<
  * service time, which a regional UpdateItem adds on AWS (single-digit milliseconds).
  */
 async function benchTouch(
-  decide: (value: string, dependencies?: Partial<AuthorizeDependencies>) => Promise<Decision>,
+  decide: (value: string, dependencies?: Partial<AccessDecisionDependencies>) => Promise<Decision>,
   token: string,
   store: AuthorizationStore,
 ): Promise<void> {
@@ -146,8 +146,8 @@ export async function benchDecision(): Promise<void> {
     new SimpleJwksCache({ fetcher: { fetch: async () => jwks } }),
   );
   await tokens.hydrate();
-  const decide = (value: string, dependencies: Partial<AuthorizeDependencies> = {}) =>
-    authorize({ headers: { Authorization: `Bearer ${value}` } }, { verifyToken: tokens.verify, store, ...dependencies });
+  const decide = (value: string, dependencies: Partial<AccessDecisionDependencies> = {}) =>
+    decideAccess({ headers: { Authorization: `Bearer ${value}` } }, { verifyToken: tokens.verify, store, ...dependencies });
   const first = await decide(token);
   if (first.effect !== 'allow') throw new Error(`Benchmark token was denied: ${JSON.stringify(first)}`);
 

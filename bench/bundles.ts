@@ -10,11 +10,10 @@ import { execFileSync, execSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { packageInScratchCopy } from '../scripts/package-service.js';
+import { packageInScratchCopy, SERVICE_FILES } from '../scripts/package-service.js';
 import { medianColdLoadMs, sizeColumns } from './measure.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const SERVICE_FILES = ['serverless.yml', 'package.json', 'tsconfig.json', 'resources', 'authorizer', 'dcr', 'oauth', 'functions', 'lib', 'serverless-plugins'];
 
 const LOAD_RUNS = 5;
 

@@ -1,7 +1,7 @@
 import { loadMcpConfig } from '../functions/mcp/config.js';
 import { createToolServices } from '../functions/mcp/services.js';
 import { compileTools } from '../functions/mcp/tool.js';
-import { executeToolCall } from '../functions/mcp/tool-call.js';
+import { executeToolCall } from '../functions/mcp/calls/tool-call.js';
 import cloudwatchAlarms from '../functions/mcp/tools/cloudwatch-alarms.js';
 import { jsonApiDocuments } from '../lib/dynamodb/documents.js';
 import { dynamoDbJsonApiFromEnvironment } from '../lib/dynamodb/json-api.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isLoopbackHost } from '../lib/http/loopback.js';
 import { type RedirectUriPolicy, checkRedirectUri, redirectUriKey } from './redirect-uri.js';
 
 /** RFC 7591 §3.2.2 error codes. */
@@ -148,7 +149,7 @@ function checkResponseTypes(grants: GrantType[], requested: Array<'code'> | unde
  */
 function isWebRedirectUri(uri: string): boolean {
   const url = new URL(uri);
-  return url.protocol === 'https:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  return url.protocol === 'https:' && !isLoopbackHost(url.hostname);
 }
 
 function checkRedirectUris(metadata: ClientMetadata, policy: MetadataPolicy): void {

@@ -8,6 +8,18 @@ export class RateLimitedError extends Error {
   }
 }
 
+/**
+ * 429: an identical registration from the same source is still creating its client (it holds the
+ * claim, registration-claim.ts) and did not finish while this one waited.
+ */
+export class RegistrationInProgressError extends Error {
+  override readonly name = 'RegistrationInProgressError';
+  readonly retryAfterSeconds = 2;
+  constructor() {
+    super('An identical registration from this address is still in progress; try again shortly');
+  }
+}
+
 /** 503: the operator's cap on dynamically registered clients is reached. */
 export class ClientCapacityError extends Error {
   override readonly name = 'ClientCapacityError';

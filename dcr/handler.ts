@@ -13,9 +13,10 @@ import { parseClientMetadata, RegistrationError } from './client-metadata.js';
 import { dynamoDbClientRegistry } from './client-registry.js';
 import { cognitoAppClients } from './cognito-app-clients.js';
 import { loadDcrConfig } from './config.js';
-import { ClientCapacityError, InvalidTokenError, RateLimitedError } from './errors.js';
+import { ClientCapacityError, InvalidTokenError, RateLimitedError, RegistrationInProgressError } from './errors.js';
 import { authenticateManagement, deleteRegistration, readRegistration, updateRegistration } from './manage-client.js';
 import { registerClient } from './register-client.js';
+import { dynamoDbRegistrationClaims } from './registration-claim.js';
 import { bearerToken, tokenMatchesHash } from './registration-token.js';
 import { PayloadTooLargeError, readRegistrationBody } from './registration-request.js';
 
@@ -42,6 +43,7 @@ const dependencies = {
   appClients,
   registry,
   rateLimiter: dynamoDbRateLimiter(config.rateLimitsTable, documents),
+  claims: dynamoDbRegistrationClaims(config.rateLimitsTable, documents),
   onOrphan: (clientId: string, error: unknown) =>
     reportInconsistency(clientId, 'Registration failed and its Cognito app client could not be deleted', error),
   onClientCount: (count: number) => recordClientCount(metrics, count),
@@ -106,7 +108,7 @@ function errorResponse(error: unknown): APIGatewayProxyResult {
     const challenge = error.tokenPresented ? 'Bearer error="invalid_token"' : 'Bearer';
     return jsonResponse(401, { error: 'invalid_token', error_description: error.message }, { 'WWW-Authenticate': challenge });
   }
-  if (error instanceof RateLimitedError) {
+  if (error instanceof RateLimitedError || error instanceof RegistrationInProgressError) {
     return jsonResponse(429, { error: 'slow_down', error_description: error.message }, { 'Retry-After': String(error.retryAfterSeconds) });
   }
   if (error instanceof ClientCapacityError) {

@@ -1,3 +1,5 @@
+import { isLoopbackHost } from '../lib/http/loopback.js';
+
 /**
  * Which redirect URIs a dynamically registered client may use (OAuth 2.1 §7.5, RFC 8252 §7):
  *  - https, on any host or, when the operator sets an allow-list, only on the hosts it names
@@ -19,7 +21,6 @@
  * IDN-mapped), `myapp:/cb` has no host and `myapp://cb` the host "cb"; both serialise to themselves.
  */
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const FORBIDDEN_SCHEMES = new Set([
   'javascript:', 'data:', 'file:', 'vbscript:', 'blob:', 'about:', 'ftp:', 'ws:', 'wss:', 'chrome:',
   'chrome-extension:', 'view-source:', 'jar:', 'filesystem:', 'intent:', 'mailto:', 'tel:', 'sms:',
@@ -90,7 +91,7 @@ export function checkRedirectUri(value: string, policy: RedirectUriPolicy = {}):
       : refused(`uses the host ${url.hostname}, which is not on this server's list of allowed redirect hosts`);
   }
   if (scheme === 'http:') {
-    return LOOPBACK_HOSTS.has(url.hostname) ? { ok: true } : refused('uses http on a host that is not loopback (use https)');
+    return isLoopbackHost(url.hostname) ? { ok: true } : refused('uses http on a host that is not loopback (use https)');
   }
   if (KNOWN_APP_SCHEMES.has(scheme) || REVERSE_DOMAIN_SCHEME.test(scheme)) return { ok: true };
   return refused(`uses the scheme ${scheme}, which is neither https, loopback http nor a private-use scheme`);

@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { RateLimiter } from '../lib/rate-limit.js';
 import type { AppClientRequest, AppClients } from './cognito-app-clients.js';
 import type { ClientRegistry, RegisteredClient } from './client-registry.js';
 import { type ClientMetadata, RegistrationError, isConfidential } from './client-metadata.js';
-import { ClientCapacityError, RateLimitedError } from './errors.js';
+import { ClientCapacityError, RateLimitedError, RegistrationInProgressError } from './errors.js';
+import type { RegistrationClaims } from './registration-claim.js';
 import { newRegistrationToken, sha256Hex } from './registration-token.js';
 
 export interface RegistrationPolicy {
@@ -27,6 +30,8 @@ export interface RegistrationDependencies {
   appClients: AppClients;
   registry: ClientRegistry;
   rateLimiter?: RateLimiter;
+  /** Makes idempotency hold for identical registrations arriving together (registration-claim.ts); without it, look then create. */
+  claims?: RegistrationClaims;
   /** Called when undoing a half-finished registration itself fails; the client id must be reported. */
   onOrphan?: (clientId: string, error: unknown) => void;
   /** Called with the number of active clients whenever it was counted (for the quota alarm). */
@@ -158,16 +163,79 @@ export async function registerClient(
   const fingerprint =
     !confidential && window > 0 && context.sourceIp ? registrationFingerprint(metadata, context.sourceIp) : undefined;
 
+  // The claim on the fingerprint this registration holds while it creates the client.
+  let claim: { fingerprint: string; owner: string } | undefined;
   if (fingerprint) {
     const existing = await dependencies.registry.findRecent(fingerprint, now - window);
-    if (existing) {
-      // The same client again, but no registration access token: anyone sending the same
-      // metadata from the same address (a shared NAT, say) must not gain the right to read,
-      // change or delete the first registrant's client. The original token stays valid.
-      const { registration_client_uri: _notRepeated, ...body } = registrationResponse(existing, policy);
-      return { created: false, body };
+    if (existing) return repeatedRegistration(existing, policy);
+    if (dependencies.claims) {
+      const outcome = await claimOrAwait(fingerprint, now - window, policy, dependencies.claims, dependencies.registry);
+      if (outcome.kind === 'repeated') return repeatedRegistration(outcome.client, policy);
+      claim = { fingerprint, owner: outcome.owner };
     }
   }
+  try {
+    return await createRegistration(metadata, scopes, confidential, fingerprint, now, policy, dependencies, context);
+  } catch (error) {
+    // An identical retry may create at once. If the release fails, the claim expires by itself.
+    if (claim) await dependencies.claims!.release(claim.fingerprint, claim.owner, epochSeconds(policy)).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * The same client again, but no registration access token: anyone sending the same metadata from
+ * the same address (a shared NAT, say) must not gain the right to read, change or delete the
+ * first registrant's client. The original token stays valid.
+ */
+function repeatedRegistration(existing: RegisteredClient, policy: RegistrationPolicy): Registration {
+  const { registration_client_uri: _notRepeated, ...body } = registrationResponse(existing, policy);
+  return { created: false, body };
+}
+
+/** How long an identical registration waits for the one creating the client, and how often it looks. */
+const AWAIT_CLAIM_MS = 4000;
+const AWAIT_POLL_MS = 100;
+
+/**
+ * Claims the fingerprint, or waits for whoever holds it: their client once the registry shows it,
+ * or the claim itself if they give it up (their registration failed). Refused when neither
+ * happens in time: the other registration is still running.
+ */
+async function claimOrAwait(
+  fingerprint: string,
+  sinceSeconds: number,
+  policy: RegistrationPolicy,
+  claims: RegistrationClaims,
+  registry: ClientRegistry,
+): Promise<{ kind: 'claimed'; owner: string } | { kind: 'repeated'; client: RegisteredClient }> {
+  const owner = randomUUID();
+  const deadline = Date.now() + AWAIT_CLAIM_MS;
+  for (;;) {
+    if (await claims.claim(fingerprint, owner, epochSeconds(policy))) {
+      // Created between our first look and the claim: a finished registration leaves its claim in place.
+      const created = await registry.findRecent(fingerprint, sinceSeconds);
+      if (!created) return { kind: 'claimed', owner };
+      await claims.release(fingerprint, owner, epochSeconds(policy));
+      return { kind: 'repeated', client: created };
+    }
+    if (Date.now() >= deadline) throw new RegistrationInProgressError();
+    await sleep(AWAIT_POLL_MS);
+    const created = await registry.findRecent(fingerprint, sinceSeconds);
+    if (created) return { kind: 'repeated', client: created };
+  }
+}
+
+async function createRegistration(
+  metadata: ClientMetadata,
+  scopes: string[],
+  confidential: boolean,
+  fingerprint: string | undefined,
+  now: number,
+  policy: RegistrationPolicy,
+  dependencies: RegistrationDependencies,
+  context: RegistrationContext,
+): Promise<Registration> {
   if (policy.rateLimit && dependencies.rateLimiter && context.sourceIp) {
     const decision = await dependencies.rateLimiter.consume(
       `dcr#${sha256Hex(context.sourceIp)}`,

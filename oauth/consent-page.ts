@@ -1,4 +1,5 @@
 import type { AuthorizeClient } from './authorize/context.js';
+import { isLoopbackHost } from '../lib/http/loopback.js';
 import { escapeHtml, page } from './html.js';
 
 /**
@@ -26,11 +27,10 @@ const SCOPE_WORDS: Record<string, string> = {
   admin: 'Use the administrative tools (revoke other users\' tokens)',
 };
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 function destination(redirectUri: string): string {
   const url = new URL(redirectUri);
-  if (url.protocol === 'http:' && LOOPBACK.has(url.hostname)) {
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) {
     return `an application on this computer (<code>${escapeHtml(url.origin)}</code>)</p>
 <p class="warning">Only continue if you started this sign-in yourself, on this computer.`;
   }

@@ -2,11 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { deployedFolders } from './deployed-code.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-/** Everything `serverless package` reads; node_modules is linked, not copied. */
-const SERVICE_FILES = ['serverless.yml', 'package.json', 'tsconfig.json', 'resources', 'authorizer', 'dcr', 'oauth', 'functions', 'lib', 'serverless-plugins'];
+/** Everything `serverless package` reads (the deployed code's folders from serverless.yml itself); node_modules is linked, not copied. */
+export const SERVICE_FILES = ['serverless.yml', 'package.json', 'tsconfig.json', 'resources', 'serverless-plugins', ...deployedFolders()];
 
 /**
  * Runs `serverless package` (offline, no AWS credentials) in a scratch copy of the service, so

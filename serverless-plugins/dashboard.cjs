@@ -10,7 +10,7 @@
  *
  * The functions' own metrics are read from the namespace and `service` dimension the functions get
  * (provider.environment POWERTOOLS_METRICS_NAMESPACE and POWERTOOLS_SERVICE_NAME), with the metric
- * names they write (authorizer/telemetry.ts, functions/mcp/call-metrics.ts,
+ * names they write (authorizer/telemetry.ts, functions/mcp/audit/call-metrics.ts,
  * dcr/client-count-metric.ts); tests/unit/template-operations.test.ts runs that code and fails when
  * the dashboard names a metric or dimension set no function writes. Route latency and throttles come
  * from the access log (access-log-format.cjs), cold starts from the Lambda REPORT lines.

@@ -25,7 +25,7 @@ const zodEnglishOnly = {
  * The MCP SDK v2 server imports its default JSON Schema validator, Ajv (about 150 KB with its
  * dependencies), through `@modelcontextprotocol/server/_shims`. It needs one only to check
  * elicitation answers pushed mid-request, which this stateless server never asks for:
- * functions/mcp/mcp-server.ts passes its own validator, so the default is never constructed. The
+ * functions/mcp/protocol/mcp-server.ts passes its own validator, so the default is never constructed. The
  * shim resolves to a stand-in whose validator refuses to work, so a code path that did need it
  * would fail loudly.
  */

@@ -6,14 +6,14 @@ import { mcpCorsPolicy } from '../../lib/http/cors.js';
 import { createLogger } from '../../lib/logger.js';
 import { dynamoDbRateLimitCounter } from '../../lib/rate-limit.js';
 import { leasedRateLimiter } from '../../lib/rate-limit-lease.js';
-import { loggerAuditSink } from './audit.js';
-import { recordCallMetrics } from './call-metrics.js';
-import { compileCatalog } from './catalog.js';
+import { loggerAuditSink } from './audit/audit.js';
+import { recordCallMetrics } from './audit/call-metrics.js';
+import { compileCatalog } from './calls/catalog.js';
 import { loadMcpConfig } from './config.js';
 import type { McpEndpoint } from './mcp-endpoint.js';
 import { prompts } from './prompts/index.js';
-import { mcpRequestState } from './request-state.js';
-import { requestStateKey } from './request-state-key.js';
+import { mcpRequestState } from './protocol/request-state.js';
+import { requestStateKey } from './protocol/request-state-key.js';
 import { resources } from './resources/index.js';
 import { createToolServices } from './services.js';
 import { tools } from './tools/index.js';
@@ -21,7 +21,7 @@ import { tools } from './tools/index.js';
 /** What both entry points (handler.ts buffered, stream-handler.ts streaming) serve with. */
 // Cold start: configuration validated, schemas compiled, clients created, once per container.
 export const logger = createLogger('mcp');
-// Metrics are published per call (call-metrics.ts), so no flushing middleware is needed.
+// Metrics are published per call (audit/call-metrics.ts), so no flushing middleware is needed.
 const metrics = new Metrics();
 const config = loadMcpConfig();
 // DynamoDB over its JSON API, not the SDK client: most of this function's cold load otherwise.

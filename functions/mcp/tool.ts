@@ -8,7 +8,7 @@ import type { ToolServices } from './services.js';
  * A tool is one file in tools/ whose default export is `defineTool({...})`: what it is called,
  * which scope it needs, what it takes and returns (zod), how clients should treat it
  * (annotations), and what it does. tools/index.ts is generated from the folder
- * (`npm run tools:index`), so adding a file is all it takes.
+ * (`npm run catalog:index`), so adding a file is all it takes.
  */
 export interface ToolDefinition<Input extends z.ZodRawShape, Output extends z.ZodRawShape> {
   /** Unique, `[a-z][a-z0-9_]*`: what clients call. */
@@ -31,7 +31,7 @@ export interface ToolDefinition<Input extends z.ZodRawShape, Output extends z.Zo
   render(output: z.output<z.ZodObject<Output>>): string;
   /**
    * For a tool that changes something hard to undo: the question a 2026-07-28 client that can
-   * show a form puts to its user before the tool runs (confirmation.ts). Older clients run it as before.
+   * show a form puts to its user before the tool runs (policy/confirmation.ts). Older clients run it as before.
    */
   confirm?(input: z.output<z.ZodObject<Input>>): string;
   /** Content blocks other than the rendered text (images, audio, embedded resources); defaults to the text of `render`. */

@@ -250,18 +250,6 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.name : 'unknown';
 }
 
-/** `https://` or `http://` origin-and-path of an endpoint override, or a ConfigurationError naming the variable. */
-export function endpointOverride(value: string, variable: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    throw new AwsJsonError('ConfigurationError', `${variable} is not a URL`);
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new AwsJsonError('ConfigurationError', `${variable} must be an http(s) URL`);
-  return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
-}
-
 /** The function role's credentials as Lambda puts them in the environment; undefined when incomplete. */
 export function credentialsFromEnvironment(env: Record<string, string | undefined>): AwsCredentials | undefined {
   const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = env;

@@ -1,6 +1,6 @@
 import type { Send } from './http-send.js';
 import { AwsJsonError, SDK_STANDARD_RETRY, createAwsJsonCall } from './aws-json-call.js';
-import { REGION_NAME, regionalEndpoint } from './region.js';
+import { resolveAwsEndpoint } from './endpoints.js';
 import type { AwsCredentials } from './sts-assume-role.js';
 
 /**
@@ -124,22 +124,7 @@ function pageOf(parsed: Record<string, unknown>): AlarmPage {
   return { alarms, ...(nextToken ? { nextToken } : {}) };
 }
 
-/**
- * The CloudWatch endpoint the AWS SDK would use: AWS_ENDPOINT_URL_CLOUDWATCH, then
- * AWS_ENDPOINT_URL, else `https://monitoring.{region}.amazonaws.com` (`monitoring-fips` with
- * AWS_USE_FIPS_ENDPOINT=true). Undefined when the environment does not say.
- */
+/** The CloudWatch endpoint the AWS SDK would use (./endpoints.ts); undefined when the environment does not say. */
 export function cloudWatchEndpoint(env: Record<string, string | undefined>, region: string): string | undefined {
-  const override = env.AWS_ENDPOINT_URL_CLOUDWATCH || env.AWS_ENDPOINT_URL;
-  if (override) {
-    try {
-      const parsed = new URL(override);
-      if (parsed.protocol === 'https:' || parsed.protocol === 'http:') return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
-    } catch {
-      // Not a URL: no endpoint.
-    }
-    return undefined;
-  }
-  if (!REGION_NAME.test(region)) return undefined;
-  return regionalEndpoint('monitoring', region, env);
+  return resolveAwsEndpoint('cloudWatch', env, region).endpoint;
 }

@@ -5,7 +5,7 @@ import { validateTaggedGroups } from './session-identity.js';
  * Cognito groups that give a caller extra tool roles (issue 11, item 3): `MCP_GROUP_ROLES`,
  * `group=roleArn;group=roleArn`, e.g. `ops=arn:aws:iam::123456789012:role/secure-mcp/prod/ops-tools`.
  *
- * Like `MCP_GROUP_SCOPES` (functions/mcp/scopes.ts), a group counts only when the caller came
+ * Like `MCP_GROUP_SCOPES` (functions/mcp/policy/scopes.ts), a group counts only when the caller came
  * through a client the operator registered (client_source = operator): anyone can register a
  * lookalike client through DCR, and a member of `ops` signing in with it must not lend it the
  * group's powers. Every extra role must live under the stack's role path

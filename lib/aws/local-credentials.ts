@@ -1,3 +1,5 @@
+import { requireLocalStack } from '../local-only.js';
+
 /**
  * The local stack has no STS (no emulator of it can be installed here: see the README, "Per-user
  * AWS credentials"), so there a configuration variable selects another credentials source: the
@@ -6,10 +8,8 @@
  * STS source, so every line around the exchange itself runs locally as deployed.
  *
  * In a deployed stage that source would let every user act with the MCP function's role, so it
- * must never be possible there. It is honoured only when both hold, and asking for it anywhere
- * else is a configuration error that stops the function at cold start (fail closed):
- *   - serverless-offline runs the function (IS_OFFLINE=true),
- *   - the Lambda runtime does not (no AWS_EXECUTION_ENV, no AWS_LAMBDA_RUNTIME_API).
+ * must never be possible there: it is honoured only where the local stack's guard holds
+ * (lib/local-only.ts), and asking for it anywhere else stops the function at cold start.
  */
 export const LOCAL_TOOL_CREDENTIALS_VARIABLE = 'LOCAL_TOOL_CREDENTIALS';
 /** The one value the variable takes. */
@@ -18,11 +18,7 @@ export const LOCAL_FUNCTION_ROLE_SOURCE = 'function-role';
 export function localToolCredentialsSource(env: Record<string, string | undefined>): typeof LOCAL_FUNCTION_ROLE_SOURCE | undefined {
   const value = env[LOCAL_TOOL_CREDENTIALS_VARIABLE];
   if (value === undefined || value === '') return undefined;
-  const refuse = (why: string): never => {
-    throw new Error(`${LOCAL_TOOL_CREDENTIALS_VARIABLE} is set but ${why}; it only works in the local stack`);
-  };
-  if (env.IS_OFFLINE !== 'true') refuse('IS_OFFLINE is not true');
-  if (env.AWS_EXECUTION_ENV || env.AWS_LAMBDA_RUNTIME_API) refuse('this is the AWS Lambda runtime');
+  const refuse = requireLocalStack(LOCAL_TOOL_CREDENTIALS_VARIABLE, env);
   if (value !== LOCAL_FUNCTION_ROLE_SOURCE) refuse(`its value is not "${LOCAL_FUNCTION_ROLE_SOURCE}"`);
   return LOCAL_FUNCTION_ROLE_SOURCE;
 }

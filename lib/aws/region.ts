@@ -1,22 +1,31 @@
 /**
- * Region names and regional endpoints as the AWS SDK v3 resolves them (its partitions.json), in
- * one place for every SDK-free adapter (DynamoDB, Cognito, STS, CloudWatch): the adapters differ
- * only in the service's host name and how they report a problem.
+ * Region names and partitions as the AWS SDK v3 knows them (its partitions table, in
+ * @aws-sdk/core's util-endpoints; tests/unit/aws-endpoints.test.ts holds this copy to it), for
+ * every SDK-free adapter. Where each service's endpoint is worked out: ./endpoints.ts.
  */
 export const REGION_NAME = /^[a-z]{2,4}(?:-[a-z]+)+-\d+$/;
-/** Partitions whose endpoints an adapter cannot guess: the operator sets AWS_ENDPOINT_URL_<SERVICE>. */
-export const ISOLATED_REGION = /^(?:us-iso[a-z]?|eu-isoe)-/;
 
-// The partitions whose DNS suffix is not amazonaws.com.
-const DNS_SUFFIXES: Array<[RegExp, string]> = [
-  [/^cn-\w+-\d+$/, 'amazonaws.com.cn'],
-  [/^eusc-de-\w+-\d+$/, 'amazonaws.eu'],
+export interface Partition {
+  id: string;
+  dnsSuffix: string;
+}
+
+// Most specific first; a region name that matches none is in the commercial partition, as in the SDK.
+const PARTITIONS: ReadonlyArray<Partition & { regions: RegExp }> = [
+  { id: 'aws-cn', regions: /^cn-\w+-\d+$/, dnsSuffix: 'amazonaws.com.cn' },
+  { id: 'aws-eusc', regions: /^eusc-de-\w+-\d+$/, dnsSuffix: 'amazonaws.eu' },
+  { id: 'aws-iso', regions: /^us-iso-\w+-\d+$/, dnsSuffix: 'c2s.ic.gov' },
+  { id: 'aws-iso-b', regions: /^us-isob-\w+-\d+$/, dnsSuffix: 'sc2s.sgov.gov' },
+  { id: 'aws-iso-e', regions: /^eu-isoe-\w+-\d+$/, dnsSuffix: 'cloud.adc-e.uk' },
+  { id: 'aws-iso-f', regions: /^us-isof-\w+-\d+$/, dnsSuffix: 'csp.hci.ic.gov' },
+  { id: 'aws-us-gov', regions: /^us-gov-\w+-\d+$/, dnsSuffix: 'amazonaws.com' },
 ];
+const COMMERCIAL: Partition = { id: 'aws', dnsSuffix: 'amazonaws.com' };
 
-/** `https://{host}[-fips].{region}.{suffix}` (FIPS when AWS_USE_FIPS_ENDPOINT=true); `region` must match REGION_NAME. */
-export function regionalEndpoint(host: string, region: string, env: Record<string, string | undefined>): string {
-  const suffix = DNS_SUFFIXES.find(([pattern]) => pattern.test(region))?.[1] ?? 'amazonaws.com';
-  return `https://${host}${env.AWS_USE_FIPS_ENDPOINT === 'true' ? '-fips' : ''}.${region}.${suffix}`;
+/** The partition of a region name (one that matches REGION_NAME). */
+export function partitionOf(region: string): Partition {
+  const found = PARTITIONS.find((partition) => partition.regions.test(region));
+  return found ? { id: found.id, dnsSuffix: found.dnsSuffix } : COMMERCIAL;
 }
 
 /** The region to sign with: the configured one, or us-east-1 where only a local endpoint is set (no AWS_REGION). */

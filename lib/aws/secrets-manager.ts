@@ -1,10 +1,13 @@
 import type { Send } from './http-send.js';
 import { AwsJsonError, createAwsJsonCall, credentialsFromEnvironment, SDK_STANDARD_RETRY } from './aws-json-call.js';
+import { resolveAwsEndpoint } from './endpoints.js';
+import { signingRegion } from './region.js';
 
 /**
  * GetSecretValue over Secrets Manager's JSON 1.1 API, signed by ./sigv4.ts (via aws-json-call.ts) rather than loading the
- * AWS SDK's Secrets Manager client (cold start). AWS_ENDPOINT_URL_SECRETS_MANAGER points it at the
- * local stack's stand-in (the same convention as the SDK's other endpoints). Used for generated keys:
+ * AWS SDK's Secrets Manager client (cold start), at the endpoint the SDK would use (./endpoints.ts:
+ * AWS_ENDPOINT_URL_SECRETS_MANAGER, which points it at the local stack's stand-in, AWS_ENDPOINT_URL,
+ * FIPS, every partition). Used for generated keys:
  * a SecretString shorter than 32 characters is refused as a misconfiguration.
  * `versionStage` picks a staging label (AWSCURRENT when absent, as on AWS; AWSPREVIOUS is the
  * version a put-secret-value or a rotation displaced); a label no version carries is
@@ -28,14 +31,15 @@ export type VersionStage = 'AWSCURRENT' | 'AWSPREVIOUS';
 
 export async function getSecretValue(source: SecretSource, versionStage?: VersionStage): Promise<string> {
   const env = source.env ?? process.env;
-  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
   const credentials = credentialsFromEnvironment(env);
-  if (!region || !credentials) throw new Error('No AWS region or credentials in the environment');
-  const endpoint = env.AWS_ENDPOINT_URL_SECRETS_MANAGER ?? `https://secretsmanager.${region}.amazonaws.com`;
+  if (!credentials) throw new Error('No AWS credentials in the environment');
+  const { endpoint, problem } = resolveAwsEndpoint('secretsManager', env, region);
+  if (endpoint === undefined) throw new Error(`No Secrets Manager endpoint: ${problem}`);
   const call = createAwsJsonCall({
     label: 'Secrets Manager',
     signingName: 'secretsmanager',
-    region,
+    region: signingRegion(region),
     endpoint,
     credentials,
     jsonVersion: '1.1',

@@ -1,6 +1,7 @@
 import type { Send } from '../aws/http-send.js';
-import { AwsJsonError, createAwsJsonCall, credentialsFromEnvironment, endpointOverride, failingCall, SDK_STANDARD_RETRY } from '../aws/aws-json-call.js';
-import { REGION_NAME, regionalEndpoint, signingRegion } from '../aws/region.js';
+import { AwsJsonError, createAwsJsonCall, credentialsFromEnvironment, failingCall, SDK_STANDARD_RETRY } from '../aws/aws-json-call.js';
+import { resolveAwsEndpoint } from '../aws/endpoints.js';
+import { signingRegion } from '../aws/region.js';
 
 /**
  * The Cognito user pool calls the deployed functions make, over Cognito's JSON 1.1 API signed with
@@ -100,17 +101,10 @@ export function cognitoApiFromEnvironment(
   overrides: Pick<CognitoApiOptions, 'fetch' | 'timeoutMs' | 'random'> = {},
 ): CognitoApi {
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
-  const override = env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER || env.AWS_ENDPOINT_URL;
+  const { endpoint, problem } = resolveAwsEndpoint('cognitoIdentityProvider', env, region);
   const credentials = credentialsFromEnvironment(env);
-  let endpoint: string;
-  try {
-    if (override) endpoint = endpointOverride(override, 'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER');
-    else if (!REGION_NAME.test(region)) throw new AwsJsonError('ConfigurationError', 'AWS_REGION is missing or not a region name');
-    else endpoint = regionalEndpoint('cognito-idp', region, env);
-    if (!credentials) throw new AwsJsonError('ConfigurationError', 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are required');
-  } catch (error) {
-    if (!(error instanceof AwsJsonError)) throw error;
-    const fail = failingCall(error);
+  if (endpoint === undefined || !credentials) {
+    const fail = failingCall(new AwsJsonError('ConfigurationError', problem ?? 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are required'));
     return (operation, input) => fail(operation, input, { idempotent: true });
   }
   return createCognitoApi({ region: signingRegion(region), endpoint, credentials, ...overrides });

@@ -1,6 +1,7 @@
 import type { Send } from '../aws/http-send.js';
-import { type AwsCredentials, AwsJsonError, createAwsJsonCall, endpointOverride, type RetryPolicy } from '../aws/aws-json-call.js';
-import { ISOLATED_REGION, REGION_NAME, regionalEndpoint, signingRegion } from '../aws/region.js';
+import { type AwsCredentials, AwsJsonError, createAwsJsonCall, type RetryPolicy } from '../aws/aws-json-call.js';
+import { resolveAwsEndpoint } from '../aws/endpoints.js';
+import { signingRegion } from '../aws/region.js';
 
 export type { AwsCredentials };
 
@@ -100,20 +101,11 @@ export function createDynamoDbJsonApi(options: DynamoDbJsonApiOptions): DynamoDb
 }
 
 
-/**
- * The endpoint the AWS SDK would use, from the same variables: AWS_ENDPOINT_URL_DYNAMODB, then
- * AWS_ENDPOINT_URL, else the regional endpoint (FIPS when AWS_USE_FIPS_ENDPOINT=true).
- */
+/** The endpoint the AWS SDK would use (lib/aws/endpoints.ts), or a ConfigurationError saying why there is none. */
 export function dynamoDbEndpoint(env: Record<string, string | undefined>, region: string): string {
-  const override = env.AWS_ENDPOINT_URL_DYNAMODB || env.AWS_ENDPOINT_URL;
-  if (override) {
-    return endpointOverride(override, 'AWS_ENDPOINT_URL_DYNAMODB');
-  }
-  if (!REGION_NAME.test(region)) throw new AwsJsonError('ConfigurationError', 'AWS_REGION is missing or not a region name');
-  if (ISOLATED_REGION.test(region)) {
-    throw new AwsJsonError('ConfigurationError', `set AWS_ENDPOINT_URL_DYNAMODB for the isolated region ${region}`);
-  }
-  return regionalEndpoint('dynamodb', region, env);
+  const { endpoint, problem } = resolveAwsEndpoint('dynamodb', env, region);
+  if (endpoint === undefined) throw new AwsJsonError('ConfigurationError', problem);
+  return endpoint;
 }
 
 /**

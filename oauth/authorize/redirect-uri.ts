@@ -1,3 +1,4 @@
+import { isLoopbackHost } from '../../lib/http/loopback.js';
 import { oauthError } from '../errors.js';
 import type { AuthorizeContext } from './context.js';
 
@@ -12,7 +13,6 @@ import type { AuthorizeContext } from './context.js';
  * `redirect_uri` may be left out only when the client registered one URI and it is not loopback.
  * Until this check passes, every error is a page (the URI may be an attacker's).
  */
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 function parse(value: string): URL | undefined {
   try {
@@ -32,7 +32,7 @@ function loopbackMatch(requested: string, registered: string): boolean {
   const got = parse(requested);
   if (!want || !got) return false;
   if (want.protocol !== 'http:' || got.protocol !== 'http:') return false;
-  if (!LOOPBACK_HOSTS.has(want.hostname) || want.hostname !== got.hostname) return false;
+  if (!isLoopbackHost(want.hostname) || want.hostname !== got.hostname) return false;
   if (requested.includes('#') || requested.includes('\\') || got.username || got.password || /@/.test(requested)) return false;
   if (!inReadForm(requested, got)) return false;
   return got.pathname === want.pathname && got.search === want.search;
@@ -44,7 +44,7 @@ export function redirectUriMatches(requested: string, registered: readonly strin
 
 const isLoopback = (uri: string) => {
   const url = parse(uri);
-  return url?.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+  return url?.protocol === 'http:' && isLoopbackHost(url.hostname);
 };
 
 export function checkRedirectUri(ctx: AuthorizeContext): void {

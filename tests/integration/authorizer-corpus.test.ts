@@ -2,7 +2,7 @@ import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAccessTokenVerifier } from '../../authorizer/access-token.js';
-import { authorize } from '../../authorizer/authorize.js';
+import { decideAccess } from '../../authorizer/decide-access.js';
 import type { DenyReason } from '../../authorizer/denial.js';
 import { dynamoDbAuthorizationStore } from '../../authorizer/dynamodb-store.js';
 import { localJwksFetcher } from '../../authorizer/local-jwks.js';
@@ -40,7 +40,7 @@ describe('hostile corpus (aws-jwt-verify + cognito-local JWKS + DynamoDB Local)'
   const store = dynamoDbAuthorizationStore(recording.api, { ...TABLES, timeoutMs: 2000 });
   /** `laterSeconds` moves the authorizer's clock ahead (only the API key path reads it). */
   const decide = (headers: Record<string, string> | null, laterSeconds = 0) =>
-    authorize({ headers }, { verifyToken: tokens.verify, store, now: () => Date.now() + laterSeconds * 1000 });
+    decideAccess({ headers }, { verifyToken: tokens.verify, store, now: () => Date.now() + laterSeconds * 1000 });
 
   // A registered client for minted tokens, one deleted client, and the revocations under test.
   const run = crypto.randomUUID().slice(0, 8);

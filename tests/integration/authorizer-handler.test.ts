@@ -3,7 +3,7 @@ import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createAccessTokenVerifier } from '../../authorizer/access-token.js';
-import { authorize } from '../../authorizer/authorize.js';
+import { decideAccess } from '../../authorizer/decide-access.js';
 import { dynamoDbAuthorizationStore } from '../../authorizer/dynamodb-store.js';
 import { localJwksFetcher } from '../../authorizer/local-jwks.js';
 import { type DemoSession, signInDemoUser } from '../support/demo-login.js';
@@ -141,7 +141,7 @@ describe('fail closed: dependencies that fail or hang', () => {
 
   it('denies with dependency_failure when DynamoDB does not answer within the timeout', async () => {
     const started = Date.now();
-    const decision = await authorize(
+    const decision = await decideAccess(
       { headers: { Authorization: `Bearer ${session.accessToken}` } },
       { verifyToken: verifierFor(stack.cognitoEndpoint).verify, store: storeAt(`http://localhost:${hangingPort}`) },
     );
@@ -150,7 +150,7 @@ describe('fail closed: dependencies that fail or hang', () => {
   });
 
   it('denies with dependency_failure when DynamoDB refuses connections', async () => {
-    const decision = await authorize(
+    const decision = await decideAccess(
       { headers: { Authorization: `Bearer ${session.accessToken}` } },
       { verifyToken: verifierFor(stack.cognitoEndpoint).verify, store: storeAt('http://localhost:1') },
     );
@@ -163,7 +163,7 @@ describe('fail closed: dependencies that fail or hang', () => {
       revocationsTable: 'no-such-table',
       timeoutMs: 2000,
     });
-    const decision = await authorize(
+    const decision = await decideAccess(
       { headers: { Authorization: `Bearer ${session.accessToken}` } },
       { verifyToken: verifierFor(stack.cognitoEndpoint).verify, store },
     );
@@ -174,7 +174,7 @@ describe('fail closed: dependencies that fail or hang', () => {
     const calls: string[] = [];
     const store = storeAt(stack.dynamoDbEndpoint, 2000);
     const recording = { ...store, tokenRecords: (...args: Parameters<typeof store.tokenRecords>) => (calls.push('tokenRecords'), store.tokenRecords(...args)) };
-    const decision = await authorize(
+    const decision = await decideAccess(
       { headers: { Authorization: `Bearer ${session.accessToken}` } },
       { verifyToken: verifierFor('http://localhost:1').verify, store: recording },
     );

@@ -1,11 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { type AuditEvent, loggerAuditSink } from '../../functions/mcp/audit.js';
+import { type AuditEvent, loggerAuditSink } from '../../functions/mcp/audit/audit.js';
 import { loadMcpConfig } from '../../functions/mcp/config.js';
 import { createToolServices, type ToolServices } from '../../functions/mcp/services.js';
 import { type CompiledTool, compileTools } from '../../functions/mcp/tool.js';
-import { executeToolCall } from '../../functions/mcp/tool-call.js';
+import { executeToolCall } from '../../functions/mcp/calls/tool-call.js';
 import { tools } from '../../functions/mcp/tools/index.js';
 import { jsonApiDocuments } from '../../lib/dynamodb/documents.js';
 import { dynamoDbJsonApiFromEnvironment } from '../../lib/dynamodb/json-api.js';

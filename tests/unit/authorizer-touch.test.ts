@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { VerifiedToken } from '../../authorizer/access-token.js';
 import type { AuthorizationStore } from '../../authorizer/authorization-store.js';
-import { authorize } from '../../authorizer/authorize.js';
+import { decideAccess } from '../../authorizer/decide-access.js';
 import { DEFAULT_TOUCH_TIMEOUT_MS } from '../../authorizer/config.js';
 import { dynamoDbAuthorizationStore } from '../../authorizer/dynamodb-store.js';
 import type { DynamoDbJsonApi } from '../../lib/dynamodb/json-api.js';
@@ -41,7 +41,7 @@ function storeWith(touchClient: AuthorizationStore['touchClient']): Authorizatio
 }
 
 const decide = (clientId: string, store: AuthorizationStore, onTouchFailure?: (error: unknown) => void) =>
-  authorize(
+  decideAccess(
     { headers: { Authorization: 'Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1In0.c2ln' } },
     { verifyToken: async () => tokenOf(clientId), store, now: () => NOW * 1000, ...(onTouchFailure ? { onTouchFailure } : {}) },
   );

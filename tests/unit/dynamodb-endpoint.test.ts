@@ -8,7 +8,10 @@ describe('dynamoDbEndpoint (where the authorizer sends DynamoDB calls)', () => {
     ['us-east-1', {}, 'https://dynamodb.us-east-1.amazonaws.com'],
     ['eu-west-3', {}, 'https://dynamodb.eu-west-3.amazonaws.com'],
     ['us-gov-west-1', {}, 'https://dynamodb.us-gov-west-1.amazonaws.com'],
-    ['us-gov-west-1', { AWS_USE_FIPS_ENDPOINT: 'true' }, 'https://dynamodb-fips.us-gov-west-1.amazonaws.com'],
+    // GovCloud's regular DynamoDB endpoints are FIPS ones: the SDK's rules send FIPS calls there.
+    ['us-gov-west-1', { AWS_USE_FIPS_ENDPOINT: 'true' }, 'https://dynamodb.us-gov-west-1.amazonaws.com'],
+    ['us-east-1', { AWS_USE_FIPS_ENDPOINT: 'true' }, 'https://dynamodb-fips.us-east-1.amazonaws.com'],
+    ['us-iso-east-1', {}, 'https://dynamodb.us-iso-east-1.c2s.ic.gov'],
     ['cn-north-1', {}, 'https://dynamodb.cn-north-1.amazonaws.com.cn'],
     ['eusc-de-east-1', {}, 'https://dynamodb.eusc-de-east-1.amazonaws.eu'],
     ['us-east-1', { AWS_ENDPOINT_URL_DYNAMODB: 'http://localhost:8000' }, 'http://localhost:8000'],
@@ -22,7 +25,6 @@ describe('dynamoDbEndpoint (where the authorizer sends DynamoDB calls)', () => {
   it.each([
     ['', {}, /AWS_REGION/],
     ['not a region', {}, /AWS_REGION/],
-    ['us-iso-east-1', {}, /AWS_ENDPOINT_URL_DYNAMODB/],
     ['us-east-1', { AWS_ENDPOINT_URL_DYNAMODB: 'not a url' }, /not a URL/],
     ['us-east-1', { AWS_ENDPOINT_URL_DYNAMODB: 'file:///etc/passwd' }, /http\(s\)/],
   ])('refuses %j with %j', (region, env, message) => {
@@ -30,11 +32,12 @@ describe('dynamoDbEndpoint (where the authorizer sends DynamoDB calls)', () => {
   });
 });
 
-describe('the other adapters resolve regional endpoints the same way (lib/aws/region.ts)', () => {
+describe('the other adapters resolve regional endpoints the same way (lib/aws/endpoints.ts)', () => {
   it.each([
     ['cn-north-1', {}, 'https://monitoring.cn-north-1.amazonaws.com.cn'],
     ['eusc-de-east-1', {}, 'https://monitoring.eusc-de-east-1.amazonaws.eu'],
-    ['us-gov-west-1', { AWS_USE_FIPS_ENDPOINT: 'true' }, 'https://monitoring-fips.us-gov-west-1.amazonaws.com'],
+    ['us-gov-west-1', { AWS_USE_FIPS_ENDPOINT: 'true' }, 'https://monitoring.us-gov-west-1.amazonaws.com'],
+    ['us-east-2', { AWS_USE_FIPS_ENDPOINT: 'true' }, 'https://monitoring-fips.us-east-2.amazonaws.com'],
     ['eu-west-1', {}, 'https://monitoring.eu-west-1.amazonaws.com'],
   ])('CloudWatch in %s with %j → %s', (region, env, expected) => {
     expect(cloudWatchEndpoint(env, region)).toBe(expected);

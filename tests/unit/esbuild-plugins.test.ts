@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mcpRequestState } from '../../functions/mcp/request-state.js';
+import { mcpRequestState } from '../../functions/mcp/protocol/request-state.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const plugins = createRequire(import.meta.url)(join(ROOT, 'serverless-plugins', 'esbuild-plugins.cjs'));
@@ -42,7 +42,7 @@ describe('bundle plugins (serverless-plugins/esbuild-plugins.cjs)', () => {
   });
 
   it('leaves Ajv and the v1 SDK out of the MCP server, which still answers both protocol eras', async () => {
-    const { outfile, inputs } = await bundle(join(ROOT, 'functions', 'mcp', 'mcp-server.ts'), 'mcp-server');
+    const { outfile, inputs } = await bundle(join(ROOT, 'functions', 'mcp', 'protocol', 'mcp-server.ts'), 'mcp-server');
     expect(inputs.filter((input) => input.includes('node_modules/ajv'))).toEqual([]);
     expect(inputs.filter((input) => input.includes('@modelcontextprotocol/sdk'))).toEqual([]);
     const { serveMcpRequest } = await import(outfile);

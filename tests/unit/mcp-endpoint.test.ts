@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { sdkDocuments } from '../../lib/dynamodb/sdk-documents.js';
-import { mcpRequestState } from '../../functions/mcp/request-state.js';
+import { mcpRequestState } from '../../functions/mcp/protocol/request-state.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { loadMcpConfig } from '../../functions/mcp/config.js';
-import type { AuditEvent } from '../../functions/mcp/audit.js';
+import type { AuditEvent } from '../../functions/mcp/audit/audit.js';
 import { type McpEndpoint, answerMcpRequest } from '../../functions/mcp/mcp-endpoint.js';
 import { createToolServices } from '../../functions/mcp/services.js';
-import { compileCatalog } from '../../functions/mcp/catalog.js';
+import { compileCatalog } from '../../functions/mcp/calls/catalog.js';
 import { prompts } from '../../functions/mcp/prompts/index.js';
 import { resources } from '../../functions/mcp/resources/index.js';
 import { tools } from '../../functions/mcp/tools/index.js';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, canonicalSha256 } from '../../functions/mcp/canonical-hash.js';
-import { boundJsonNesting } from '../../functions/mcp/json-nesting.js';
-import { MAX_JSON_NESTING, inspectJsonRpcBody } from '../../functions/mcp/json-rpc-message.js';
+import { canonicalJson, canonicalSha256 } from '../../functions/mcp/audit/canonical-hash.js';
+import { boundJsonNesting } from '../../functions/mcp/protocol/json-nesting.js';
+import { MAX_JSON_NESTING, inspectJsonRpcBody } from '../../functions/mcp/protocol/json-rpc-message.js';
 
 const nested = (depth: number, inner = '') => `${'['.repeat(depth)}${inner}${']'.repeat(depth)}`;
 /** A tools/call whose whole body nests `depth` levels: message, params, arguments, then arrays. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { bearerChallenge } from '../../functions/mcp/bearer-challenge.js';
+import { bearerChallenge } from '../../functions/mcp/policy/bearer-challenge.js';
 import { loadMcpConfig } from '../../functions/mcp/config.js';
-import { type ScopeRefusal, insufficientScopeResponse } from '../../functions/mcp/insufficient-scope.js';
-import { scopeRefusal } from '../../functions/mcp/scopes.js';
+import { type ScopeRefusal, insufficientScopeResponse } from '../../functions/mcp/policy/insufficient-scope.js';
+import { scopeRefusal } from '../../functions/mcp/policy/scopes.js';
 import { tools } from '../../functions/mcp/tools/index.js';
 import { SCOPE_NAMES } from '../../lib/oauth/scopes.js';
 

@@ -2,18 +2,18 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import type { AuditEvent } from '../../functions/mcp/audit.js';
-import { canonicalJson, canonicalSha256 } from '../../functions/mcp/canonical-hash.js';
+import type { AuditEvent } from '../../functions/mcp/audit/audit.js';
+import { canonicalJson, canonicalSha256 } from '../../functions/mcp/audit/canonical-hash.js';
 import { groupScopeMapping, loadMcpConfig } from '../../functions/mcp/config.js';
 import { decodeCursor, encodeCursor } from '../../functions/mcp/notes/cursor.js';
-import { grantedScopes } from '../../functions/mcp/scopes.js';
+import { grantedScopes } from '../../functions/mcp/policy/scopes.js';
 import { ToolError, compileTools, defineTool } from '../../functions/mcp/tool.js';
-import { executeToolCall } from '../../functions/mcp/tool-call.js';
+import { executeToolCall } from '../../functions/mcp/calls/tool-call.js';
 import { tools } from '../../functions/mcp/tools/index.js';
 import type { CallerIdentity } from '../../lib/identity.js';
 import { createLogger } from '../../lib/logger.js';
-import { CATALOG_FOLDERS, TOOLS_INDEX, catalogFiles, renderCatalogIndex, renderToolIndex, toolFiles } from '../../scripts/tool-index.js';
-import { compileCatalog } from '../../functions/mcp/catalog.js';
+import { CATALOG_FOLDERS, TOOLS_INDEX, catalogFiles, renderCatalogIndex, renderToolIndex, toolFiles } from '../../scripts/catalog-index.js';
+import { compileCatalog } from '../../functions/mcp/calls/catalog.js';
 import { definePrompt } from '../../functions/mcp/prompt.js';
 import { prompts } from '../../functions/mcp/prompts/index.js';
 import { defineResource } from '../../functions/mcp/resource.js';
@@ -34,7 +34,7 @@ const caller: CallerIdentity = {
 };
 
 describe('tool registry', () => {
-  it('is generated from the tools folder and up to date (run `npm run tools:index` after adding a tool)', () => {
+  it('is generated from the tools folder and up to date (run `npm run catalog:index` after adding a tool)', () => {
     expect(readFileSync(TOOLS_INDEX, 'utf8')).toBe(renderToolIndex(toolFiles()));
     expect(tools).toHaveLength(toolFiles().length);
   });

@@ -2,6 +2,7 @@ import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../local/settings.js';
+import { deployedFolders } from '../../scripts/deployed-code.js';
 
 /**
  * Lambda freezes the environment when a handler returns, so code that runs in a function must
@@ -11,7 +12,7 @@ import { PROJECT_ROOT } from '../../local/settings.js';
  * `.then(...)` left dangling are all refused. The dynamic half, against DynamoDB Local with every
  * real handler, is tests/integration/handler-lifecycle.test.ts.
  */
-const DEPLOYED = ['authorizer', 'dcr', 'functions', 'lib'];
+const DEPLOYED = deployedFolders();
 const ASSIGNMENTS = new Set([
   ts.SyntaxKind.EqualsToken,
   ts.SyntaxKind.QuestionQuestionEqualsToken,

@@ -152,7 +152,7 @@ describe('stsEndpoint (as the AWS SDK v3 picks it)', () => {
 
   it('refuses what it cannot resolve', () => {
     expect(() => stsEndpoint({}, '')).toThrow(/AWS_REGION/);
-    expect(() => stsEndpoint({}, 'us-iso-east-1')).toThrow(/AWS_ENDPOINT_URL_STS/);
+    expect(() => stsEndpoint({ AWS_ENDPOINT_URL_STS: 'not a url' }, 'us-iso-east-1')).toThrow(/AWS_ENDPOINT_URL_STS/);
     expect(() => stsEndpoint({ AWS_ENDPOINT_URL_STS: 'ftp://x' }, 'eu-west-1')).toThrow(/http/);
   });
 });

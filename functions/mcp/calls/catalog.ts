@@ -1,8 +1,8 @@
-import type { ScopeName } from '../../lib/oauth/scopes.js';
-import type { CallFacts } from './json-rpc-message.js';
-import { type AnyPromptDefinition, type CompiledPrompt, compilePrompt } from './prompt.js';
-import { type AnyResourceDefinition, type CompiledResource, compileResource, matchResource } from './resource.js';
-import { type AnyToolDefinition, type CompiledTool, compileTools } from './tool.js';
+import type { ScopeName } from '../../../lib/oauth/scopes.js';
+import type { CallFacts } from '../protocol/json-rpc-message.js';
+import { type AnyPromptDefinition, type CompiledPrompt, compilePrompt } from '../prompt.js';
+import { type AnyResourceDefinition, type CompiledResource, compileResource, matchResource } from '../resource.js';
+import { type AnyToolDefinition, type CompiledTool, compileTools } from '../tool.js';
 
 /** Everything the server offers, or what one caller may see of it. */
 export interface CatalogView {

@@ -1,8 +1,8 @@
 import { ProtocolError, ProtocolErrorCode, type ReadResourceResult, ResourceNotFoundError } from '@modelcontextprotocol/server';
-import type { CallerIdentity } from '../../lib/identity.js';
-import { accountCall } from './call-accounting.js';
-import { type CompiledResource, matchResource } from './resource.js';
-import { ToolError } from './tool.js';
+import type { CallerIdentity } from '../../../lib/identity.js';
+import { accountCall } from '../audit/call-accounting.js';
+import { type CompiledResource, matchResource } from '../resource.js';
+import { ToolError } from '../tool.js';
 import { type ToolCallEnvironment, describeIssues, internalErrorMessage } from './tool-call.js';
 
 /**

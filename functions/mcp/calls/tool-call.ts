@@ -1,14 +1,14 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type CallToolResult, type InputRequiredResult, type ServerContext, isInputRequiredResult } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
-import type { CallerIdentity } from '../../lib/identity.js';
-import type { ScopeName } from '../../lib/oauth/scopes.js';
-import type { AuditEvent, RequestFacts } from './audit.js';
-import type { McpRequestState } from './request-state.js';
-import { accountCall } from './call-accounting.js';
-import { confirmationStep } from './confirmation.js';
-import type { ToolServices } from './services.js';
-import { type CompiledTool, type ToolContext, ToolError } from './tool.js';
+import type { CallerIdentity } from '../../../lib/identity.js';
+import type { ScopeName } from '../../../lib/oauth/scopes.js';
+import type { AuditEvent, RequestFacts } from '../audit/audit.js';
+import type { McpRequestState } from '../protocol/request-state.js';
+import { accountCall } from '../audit/call-accounting.js';
+import { confirmationStep } from '../policy/confirmation.js';
+import type { ToolServices } from '../services.js';
+import { type CompiledTool, type ToolContext, ToolError } from '../tool.js';
 
 /** Everything a tool call needs beyond the tool and its arguments. */
 export interface ToolCallEnvironment {

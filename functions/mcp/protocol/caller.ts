@@ -1,5 +1,5 @@
 import type { AuthInfo } from '@modelcontextprotocol/server';
-import type { CallerIdentity } from '../../lib/identity.js';
+import type { CallerIdentity } from '../../../lib/identity.js';
 
 /**
  * The MCP SDK hands `authInfo` to every handler as `ctx.http.authInfo`. The access token itself

@@ -1,6 +1,6 @@
-/** `npm run tools:index`: rewrites the index.ts of functions/mcp/tools, resources and prompts when their files changed. */
+/** `npm run catalog:index`: rewrites the index.ts of functions/mcp/tools, resources and prompts when their files changed. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { CATALOG_FOLDERS, catalogFiles, renderCatalogIndex } from './tool-index.js';
+import { CATALOG_FOLDERS, catalogFiles, renderCatalogIndex } from './catalog-index.js';
 
 for (const folder of CATALOG_FOLDERS) {
   const wanted = renderCatalogIndex(folder, catalogFiles(folder.dir));

@@ -1,5 +1,5 @@
 import { type InputRequiredResult, type ServerContext, inputRequired, inputResponse } from '@modelcontextprotocol/server';
-import { canonicalSha256 } from './canonical-hash.js';
+import { canonicalSha256 } from '../audit/canonical-hash.js';
 
 const CONFIRM = 'confirm';
 

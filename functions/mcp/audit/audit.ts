@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { AuthMethod, CallerIdentity } from '../../lib/identity.js';
-import type { CallKind } from './json-rpc-message.js';
+import type { AuthMethod, CallerIdentity } from '../../../lib/identity.js';
+import type { CallKind } from '../protocol/json-rpc-message.js';
 
 /** `input_required`: the call asked the client for input (a confirmation) and changed nothing yet. */
 export type AuditOutcome = 'ok' | 'denied' | 'invalid' | 'error' | 'input_required';

@@ -1,8 +1,8 @@
-import type { CallerIdentity } from '../../lib/identity.js';
+import type { CallerIdentity } from '../../../lib/identity.js';
 import { type AuditOutcome, auditEvent } from './audit.js';
 import { canonicalSha256 } from './canonical-hash.js';
-import type { CallKind } from './json-rpc-message.js';
-import type { ToolCallEnvironment } from './tool-call.js';
+import type { CallKind } from '../protocol/json-rpc-message.js';
+import type { ToolCallEnvironment } from '../calls/tool-call.js';
 
 /**
  * The audit of one call that runs: a function to call exactly once with how it ended, which

@@ -1,5 +1,5 @@
 import { hkdfSync } from 'node:crypto';
-import { type SecretSource, getSecretValue } from '../../lib/aws/secrets-manager.js';
+import { type SecretSource, getSecretValue } from '../../../lib/aws/secrets-manager.js';
 
 /**
  * The key of the input-required round-trip state (request-state.ts), shared by every container:

@@ -18,7 +18,7 @@ class Literal {
  * Canonical JSON text of a value. It walks the value with a stack of its own rather than by
  * recursion: it runs on client input for the audit trail, the one thing that must not fail, so no
  * depth of nesting may overflow the call stack here (the request body is bounded before parsing,
- * json-nesting.ts, but this does not rely on it).
+ * protocol/json-nesting.ts, but this does not rely on it).
  */
 export function canonicalJson(value: unknown): string {
   const out: string[] = [];

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { JsonRpcErrorCode } from '../../lib/http/json-rpc-error.js';
-import { canonicalSha256 } from './canonical-hash.js';
+import { JsonRpcErrorCode } from '../../../lib/http/json-rpc-error.js';
+import { canonicalSha256 } from '../audit/canonical-hash.js';
 import { boundJsonNesting } from './json-nesting.js';
 
 /**

@@ -1,13 +1,13 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { jsonResponse } from '../../lib/http/json-response.js';
+import { jsonResponse } from '../../../lib/http/json-response.js';
 import { bearerChallenge } from './bearer-challenge.js';
-import type { CallKind } from './json-rpc-message.js';
+import type { CallKind } from '../protocol/json-rpc-message.js';
 
 /** JSON-RPC error code for "authenticated, but not allowed" (implementation-defined server range). */
 export const INSUFFICIENT_SCOPE_CODE = -32003;
 
 /**
- * How to answer a caller that lacks a tool's scope (decided by scopes.ts, scopeRefusal):
+ * How to answer a caller that lacks a tool's scope (decided by policy/scopes.ts, scopeRefusal):
  * challenge it to step up to scopes its client can be granted, or, when signing in again cannot
  * get it the scope, refuse without inviting a re-authorization and say what would help.
  */

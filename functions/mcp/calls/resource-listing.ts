@@ -1,6 +1,6 @@
 import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
-import type { CompiledResource, ResourceContext, ResourceEntry } from './resource.js';
-import { ToolError } from './tool.js';
+import type { CompiledResource, ResourceContext, ResourceEntry } from '../resource.js';
+import { ToolError } from '../tool.js';
 
 /**
  * resources/list: the fixed resources, then each template's own listing (the caller's notes),

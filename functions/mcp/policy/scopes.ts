@@ -1,5 +1,5 @@
-import { SCOPE_NAMES, type ScopeName, fullScope } from '../../lib/oauth/scopes.js';
-import type { CallerIdentity } from '../../lib/identity.js';
+import { SCOPE_NAMES, type ScopeName, fullScope } from '../../../lib/oauth/scopes.js';
+import type { CallerIdentity } from '../../../lib/identity.js';
 import type { ScopeRefusal } from './insufficient-scope.js';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AccessTokenVerifier, VerifiedToken } from '../../authorizer/access-token.js';
 import type { ApiKeyRecord, AuthorizationStore, TokenRecords } from '../../authorizer/authorization-store.js';
-import { authorize } from '../../authorizer/authorize.js';
+import { decideAccess } from '../../authorizer/decide-access.js';
 import { Denial } from '../../authorizer/denial.js';
 import { apiKeyHash, generateApiKey } from '../../lib/api-keys.js';
 import type { RevocationRecord } from '../../lib/revocations.js';
@@ -71,10 +71,10 @@ const row = (pk: string, extra: Partial<RevocationRecord> = {}): RevocationRecor
   ...extra,
 });
 
-describe('authorize (access tokens)', () => {
+describe('decideAccess (access tokens)', () => {
   it('allows a verified, unrevoked token of a registered client with one store call', async () => {
     const store = memoryStore({ client: { clientId: 'client-1', lastUsedAt: NOW - 60 } });
-    const decision = await authorize(withToken, { verifyToken: verifierThat(async () => verified), store, now });
+    const decision = await decideAccess(withToken, { verifyToken: verifierThat(async () => verified), store, now });
     expect(decision).toEqual({ effect: 'allow', identity: verified.identity });
     expect(store.calls).toEqual(['tokenRecords:client-1']);
     expect(store.keysAsked[0]).toEqual(['jti#jti-1', 'user#user-1', 'client#client-1', 'jti#family-1']);
@@ -84,14 +84,14 @@ describe('authorize (access tokens)', () => {
     const store = memoryStore({ client: { clientId: 'client-touch', lastUsedAt: NOW - 90_000 } });
     const token = { ...verified, identity: { ...verified.identity, clientId: 'client-touch' } };
     const dependencies = { verifyToken: verifierThat(async () => token), store, now };
-    await authorize(withToken, dependencies);
-    await authorize(withToken, dependencies);
+    await decideAccess(withToken, dependencies);
+    await decideAccess(withToken, dependencies);
     expect(store.calls.filter((call) => call.startsWith('touch'))).toEqual(['touch:client-touch']);
   });
 
   it('gives the verifier exactly the token of the header (scheme in any case)', async () => {
     const verifyToken = verifierThat(async () => verified);
-    await authorize({ headers: { authorization: `bEaReR ${TOKEN}` } }, { verifyToken, store: memoryStore(), now });
+    await decideAccess({ headers: { authorization: `bEaReR ${TOKEN}` } }, { verifyToken, store: memoryStore(), now });
     expect(verifyToken.calls).toEqual([TOKEN]);
   });
 
@@ -103,7 +103,7 @@ describe('authorize (access tokens)', () => {
     ['its user, signed in the same second', [row('user#user-1', { notBefore: NOW - 100 })], 'user revoked'],
     ['its user, by a row without notBefore', [row('user#user-1')], 'user revoked'],
   ])('denies a token revoked by %s', async (_label, revocations, detail) => {
-    const decision = await authorize(withToken, { verifyToken: verifierThat(async () => verified), store: memoryStore({ revocations }), now });
+    const decision = await decideAccess(withToken, { verifyToken: verifierThat(async () => verified), store: memoryStore({ revocations }), now });
     expect(decision).toEqual({ effect: 'deny', reason: 'revoked', detail });
   });
 
@@ -113,7 +113,7 @@ describe('authorize (access tokens)', () => {
       row('client#client-1', { expiresAt: NOW - 1 }),
       row('user#user-1', { notBefore: NOW - 101 }),
     ];
-    const decision = await authorize(withToken, { verifyToken: verifierThat(async () => verified), store: memoryStore({ revocations }), now });
+    const decision = await decideAccess(withToken, { verifyToken: verifierThat(async () => verified), store: memoryStore({ revocations }), now });
     expect(decision.effect).toBe('allow');
   });
 
@@ -122,29 +122,29 @@ describe('authorize (access tokens)', () => {
     ['deleted', { clientId: 'client-1', status: 'deleted' }, 'client is deleted'],
     ['revoked', { clientId: 'client-1', status: 'revoked' }, 'client is revoked'],
   ])('denies a token whose client is %s', async (_label, client, detail) => {
-    const decision = await authorize(withToken, { verifyToken: verifierThat(async () => verified), store: memoryStore({ client }), now });
+    const decision = await decideAccess(withToken, { verifyToken: verifierThat(async () => verified), store: memoryStore({ client }), now });
     expect(decision).toEqual({ effect: 'deny', reason: 'unknown_client', detail });
   });
 
   it('denies with dependency_failure when the store fails, and never calls it for a token that fails verification', async () => {
     const failing = memoryStore();
     failing.tokenRecords = async () => Promise.reject(new Denial('dependency_failure', 'DynamoDB BatchGetItem failed: TimeoutError'));
-    const decision = await authorize(withToken, { verifyToken: verifierThat(async () => verified), store: failing, now });
+    const decision = await decideAccess(withToken, { verifyToken: verifierThat(async () => verified), store: failing, now });
     expect(decision).toMatchObject({ effect: 'deny', reason: 'dependency_failure' });
 
     const store = memoryStore();
-    const rejected = await authorize(withToken, { verifyToken: verifierThat(async () => Promise.reject(new Error('nope'))), store, now });
+    const rejected = await decideAccess(withToken, { verifyToken: verifierThat(async () => Promise.reject(new Error('nope'))), store, now });
     expect(rejected).toEqual({ effect: 'deny', reason: 'internal_error', detail: 'nope' });
     expect(store.calls).toEqual([]);
   });
 
   it('removes the token from the detail even if an error quotes it, and caps it', async () => {
-    const quoting = await authorize(withToken, {
+    const quoting = await decideAccess(withToken, {
       verifyToken: verifierThat(async () => Promise.reject(new Error(`bad token ${TOKEN}`))),
       store: memoryStore(),
     });
     expect(quoting).toMatchObject({ detail: 'bad token [token]' });
-    const long = await authorize(withToken, {
+    const long = await decideAccess(withToken, {
       verifyToken: verifierThat(async () => Promise.reject(new Error('x'.repeat(1000)))),
       store: memoryStore(),
     });
@@ -156,7 +156,7 @@ describe('authorize (access tokens)', () => {
     ['undefined', undefined],
     ['a plain object', { token: 'x' }],
   ])('denies when the verifier rejects with %s', async (_label, reason) => {
-    const decision = await authorize(withToken, { verifyToken: verifierThat(async () => Promise.reject(reason)), store: memoryStore() });
+    const decision = await decideAccess(withToken, { verifyToken: verifierThat(async () => Promise.reject(reason)), store: memoryStore() });
     expect(decision).toEqual({ effect: 'deny', reason: 'internal_error', detail: 'unknown error' });
   });
 
@@ -164,7 +164,7 @@ describe('authorize (access tokens)', () => {
     const verifyToken: AccessTokenVerifier = () => {
       throw new Error('sync failure');
     };
-    await expect(authorize(withToken, { verifyToken, store: memoryStore() })).resolves.toMatchObject({ effect: 'deny' });
+    await expect(decideAccess(withToken, { verifyToken, store: memoryStore() })).resolves.toMatchObject({ effect: 'deny' });
   });
 
   it.each([
@@ -176,14 +176,14 @@ describe('authorize (access tokens)', () => {
   ])('denies %s without calling the verifier or the store', async (_label, headers, reason) => {
     const verifyToken = verifierThat(async () => verified);
     const store = memoryStore();
-    const decision = await authorize({ headers: headers as Record<string, string> | null }, { verifyToken, store });
+    const decision = await decideAccess({ headers: headers as Record<string, string> | null }, { verifyToken, store });
     expect(decision).toMatchObject({ effect: 'deny', reason });
     expect(verifyToken.calls).toHaveLength(0);
     expect(store.calls).toHaveLength(0);
   });
 });
 
-describe('authorize (API keys)', () => {
+describe('decideAccess (API keys)', () => {
   const key = generateApiKey();
   const record: ApiKeyRecord = {
     keyHash: apiKeyHash(key),
@@ -198,7 +198,7 @@ describe('authorize (API keys)', () => {
   it('allows a known key with the same context shape as a token, in one store call', async () => {
     const store = memoryStore({}, [record]);
     const verifyToken = verifierThat(async () => verified);
-    const decision = await authorize(bearer(key), { verifyToken, store, now });
+    const decision = await decideAccess(bearer(key), { verifyToken, store, now });
     expect(decision).toEqual({
       effect: 'allow',
       identity: {
@@ -222,13 +222,13 @@ describe('authorize (API keys)', () => {
     ['revoked', { status: 'revoked' }, 'revoked'],
     ['expired', { expiresAt: NOW }, 'expired'],
   ])('denies a %s key', async (_label, change, reason) => {
-    const decision = await authorize(bearer(key), { verifyToken: verifierThat(async () => verified), store: memoryStore({}, [{ ...record, ...change }]), now });
+    const decision = await decideAccess(bearer(key), { verifyToken: verifierThat(async () => verified), store: memoryStore({}, [{ ...record, ...change }]), now });
     expect(decision).toMatchObject({ effect: 'deny', reason });
   });
 
   it('denies an unknown key after one lookup', async () => {
     const store = memoryStore({}, [record]);
-    const decision = await authorize(bearer(generateApiKey()), { verifyToken: verifierThat(async () => verified), store, now });
+    const decision = await decideAccess(bearer(generateApiKey()), { verifyToken: verifierThat(async () => verified), store, now });
     expect(decision).toMatchObject({ effect: 'deny', reason: 'unknown_api_key' });
     expect(store.calls).toEqual(['apiKey']);
   });
@@ -240,7 +240,7 @@ describe('authorize (API keys)', () => {
     ['the prefix alone', 'mcpk_'],
   ])('denies %s without any store call', async (_label, value) => {
     const store = memoryStore({}, [record]);
-    const decision = await authorize(bearer(value), { verifyToken: verifierThat(async () => verified), store, now });
+    const decision = await decideAccess(bearer(value), { verifyToken: verifierThat(async () => verified), store, now });
     expect(decision).toMatchObject({ effect: 'deny', reason: 'malformed' });
     expect(store.calls).toEqual([]);
   });

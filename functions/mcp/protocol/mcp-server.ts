@@ -8,15 +8,15 @@ import {
   WebStandardStreamableHTTPServerTransport,
   createMcpHandler,
 } from '@modelcontextprotocol/server';
-import { type CatalogView, resourceFor } from './catalog.js';
+import { type CatalogView, resourceFor } from '../calls/catalog.js';
 import { callerOf } from './caller.js';
 import { noSchemaValidator } from './no-schema-validator.js';
-import { executePromptGet } from './prompt-get.js';
+import { executePromptGet } from '../calls/prompt-get.js';
 import type { McpRequestState } from './request-state.js';
-import { listResources } from './resource-listing.js';
-import { executeResourceRead } from './resource-read.js';
-import type { ToolContext } from './tool.js';
-import { type ToolCallEnvironment, executeToolCall } from './tool-call.js';
+import { listResources } from '../calls/resource-listing.js';
+import { executeResourceRead } from '../calls/resource-read.js';
+import type { ToolContext } from '../tool.js';
+import { type ToolCallEnvironment, executeToolCall } from '../calls/tool-call.js';
 
 export const SERVER_INFO = { name: 'secure-mcp', version: '0.1.0' } as const;
 

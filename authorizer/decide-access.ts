@@ -12,7 +12,7 @@ export type Decision =
   | { effect: 'allow'; identity: CallerIdentity }
   | { effect: 'deny'; reason: DenyReason; detail?: string };
 
-export interface AuthorizeDependencies {
+export interface AccessDecisionDependencies {
   verifyToken: AccessTokenVerifier;
   store: AuthorizationStore;
   /** Epoch milliseconds; injectable for tests. */
@@ -27,9 +27,9 @@ export interface AuthorizeDependencies {
  * cached) → one DynamoDB round trip for revocations and the client registry. A token that fails
  * the cryptographic or claim checks never reaches DynamoDB.
  */
-export async function authorize(
+export async function decideAccess(
   event: Pick<APIGatewayRequestAuthorizerEvent, 'headers'>,
-  dependencies: AuthorizeDependencies,
+  dependencies: AccessDecisionDependencies,
 ): Promise<Decision> {
   const token = extractBearerToken(event.headers);
   if (token === undefined) {
@@ -51,7 +51,7 @@ export async function authorize(
 /** Per container: clients whose lastUsedAt this container refreshed recently (bounds the writes). */
 const touchedClients = new Map<string, number>();
 
-async function authorizeAccessToken(token: string, dependencies: AuthorizeDependencies): Promise<CallerIdentity> {
+async function authorizeAccessToken(token: string, dependencies: AccessDecisionDependencies): Promise<CallerIdentity> {
   const verified = await dependencies.verifyToken(token);
   const records = await dependencies.store.tokenRecords(revocationKeysOf(verified), verified.identity.clientId);
   const nowSeconds = Math.floor((dependencies.now?.() ?? Date.now()) / 1000);
@@ -69,7 +69,7 @@ async function authorizeAccessToken(token: string, dependencies: AuthorizeDepend
  * whatever happens, the decision stands and the failure is only reported (and retried by the
  * container's next request for this client).
  */
-async function touchClient(clientId: string, nowSeconds: number, dependencies: AuthorizeDependencies): Promise<void> {
+async function touchClient(clientId: string, nowSeconds: number, dependencies: AccessDecisionDependencies): Promise<void> {
   touchedClients.set(clientId, nowSeconds);
   try {
     await dependencies.store.touchClient(clientId, nowSeconds);
@@ -83,7 +83,7 @@ async function touchClient(clientId: string, nowSeconds: number, dependencies: A
   }
 }
 
-async function authorizeApiKey(key: string, dependencies: AuthorizeDependencies): Promise<CallerIdentity> {
+async function authorizeApiKey(key: string, dependencies: AccessDecisionDependencies): Promise<CallerIdentity> {
   if (!isWellFormedApiKey(key)) throw new Denial('malformed', `not a well-formed ${API_KEY_PREFIX} API key`);
   const record = await dependencies.store.apiKey(apiKeyHash(key));
   if (!record) throw new Denial('unknown_api_key', 'API key not found');

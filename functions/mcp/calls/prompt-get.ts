@@ -1,8 +1,8 @@
 import { type GetPromptResult, type InputRequiredResult, ProtocolError, ProtocolErrorCode, type ServerContext, isInputRequiredResult } from '@modelcontextprotocol/server';
-import type { CallerIdentity } from '../../lib/identity.js';
-import { accountCall } from './call-accounting.js';
-import type { CompiledPrompt } from './prompt.js';
-import { ToolError } from './tool.js';
+import type { CallerIdentity } from '../../../lib/identity.js';
+import { accountCall } from '../audit/call-accounting.js';
+import type { CompiledPrompt } from '../prompt.js';
+import { ToolError } from '../tool.js';
 import { type ToolCallEnvironment, describeIssues, internalErrorMessage } from './tool-call.js';
 
 /**
