@@ -16,6 +16,8 @@ import { HELP, runAdmin } from '../../admin/cli.js';
 import { localCognitoClient } from '../../local/cognito.js';
 import { localDynamoDbClient } from '../../local/dynamodb.js';
 import { PROJECT_ROOT } from '../../local/settings.js';
+import { OPERATOR_CLIENT_REDIRECT_URIS } from '../../local/operator-client.js';
+import { authorizeThroughFacade } from '../support/authorization-code.js';
 import { initializeRequest, mcpPost, signInDemoUser } from '../support/demo-login.js';
 
 /** The operator CLI against the local stack, each effect checked through the real API (/mcp). */
@@ -146,6 +148,16 @@ describe('npm run admin (local stack: DynamoDB Local, cognito-local, serverless-
       cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: stack.userPoolId, ClientId: session.clientId })),
     ).rejects.toThrow();
     expect(await status(session.accessToken)).toBe(401);
+
+    // The app client is gone: undo says so and changes nothing (it used to say "marked active again").
+    const undone = await admin('undo', 'client', session.clientId);
+    expect(undone).toMatchObject({ code: 1, out: '', err: expect.stringContaining(`The app client ${session.clientId} no longer exists`) });
+    expect(undone.err).toContain('nothing was changed');
+    expect(undone.err).toContain('client register <new app client id>');
+    const after = await documents.send(new GetCommand({ TableName: 'secure-mcp-local-clients', Key: { clientId: session.clientId } }));
+    expect(after.Item?.status).toBe('revoked');
+    expect((await admin('list')).out).toContain(`client\t${session.clientId}\t`);
+    expect(await status(session.accessToken)).toBe(401);
   });
 
   it('revokes a refresh token in Cognito (RevokeToken): it no longer refreshes', async () => {
@@ -181,6 +193,43 @@ describe('npm run admin (local stack: DynamoDB Local, cognito-local, serverless-
     expect(await status(token)).toBe(200);
     expect((await admin('client', 'register', clientId)).out).toBe(`Client ${clientId} is already in the registry (use --update to refresh its redirect URIs)`);
     expect(await admin('client', 'register', 'no-such-client')).toMatchObject({ code: 1 });
+  });
+
+  it('client register --update keeps the redirect URIs of a client whose only Cognito callback is the facade (the operator client): sign-in still works', async () => {
+    const registryRow = async (clientId: string) =>
+      (await documents.send(new GetCommand({ TableName: 'secure-mcp-local-clients', Key: { clientId } }))).Item;
+    const updated = await admin('client', 'register', stack.operatorClientId, '--update');
+    expect(updated.code).toBe(0);
+    expect(updated.out).toContain(`redirect URIs ${OPERATOR_CLIENT_REDIRECT_URIS.join(' ')} (kept from the registry`);
+    expect((await registryRow(stack.operatorClientId))?.redirectUris).toEqual(OPERATOR_CLIENT_REDIRECT_URIS);
+    const run = await authorizeThroughFacade(stack, { clientId: stack.operatorClientId, redirectUri: 'http://localhost:53682/callback' });
+    expect(run.redirect.searchParams.get('code')).toBeTruthy();
+
+    // A client made for the facade, as an operator would: its redirect URIs named with --redirect-uri,
+    // kept by a plain --update, replaced only by a new --redirect-uri; a URI no sign-in could use refused.
+    const created = await cognito.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: stack.userPoolId,
+        ClientName: 'operators-facade-client',
+        AllowedOAuthFlowsUserPoolClient: true,
+        AllowedOAuthFlows: ['code'],
+        AllowedOAuthScopes: [`${stack.mcpUrl}/read`],
+        CallbackURLs: [`${stack.baseUrl}/oauth/callback`],
+        SupportedIdentityProviders: ['COGNITO'],
+      }),
+    );
+    const clientId = created.UserPoolClient!.ClientId!;
+    expect((await admin('client', 'register', clientId, '--redirect-uri', 'http://127.0.0.1/cb', '--redirect-uri', 'https://app.example.com/cb')).code).toBe(0);
+    expect((await registryRow(clientId))?.redirectUris).toEqual(['http://127.0.0.1/cb', 'https://app.example.com/cb']);
+    expect((await admin('client', 'register', clientId, '--update')).code).toBe(0);
+    expect((await registryRow(clientId))?.redirectUris).toEqual(['http://127.0.0.1/cb', 'https://app.example.com/cb']);
+    expect((await admin('client', 'register', clientId, '--update', '--redirect-uri', 'https://app.example.com/new')).out).toMatch(/redirect URIs https:\/\/app.example.com\/new$/);
+    expect((await registryRow(clientId))?.redirectUris).toEqual(['https://app.example.com/new']);
+    expect(await admin('client', 'register', clientId, '--update', '--redirect-uri', 'javascript:alert(1)')).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('--redirect-uri javascript:alert(1): '),
+    });
+    expect((await registryRow(clientId))?.redirectUris).toEqual(['https://app.example.com/new']);
   });
 
   it('creates API keys shown once, accepts two at once for rotation, revokes one, lists them', async () => {
