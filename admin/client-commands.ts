@@ -66,13 +66,21 @@ const UPDATABLE = [
   'RefreshTokenRotation',
 ] as const;
 
+/** Changes some settings of an app client (as DescribeUserPoolClient gave it) and keeps all the others. */
+export async function updateAppClient(
+  cognito: CognitoIdentityProviderClient,
+  appClient: UserPoolClientType,
+  changes: Pick<UpdateUserPoolClientCommandInput, 'CallbackURLs' | 'AllowedOAuthScopes'>,
+): Promise<void> {
+  const input: Record<string, unknown> = { UserPoolId: appClient.UserPoolId, ClientId: appClient.ClientId };
+  for (const key of UPDATABLE) if (appClient[key] !== undefined) input[key] = appClient[key];
+  await cognito.send(new UpdateUserPoolClientCommand({ ...(input as unknown as UpdateUserPoolClientCommandInput), ...changes }));
+}
+
 async function addFacadeCallback(cognito: CognitoIdentityProviderClient, appClient: UserPoolClientType, callback: string | undefined) {
   if (callback === undefined) return false;
   if (!appClient.AllowedOAuthFlows?.includes('code') || appClient.CallbackURLs?.includes(callback)) return false;
-  const input: Record<string, unknown> = { UserPoolId: appClient.UserPoolId, ClientId: appClient.ClientId };
-  for (const key of UPDATABLE) if (appClient[key] !== undefined) input[key] = appClient[key];
-  input.CallbackURLs = [...(appClient.CallbackURLs ?? []), callback];
-  await cognito.send(new UpdateUserPoolClientCommand(input as unknown as UpdateUserPoolClientCommandInput));
+  await updateAppClient(cognito, appClient, { CallbackURLs: [...(appClient.CallbackURLs ?? []), callback] });
   return true;
 }
 
