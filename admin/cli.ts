@@ -135,7 +135,9 @@ export async function runAdmin(argv: string[], out: Output = console.log, err: O
     }
     return 0;
   } catch (error) {
-    err(`Error: ${error instanceof Error ? error.message : String(error)}`);
+    const message = error instanceof Error ? error.message : String(error);
+    // The AWS SDK's words when neither --region, AWS_REGION nor the profile names one.
+    err(`Error: ${message}${message === 'Region is missing' ? ': pass --region <region> (or set AWS_REGION, or a region in your AWS profile)' : ''}`);
     return 1;
   } finally {
     target?.close();

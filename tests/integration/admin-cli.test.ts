@@ -8,7 +8,7 @@ import {
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
@@ -18,6 +18,7 @@ import { localDynamoDbClient } from '../../local/dynamodb.js';
 import { PROJECT_ROOT } from '../../local/settings.js';
 import { OPERATOR_CLIENT_REDIRECT_URIS } from '../../local/operator-client.js';
 import { authorizeThroughFacade } from '../support/authorization-code.js';
+import { copyTableDefinition } from '../support/scratch-tables.js';
 import { initializeRequest, mcpPost, signInDemoUser } from '../support/demo-login.js';
 
 /** The operator CLI against the local stack, each effect checked through the real API (/mcp). */
@@ -264,6 +265,44 @@ describe('npm run admin (local stack: DynamoDB Local, cognito-local, serverless-
     expect(listed).toMatch(new RegExp(`${second.id}\\t${owner}\\tactive`));
     expect(listed).not.toContain(first.key);
     expect(listed).not.toContain(second.key);
+  });
+
+  it("runs the README's production API-key command as written (DynamoDB Local standing in for AWS), and names what is missing without it", async () => {
+    const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const command = /`(npm run admin -- api-key create --owner my-bot[^`]*--stage prod[^`]*)`/.exec(readme)?.[1];
+    expect(command).toBeDefined();
+    const words = [...command!.matchAll(/"([^"]*)"|(\S+)/g)].map((match) => match[1] ?? match[2]!);
+    expect(words.slice(0, 3)).toEqual(['npm', 'run', 'admin']);
+    const args = words.slice(4); // after "--"
+    await copyTableDefinition(dynamoDb, 'secure-mcp-local-api-keys', 'secure-mcp-prod-api-keys');
+    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', stack.dynamoDbEndpoint);
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+    vi.stubEnv('AWS_REGION', undefined);
+    vi.stubEnv('AWS_DEFAULT_REGION', undefined);
+    vi.stubEnv('MCP_RESOURCE_URL', undefined);
+    try {
+      const out: string[] = [];
+      const err: string[] = [];
+      expect(await runAdmin(args, (line) => out.push(line), (line) => err.push(line))).toBe(0);
+      expect(err).toEqual([]);
+      expect(out[0]).toMatch(/^Created API key key_[0-9a-f]+ for my-bot, scopes https:\/\/mcp\.example\.com\/mcp\/read https:\/\/mcp\.example\.com\/mcp\/write, expires /);
+      expect(out.at(-1)).toMatch(/^mcpk_/);
+      // Without the flags the README adds, each missing one is named.
+      const without = (flag: string) => {
+        const index = args.indexOf(flag);
+        return [...args.slice(0, index), ...args.slice(index + 2)];
+      };
+      const withoutUrl: string[] = [];
+      expect(await runAdmin(without('--resource-url'), () => {}, (line) => withoutUrl.push(line))).toBe(1);
+      expect(withoutUrl.join('\n')).toContain('--resource-url <url>');
+      vi.stubEnv('AWS_CONFIG_FILE', join(tmpdir(), 'no-such-aws-config'));
+      const withoutRegion: string[] = [];
+      expect(await runAdmin(without('--region'), () => {}, (line) => withoutRegion.push(line))).toBe(1);
+      expect(withoutRegion).toEqual(['Error: Region is missing: pass --region <region> (or set AWS_REGION, or a region in your AWS profile)']);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('refuses bad API key input and writes nothing', async () => {
