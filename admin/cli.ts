@@ -22,20 +22,24 @@ Revocations (effective within the authorizer cache TTL, authorizerCacheTtl, defa
          [--delete-app-client]          Also delete the Cognito app client (cannot be undone).
   list                                  Active revocations.
   undo <token|user|client> <jti | user | client id>
-                                        Remove a revocation (a client is marked active again).
+                                        Remove a revocation (a client is marked active again;
+                                        refused for a client whose app client was deleted).
   Options: --reason <text>  --expires-in <30d|12h|...> (how long the row lives; defaults cover the
            longest token it can affect: for users, clients and refresh token families the longest
            refresh token lifetime, MAX_REFRESH_TOKEN_DAYS (default 3650, Cognito's ceiling; set it to the
            stage's maxRefreshTokenDays), plus a day for the last access token, plus 5 minutes)
 
 Client registry:
-  client register <app client id> [--update]
+  client register <app client id> [--update] [--redirect-uri <uri>]...
                                         Accept tokens of an app client created outside dynamic client
                                         registration (console, CloudFormation): checks it exists, records
                                         its callback URLs as its redirect URIs and adds the facade's
                                         callback ({base}/oauth/callback) to the app client. --update
                                         does it again for a client already registered (for example one
-                                        registered before the facade existed). Needs --resource-url.
+                                        registered before the facade existed); it keeps the redirect
+                                        URIs the registry has when the app client has no callback URL
+                                        of its own besides the facade's. --redirect-uri (repeatable)
+                                        records these instead. Needs --resource-url.
 
 API keys (for machine clients that cannot do OAuth; sent as "Authorization: Bearer mcpk_..."):
   api-key create --owner <name> [--scopes "read write"] [--expires-in 90d]
@@ -50,7 +54,7 @@ Which stack:
   --stage <stage> [--region <region>]   A deployed stage: tables secure-mcp-<stage>-*; AWS credentials
                                         and endpoints the usual AWS SDK way (profile, environment,
                                         AWS_ENDPOINT_URL_DYNAMODB / _COGNITO_IDENTITY_PROVIDER).
-  --user-pool-id <id>                   Needed for user, client register and --delete-app-client
+  --user-pool-id <id>                   Needed for user, client register, undo client and --delete-app-client
                                         (or USER_POOL_ID; the stack output UserPoolId).
   --resource-url <url>                  The MCP URL, to name scopes of API keys (or MCP_RESOURCE_URL).
   --help                                This text.
@@ -78,6 +82,7 @@ export async function runAdmin(argv: string[], out: Output = console.log, err: O
         owner: { type: 'string' },
         scopes: { type: 'string' },
         update: { type: 'boolean' },
+        'redirect-uri': { type: 'string', multiple: true },
       },
     });
   } catch (error) {
@@ -116,8 +121,8 @@ export async function runAdmin(argv: string[], out: Output = console.log, err: O
         await undo(target, sub, argument, out);
         break;
       case 'client':
-        if (sub !== 'register') throw new Error('Usage: client register <app client id> [--update]');
-        await registerClient(target, argument, out, { update: values.update === true });
+        if (sub !== 'register') throw new Error('Usage: client register <app client id> [--update] [--redirect-uri <uri>]...');
+        await registerClient(target, argument, out, { update: values.update === true, ...(values['redirect-uri'] ? { redirectUris: values['redirect-uri'] } : {}) });
         break;
       case 'api-key':
         if (sub === 'create') await createApiKey(target, { owner: values.owner, scopes: values.scopes, expiresIn: values['expires-in'] }, out);
@@ -130,7 +135,9 @@ export async function runAdmin(argv: string[], out: Output = console.log, err: O
     }
     return 0;
   } catch (error) {
-    err(`Error: ${error instanceof Error ? error.message : String(error)}`);
+    const message = error instanceof Error ? error.message : String(error);
+    // The AWS SDK's words when neither --region, AWS_REGION nor the profile names one.
+    err(`Error: ${message}${message === 'Region is missing' ? ': pass --region <region> (or set AWS_REGION, or a region in your AWS profile)' : ''}`);
     return 1;
   } finally {
     target?.close();

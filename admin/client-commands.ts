@@ -4,7 +4,8 @@ import {
   type UpdateUserPoolClientCommandInput,
   type UserPoolClientType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { checkRedirectUri } from '../dcr/redirect-uri.js';
 import { describeAppClient } from './cognito-calls.js';
 import type { Output } from './revocation-commands.js';
 import { type AdminTarget, requireUserPoolId } from './target.js';
@@ -19,8 +20,35 @@ import { type AdminTarget, requireUserPoolId } from './target.js';
 export interface RegisterOptions {
   /** Refresh an existing row (redirect URIs, method, name) instead of refusing it. */
   update?: boolean;
-  /** The redirect URIs to record; default: the app client's callback URLs minus the facade's. */
+  /**
+   * The redirect URIs to record; default: the app client's callback URLs minus the facade's, or,
+   * on --update when the app client has none of its own, the ones the row already has.
+   */
   redirectUris?: string[];
+}
+
+/**
+ * The redirect URIs a registration records, and where they came from. An app client whose only
+ * Cognito callback is the facade's (every client made for the facade, the local operator client
+ * among them) keeps its URIs in the registry alone: --update must not wipe them.
+ */
+export function chooseRedirectUris(
+  given: string[] | undefined,
+  ownCallbacks: string[],
+  registered: string[] | undefined,
+): { uris: string[]; from: 'given' | 'cognito' | 'registry' | 'none' } {
+  if (given !== undefined) return { uris: given, from: 'given' };
+  if (ownCallbacks.length > 0) return { uris: ownCallbacks, from: 'cognito' };
+  if (registered && registered.length > 0) return { uris: registered, from: 'registry' };
+  return { uris: [], from: 'none' };
+}
+
+/** Refuses what no sign-in could use: the same rules as for dynamically registered clients. */
+function checkGivenRedirectUris(uris: string[] | undefined): void {
+  for (const uri of uris ?? []) {
+    const check = checkRedirectUri(uri);
+    if (!check.ok) throw new Error(`--redirect-uri ${uri}: ${check.reason}`);
+  }
 }
 
 /** The facade's callback, from the MCP resource URL ({base}/mcp); unknown without it. */
@@ -38,13 +66,21 @@ const UPDATABLE = [
   'RefreshTokenRotation',
 ] as const;
 
+/** Changes some settings of an app client (as DescribeUserPoolClient gave it) and keeps all the others. */
+export async function updateAppClient(
+  cognito: CognitoIdentityProviderClient,
+  appClient: UserPoolClientType,
+  changes: Pick<UpdateUserPoolClientCommandInput, 'CallbackURLs' | 'AllowedOAuthScopes'>,
+): Promise<void> {
+  const input: Record<string, unknown> = { UserPoolId: appClient.UserPoolId, ClientId: appClient.ClientId };
+  for (const key of UPDATABLE) if (appClient[key] !== undefined) input[key] = appClient[key];
+  await cognito.send(new UpdateUserPoolClientCommand({ ...(input as unknown as UpdateUserPoolClientCommandInput), ...changes }));
+}
+
 async function addFacadeCallback(cognito: CognitoIdentityProviderClient, appClient: UserPoolClientType, callback: string | undefined) {
   if (callback === undefined) return false;
   if (!appClient.AllowedOAuthFlows?.includes('code') || appClient.CallbackURLs?.includes(callback)) return false;
-  const input: Record<string, unknown> = { UserPoolId: appClient.UserPoolId, ClientId: appClient.ClientId };
-  for (const key of UPDATABLE) if (appClient[key] !== undefined) input[key] = appClient[key];
-  input.CallbackURLs = [...(appClient.CallbackURLs ?? []), callback];
-  await cognito.send(new UpdateUserPoolClientCommand(input as unknown as UpdateUserPoolClientCommandInput));
+  await updateAppClient(cognito, appClient, { CallbackURLs: [...(appClient.CallbackURLs ?? []), callback] });
   return true;
 }
 
@@ -54,12 +90,15 @@ export async function registerClient(
   out: Output,
   options: RegisterOptions = {},
 ): Promise<void> {
-  if (!clientId) throw new Error('Usage: client register <app client id> [--update]');
+  if (!clientId) throw new Error('Usage: client register <app client id> [--update] [--redirect-uri <uri>]...');
+  checkGivenRedirectUris(options.redirectUris);
   const appClient = await describeAppClient(target.cognito, requireUserPoolId(target), clientId);
   const callback = facadeCallbackUrl(target);
+  const registered = options.update ? await registeredRedirectUris(target, clientId) : undefined;
+  const redirects = chooseRedirectUris(options.redirectUris, (appClient.CallbackURLs ?? []).filter((uri) => uri !== callback), registered);
   const fields = {
     clientName: appClient.ClientName ?? clientId,
-    redirectUris: options.redirectUris ?? (appClient.CallbackURLs ?? []).filter((uri) => uri !== callback),
+    redirectUris: redirects.uris,
     tokenEndpointAuthMethod: appClient.ClientSecret ? 'client_secret_basic' : 'none',
   };
   if (options.update) {
@@ -98,8 +137,15 @@ export async function registerClient(
   const added = await addFacadeCallback(target.cognito, appClient, callback);
   out(
     `${options.update ? 'Updated' : 'Registered'} app client ${clientId} (${appClient.ClientName ?? 'no name'}): its tokens are now accepted; ` +
-      `redirect URIs ${fields.redirectUris.join(' ') || '(none: it cannot use /authorize)'}` +
+      `redirect URIs ${fields.redirectUris.join(' ') || '(none: it cannot use /authorize; name them with --redirect-uri <uri>)'}` +
+      (redirects.from === 'registry' ? ' (kept from the registry: the app client has no callback URL of its own)' : '') +
       (added ? `; added ${callback} to its Cognito callback URLs` : '') +
       (callback === undefined ? '; pass --resource-url (the MCP endpoint URL) to give it the facade callback it needs to sign users in' : ''),
   );
+}
+
+async function registeredRedirectUris(target: AdminTarget, clientId: string): Promise<string[] | undefined> {
+  const found = await target.documents.send(new GetCommand({ TableName: target.tables.clients, Key: { clientId } }));
+  const uris = found.Item?.redirectUris as unknown;
+  return Array.isArray(uris) ? uris.filter((uri): uri is string => typeof uri === 'string') : undefined;
 }

@@ -38,6 +38,17 @@ export const revokeRefreshToken = (cognito: CognitoIdentityProviderClient, clien
 export const deleteAppClient = (cognito: CognitoIdentityProviderClient, userPoolId: string, clientId: string) =>
   attempt(() => cognito.send(new DeleteUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId })));
 
+/** Whether the app client still exists (false once DeleteUserPoolClient ran). */
+export async function appClientExists(cognito: CognitoIdentityProviderClient, userPoolId: string, clientId: string): Promise<boolean> {
+  try {
+    await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }));
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ResourceNotFoundException') return false;
+    throw error;
+  }
+}
+
 export async function describeAppClient(cognito: CognitoIdentityProviderClient, userPoolId: string, clientId: string) {
   const result = await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }));
   if (!result.UserPoolClient) throw new Error(`No app client ${clientId} in pool ${userPoolId}`);

@@ -3,7 +3,7 @@ import { sdkCognitoApi } from '../lib/cognito/sdk-api.js';
 import { sdkDocuments } from '../lib/dynamodb/sdk-documents.js';
 import { type RevocationKind, dynamoDbRevocationStore } from '../lib/revocations.js';
 import { cognitoUserSessions, loadTokenLifetimes, revokeUserSessions, sessionRevocationSeconds } from '../lib/user-revocation.js';
-import { deleteAppClient, describeOutcome, findUserSub, revokeRefreshToken } from './cognito-calls.js';
+import { appClientExists, deleteAppClient, describeOutcome, findUserSub, revokeRefreshToken } from './cognito-calls.js';
 import { LIFETIMES, parseDuration } from './durations.js';
 import { type AdminTarget, requireUserPoolId } from './target.js';
 
@@ -127,12 +127,28 @@ export async function undo(target: AdminTarget, kind: string | undefined, subjec
   const revocationKind = kind ? kinds[kind] : undefined;
   if (!revocationKind || !subject) throw new Error('Usage: undo <token|user|client> <jti|sub|client id>');
   let key = subject;
+  if (revocationKind === 'client') await refuseDeletedAppClient(target, subject);
   if (revocationKind === 'user' && target.userPoolId && !(await rowExists(target, `user#${subject}`))) {
     key = (await findUserSub(target.cognito, target.userPoolId, subject)).sub;
   }
   const removed = await dynamoDbRevocationStore(target.tables.revocations, sdkDocuments(target.documents)).remove(revocationKind, key);
   out(removed ? `Removed the ${revocationKind} revocation of ${key}` : `No ${revocationKind} revocation of ${key}`);
   if (revocationKind === 'client' && (await setClientStatus(target, key, 'active', 'revoked'))) out('Client registry: marked active again');
+}
+
+/**
+ * A client whose Cognito app client was deleted (`revoke client --delete-app-client`) cannot be
+ * made active again: Cognito issues it nothing more and the id is never reused. Undoing its
+ * revocation would only let its last access tokens work until they expire, so nothing is changed.
+ */
+async function refuseDeletedAppClient(target: AdminTarget, clientId: string): Promise<void> {
+  const userPoolId = requireUserPoolId(target);
+  if (await appClientExists(target.cognito, userPoolId, clientId)) return;
+  throw new Error(
+    `The app client ${clientId} no longer exists in pool ${userPoolId} (deleted with revoke client --delete-app-client, or outside this CLI): ` +
+      'it cannot be made active again, and nothing was changed (its revocation and its revoked registry row stay until they expire). ' +
+      'Create a new app client and register it: client register <new app client id>',
+  );
 }
 
 async function rowExists(target: AdminTarget, pk: string): Promise<boolean> {

@@ -20,6 +20,7 @@ const benchmarks: Array<[string, () => void | Promise<void>]> = [
 ];
 
 const only = process.argv[2];
+if (only && !benchmarks.some(([name]) => name === only)) { console.error(`Unknown benchmark "${only}": one of ${benchmarks.map(([name]) => name).join(', ')}`); process.exit(2); }
 for (const [name, run] of benchmarks) {
   if (only && name !== only) continue;
   await run();

@@ -31,7 +31,7 @@ export async function startCognito(settings: LocalStackSettings): Promise<Manage
     logDir: join(settings.dataDir, 'logs'),
   });
   const jwksUrl = `${urls(settings).cognitoUrl}/${LOCAL_USER_POOL_ID}/.well-known/jwks.json`;
-  await waitUntil('cognito-local', () => httpAnswers(jwksUrl), { timeoutMs: 30_000, process: managed });
+  await waitUntil('cognito-local', () => httpAnswers(jwksUrl), { timeoutMs: 90_000, process: managed });
   return managed;
 }
 

@@ -32,7 +32,8 @@ export async function startDynamoDb(settings: LocalStackSettings): Promise<Manag
   const managed = startProcess('dynamodb', 'java', args, { cwd: jarDir, logDir: join(settings.dataDir, 'logs') });
   const client = localDynamoDbClient(urls(settings).dynamoDbUrl);
   await waitUntil('DynamoDB Local', async () => (await client.send(new ListTablesCommand({})), true), {
-    timeoutMs: 30_000,
+    // A JVM on a loaded laptop (or CI runner) can take well over 30 s; a dead one is seen at once.
+    timeoutMs: 90_000,
     process: managed,
   });
   client.destroy();

@@ -1,5 +1,6 @@
 import { CreateUserPoolClientCommand, ListUserPoolClientsCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { registerClient } from '../admin/client-commands.js';
+import { registerClient, updateAppClient } from '../admin/client-commands.js';
+import { describeAppClient } from '../admin/cognito-calls.js';
 import type { AdminTarget } from '../admin/target.js';
 import { createDocumentClient } from '../lib/dynamodb/document-client.js';
 import { SCOPE_NAMES, fullScope } from '../lib/oauth/scopes.js';
@@ -15,6 +16,22 @@ export const OPERATOR_CLIENT_REDIRECT_URIS = [
   'http://localhost:6274/oauth/callback/debug',
   'http://localhost:53682/callback',
 ];
+
+/**
+ * The Cognito settings of the operator client that name the stack's address: its scopes
+ * ({base}/mcp/read…) and its only callback, the facade's. Both follow MCP_LOCAL_PORT.
+ */
+export function operatorAppClientAddressSettings(baseUrl: string): { AllowedOAuthScopes: string[]; CallbackURLs: string[] } {
+  const resourceUrl = `${baseUrl}/mcp`;
+  return { AllowedOAuthScopes: SCOPE_NAMES.map((name) => fullScope(resourceUrl, name)), CallbackURLs: [`${baseUrl}/oauth/callback`] };
+}
+
+/** Whether a saved app client still names another address (the data dir was used with another MCP_LOCAL_PORT). */
+export function namesAnotherAddress(saved: { AllowedOAuthScopes?: string[] | undefined; CallbackURLs?: string[] | undefined }, baseUrl: string): boolean {
+  const wanted = operatorAppClientAddressSettings(baseUrl);
+  const same = (a: string[] | undefined, b: string[]) => a !== undefined && a.length === b.length && b.every((value) => a.includes(value));
+  return !same(saved.AllowedOAuthScopes, wanted.AllowedOAuthScopes) || !same(saved.CallbackURLs, wanted.CallbackURLs);
+}
 
 /**
  * An app client the operator made and registered, as a deployment would have for its own
@@ -36,15 +53,19 @@ export async function seedOperatorClient(endpoints: { cognito: string; dynamoDb:
           GenerateSecret: false,
           AllowedOAuthFlowsUserPoolClient: true,
           AllowedOAuthFlows: ['code'],
-          AllowedOAuthScopes: SCOPE_NAMES.map((name) => fullScope(resourceUrl, name)),
           // Cognito sends every sign-in to the facade; the client's own URIs are in the registry.
-          CallbackURLs: [`${baseUrl}/oauth/callback`],
+          ...operatorAppClientAddressSettings(baseUrl),
           SupportedIdentityProviders: ['COGNITO'],
           EnableTokenRevocation: true,
         }),
       );
       clientId = created.UserPoolClient?.ClientId;
       if (!clientId) throw new Error('cognito-local returned no client id');
+    } else {
+      // Saved by a start on another MCP_LOCAL_PORT: its scopes would name the old address, and
+      // every sign-in would fail with invalid_scope. The client follows the port, keeping its id.
+      const saved = await describeAppClient(cognito, LOCAL_USER_POOL_ID, clientId);
+      if (namesAnotherAddress(saved, baseUrl)) await updateAppClient(cognito, saved, operatorAppClientAddressSettings(baseUrl));
     }
     const target: AdminTarget = {
       stage: 'local',

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, type SpawnOptions } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -9,6 +9,8 @@ import { join } from 'node:path';
 export interface ManagedProcess {
   name: string;
   child: ChildProcess;
+  /** Its stdout and stderr, in the data directory's logs/. */
+  logFile: string;
   exited: Promise<number | null>;
   stop(): Promise<void>;
 }
@@ -20,7 +22,8 @@ export function startProcess(
   options: SpawnOptions & { logDir: string; echo?: boolean },
 ): ManagedProcess {
   mkdirSync(options.logDir, { recursive: true });
-  const log = createWriteStream(join(options.logDir, `${name}.log`), { flags: 'a' });
+  const logFile = join(options.logDir, `${name}.log`);
+  const log = createWriteStream(logFile, { flags: 'a' });
   const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [child.stdout, child.stderr]) {
     stream?.on('data', (chunk: Buffer) => {
@@ -32,19 +35,27 @@ export function startProcess(
     child.on('exit', (code) => resolve(code));
     child.on('error', () => resolve(-1));
   });
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
   let stopping: Promise<void> | undefined;
   return {
     name,
     child,
+    logFile,
     exited,
     stop() {
       stopping ??= (async () => {
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        signalGroup(child, 'SIGTERM');
-        const killed = await Promise.race([exited.then(() => true), delay(5000).then(() => false)]);
-        if (!killed) signalGroup(child, 'SIGKILL');
-        await exited;
-        log.end();
+        if (child.exitCode === null && child.signalCode === null) {
+          signalGroup(child, 'SIGTERM');
+          const killed = await Promise.race([exited.then(() => true), delay(5000).then(() => false)]);
+          if (!killed) signalGroup(child, 'SIGKILL');
+          await exited;
+        } else {
+          // It exited by itself: what it started in its group may still run.
+          signalGroup(child, 'SIGTERM');
+        }
+        // Its last output, then the log file complete (a failed start quotes it).
+        await Promise.race([closed, delay(1000)]);
+        await new Promise<void>((resolve) => log.end(() => resolve()));
       })();
       return stopping;
     },
@@ -75,7 +86,11 @@ function prefixLines(name: string, text: string): string {
 
 export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Polls `probe` until it resolves true, failing after `timeoutMs` or when the process exits. */
+/**
+ * Polls `probe` until it resolves true, failing after `timeoutMs` or when the process exits. On
+ * failure the process is stopped (a start that failed leaves nothing running) and the error
+ * quotes the end of its log.
+ */
 export async function waitUntil(
   what: string,
   probe: () => Promise<boolean>,
@@ -86,12 +101,30 @@ export async function waitUntil(
   void options.process?.exited.then(() => {
     exited = true;
   });
+  let failure = `${what} did not become ready within ${options.timeoutMs} ms`;
   while (Date.now() < deadline) {
-    if (exited) throw new Error(`${what}: the process exited during start-up (see its log in the data directory)`);
+    if (exited) {
+      failure = `${what}: the process exited during start-up`;
+      break;
+    }
     if (await probe().catch(() => false)) return;
     await delay(100);
   }
-  throw new Error(`${what} did not become ready within ${options.timeoutMs} ms`);
+  if (!options.process) throw new Error(failure);
+  await options.process.stop();
+  throw new Error(`${failure}; ${logTail(options.process.logFile)}`);
+}
+
+/** The last lines of a process's log, for an error message. */
+export function logTail(file: string, lines = 10): string {
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8').trimEnd();
+  } catch {
+    // No log yet.
+  }
+  if (text === '') return `its log ${file} is empty`;
+  return `the end of its log ${file}:\n${text.split('\n').slice(-lines).map((line) => `  ${line}`).join('\n')}`;
 }
 
 export async function httpAnswers(url: string): Promise<boolean> {

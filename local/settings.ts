@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { originList } from '../lib/http/cors.js';
+import { FETCH_BAD_PORTS } from './fetch-bad-ports.js';
 
 /** Where and on which ports the embedded local stack runs. Every port can be changed by env. */
 export interface LocalStackSettings {
@@ -45,8 +46,42 @@ function port(env: Record<string, string | undefined>, name: string, fallback: n
   if (!Number.isInteger(parsed) || parsed < 1 || parsed > 65535) {
     throw new Error(`${name} must be a TCP port number, got "${value}"`);
   }
+  if (FETCH_BAD_PORTS.has(parsed)) {
+    throw new Error(
+      `${name}=${parsed}: fetch refuses this port (a "bad port" of the WHATWG Fetch standard: Node and browsers never connect to it), ` +
+        'so neither the stack nor any MCP client could reach it; choose another port',
+    );
+  }
   return parsed;
 }
+
+/** The port settings, by variable; two parts of the stack cannot listen on one port. */
+const PORT_VARIABLES = {
+  apiPort: ['MCP_LOCAL_PORT', 3000],
+  offlinePort: ['MCP_LOCAL_OFFLINE_PORT', 3002],
+  offlineLambdaPort: ['MCP_LOCAL_LAMBDA_PORT', 3003],
+  cognitoPort: ['MCP_LOCAL_COGNITO_PORT', 9229],
+  dynamoDbPort: ['MCP_LOCAL_DYNAMODB_PORT', 8000],
+  secretsPort: ['MCP_LOCAL_SECRETS_PORT', 9230],
+} as const;
+
+type PortSettings = { -readonly [K in keyof typeof PORT_VARIABLES]: number };
+
+function ports(env: Record<string, string | undefined>): PortSettings {
+  const chosen = {} as PortSettings;
+  const byPort = new Map<number, string>();
+  for (const [key, [name, fallback]] of Object.entries(PORT_VARIABLES) as Array<[keyof PortSettings, readonly [string, number]]>) {
+    const value = port(env, name, fallback);
+    const other = byPort.get(value);
+    if (other) throw new Error(`${other} and ${name} are both ${value}: every part of the local stack needs a port of its own`);
+    byPort.set(value, name);
+    chosen[key] = value;
+  }
+  return chosen;
+}
+
+/** The variable that sets each port, for messages about a port (see portsInUse in start-checks.ts). */
+export const portVariable = (key: keyof PortSettings): string => PORT_VARIABLES[key][0];
 
 /**
  * The LOCAL_* variables serverless.yml's local params read. The stack sets them for the processes
@@ -95,12 +130,7 @@ export function dataDirFromEnv(env: Record<string, string | undefined> = process
 export function settingsFromEnv(env: Record<string, string | undefined> = process.env): LocalStackSettings {
   refuseStackSetVariables(env);
   return {
-    apiPort: port(env, 'MCP_LOCAL_PORT', 3000),
-    offlinePort: port(env, 'MCP_LOCAL_OFFLINE_PORT', 3002),
-    offlineLambdaPort: port(env, 'MCP_LOCAL_LAMBDA_PORT', 3003),
-    cognitoPort: port(env, 'MCP_LOCAL_COGNITO_PORT', 9229),
-    dynamoDbPort: port(env, 'MCP_LOCAL_DYNAMODB_PORT', 8000),
-    secretsPort: port(env, 'MCP_LOCAL_SECRETS_PORT', 9230),
+    ...ports(env),
     dataDir: dataDirFromEnv(env),
     inMemoryDynamoDb: env.MCP_LOCAL_DYNAMODB_IN_MEMORY === '1',
     echoFunctionLogs: true,

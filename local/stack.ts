@@ -8,6 +8,7 @@ import { startSecretsManager } from './secrets-manager.js';
 import { gatewayResponsesOf } from './gateway-responses.js';
 import { startOffline, offlineEnvironment } from './offline.js';
 import { type ManagedProcess, killAllSync } from './processes.js';
+import { checkJava, checkPortsFree } from './start-checks.js';
 import { gatewayCorsPolicy } from './gateway-cors.js';
 import { checkOrigin, corsHeaders } from '../lib/http/cors.js';
 import { evaluate, resolveService } from './service-definition.js';
@@ -39,7 +40,14 @@ export function stackInfoFile(settings: LocalStackSettings): string {
   return stackInfoFileIn(settings.dataDir);
 }
 
+/**
+ * Starts every part, or none: Java and the ports are checked before anything starts, a part that
+ * fails to start stops itself (processes.ts, waitUntil), and the parts already up are stopped in
+ * the reverse order of their start before the error is thrown.
+ */
 export async function startLocalStack(settings: LocalStackSettings): Promise<RunningStack> {
+  checkJava();
+  await checkPortsFree(settings);
   mkdirSync(settings.dataDir, { recursive: true });
   const processes: ManagedProcess[] = [];
   let proxy: Server | undefined;
@@ -52,16 +60,18 @@ export async function startLocalStack(settings: LocalStackSettings): Promise<Run
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       server?.closeAllConnections();
     }
-    await Promise.all(processes.map((managed) => managed.stop()));
+    for (const managed of [...processes].reverse()) await managed.stop();
   };
   const track = (managed: Promise<ManagedProcess>) => managed.then((started) => (processes.push(started), started));
   try {
     const at = urls(settings);
-    const [service] = await Promise.all([
+    // Settled, not raced: when one part fails, the others finish starting and are then stopped,
+    // rather than left running unseen (the next start would find them on its ports).
+    const [service] = await allStarted([
       resolveService(offlineEnvironment(settings)),
       track(startDynamoDb(settings)),
       track(startCognito(settings)),
-    ]);
+    ] as const);
     const [, demo] = await Promise.all([createTables(service, at.dynamoDbUrl), seedDemoUser(at.cognitoUrl)]);
     const operatorClientId = await seedOperatorClient(
       { cognito: at.cognitoUrl, dynamoDb: at.dynamoDbUrl },
@@ -95,4 +105,12 @@ export async function startLocalStack(settings: LocalStackSettings): Promise<Run
     await stop();
     throw error;
   }
+}
+
+/** Promise.all that waits for every promise before it rejects with the first failure. */
+async function allStarted<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }

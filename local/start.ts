@@ -3,28 +3,10 @@
  * DynamoDB Local + cognito-local + serverless-offline behind a proxy that adds API Gateway's
  * gateway responses. Ctrl-C stops everything it started.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { type StackInfo, stackInfoFile, startLocalStack } from './stack.js';
 import { settingsFromEnv } from './settings.js';
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function runningStack(file: string): Promise<StackInfo | undefined> {
-  if (!existsSync(file)) return undefined;
-  const info = JSON.parse(readFileSync(file, 'utf8')) as StackInfo;
-  if (!isAlive(info.pid)) return undefined;
-  const healthy = await fetch(`${info.baseUrl}/health`, { signal: AbortSignal.timeout(2000) })
-    .then((response) => response.ok)
-    .catch(() => false);
-  return healthy ? info : undefined;
-}
+import { inspectExistingStack } from './start-checks.js';
 
 function banner(info: StackInfo, seconds: string): string {
   return `
@@ -67,12 +49,13 @@ async function main(): Promise<void> {
   const settings = settingsFromEnv();
   const file = stackInfoFile(settings);
   stackInfoFileHint = file;
-  const existing = await runningStack(file);
-  if (existing) {
-    console.log(`A local stack is already running (pid ${existing.pid}) at ${existing.baseUrl}; nothing to do.`);
+  const existing = await inspectExistingStack(file);
+  if (existing.kind === 'running') {
+    console.log(`A local stack is already running (pid ${existing.info.pid}) at ${existing.info.baseUrl}; nothing to do.`);
     return;
   }
-  rmSync(file, { force: true });
+  if (existing.kind === 'unclear') throw new Error(existing.message);
+  if (existing.kind === 'stale') rmSync(file, { force: true });
   const started = Date.now();
   console.log('Starting the local stack (DynamoDB Local, cognito-local, serverless-offline)...');
   const stack = await startLocalStack(settings);
@@ -92,10 +75,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // The cause is named by the checks (Java, ports, settings, an existing stack) or quoted from the
+  // failing part's log; whatever had started is stopped already.
   const message = error instanceof Error ? error.message : String(error);
   console.error(`Local stack failed to start: ${message}`);
-  if (/EADDRINUSE|exited during start-up/.test(message)) {
-    console.error('A port may be taken: see the README for the MCP_LOCAL_*_PORT variables, and .local/logs/.');
-  }
+  if (/EADDRINUSE/.test(message)) console.error('A port is taken: see the README for the MCP_LOCAL_*_PORT variables.');
   process.exit(1);
 });

@@ -8,7 +8,7 @@ import {
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
@@ -16,6 +16,9 @@ import { HELP, runAdmin } from '../../admin/cli.js';
 import { localCognitoClient } from '../../local/cognito.js';
 import { localDynamoDbClient } from '../../local/dynamodb.js';
 import { PROJECT_ROOT } from '../../local/settings.js';
+import { OPERATOR_CLIENT_REDIRECT_URIS } from '../../local/operator-client.js';
+import { authorizeThroughFacade } from '../support/authorization-code.js';
+import { copyTableDefinition } from '../support/scratch-tables.js';
 import { initializeRequest, mcpPost, signInDemoUser } from '../support/demo-login.js';
 
 /** The operator CLI against the local stack, each effect checked through the real API (/mcp). */
@@ -146,6 +149,16 @@ describe('npm run admin (local stack: DynamoDB Local, cognito-local, serverless-
       cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: stack.userPoolId, ClientId: session.clientId })),
     ).rejects.toThrow();
     expect(await status(session.accessToken)).toBe(401);
+
+    // The app client is gone: undo says so and changes nothing (it used to say "marked active again").
+    const undone = await admin('undo', 'client', session.clientId);
+    expect(undone).toMatchObject({ code: 1, out: '', err: expect.stringContaining(`The app client ${session.clientId} no longer exists`) });
+    expect(undone.err).toContain('nothing was changed');
+    expect(undone.err).toContain('client register <new app client id>');
+    const after = await documents.send(new GetCommand({ TableName: 'secure-mcp-local-clients', Key: { clientId: session.clientId } }));
+    expect(after.Item?.status).toBe('revoked');
+    expect((await admin('list')).out).toContain(`client\t${session.clientId}\t`);
+    expect(await status(session.accessToken)).toBe(401);
   });
 
   it('revokes a refresh token in Cognito (RevokeToken): it no longer refreshes', async () => {
@@ -183,6 +196,43 @@ describe('npm run admin (local stack: DynamoDB Local, cognito-local, serverless-
     expect(await admin('client', 'register', 'no-such-client')).toMatchObject({ code: 1 });
   });
 
+  it('client register --update keeps the redirect URIs of a client whose only Cognito callback is the facade (the operator client): sign-in still works', async () => {
+    const registryRow = async (clientId: string) =>
+      (await documents.send(new GetCommand({ TableName: 'secure-mcp-local-clients', Key: { clientId } }))).Item;
+    const updated = await admin('client', 'register', stack.operatorClientId, '--update');
+    expect(updated.code).toBe(0);
+    expect(updated.out).toContain(`redirect URIs ${OPERATOR_CLIENT_REDIRECT_URIS.join(' ')} (kept from the registry`);
+    expect((await registryRow(stack.operatorClientId))?.redirectUris).toEqual(OPERATOR_CLIENT_REDIRECT_URIS);
+    const run = await authorizeThroughFacade(stack, { clientId: stack.operatorClientId, redirectUri: 'http://localhost:53682/callback' });
+    expect(run.redirect.searchParams.get('code')).toBeTruthy();
+
+    // A client made for the facade, as an operator would: its redirect URIs named with --redirect-uri,
+    // kept by a plain --update, replaced only by a new --redirect-uri; a URI no sign-in could use refused.
+    const created = await cognito.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: stack.userPoolId,
+        ClientName: 'operators-facade-client',
+        AllowedOAuthFlowsUserPoolClient: true,
+        AllowedOAuthFlows: ['code'],
+        AllowedOAuthScopes: [`${stack.mcpUrl}/read`],
+        CallbackURLs: [`${stack.baseUrl}/oauth/callback`],
+        SupportedIdentityProviders: ['COGNITO'],
+      }),
+    );
+    const clientId = created.UserPoolClient!.ClientId!;
+    expect((await admin('client', 'register', clientId, '--redirect-uri', 'http://127.0.0.1/cb', '--redirect-uri', 'https://app.example.com/cb')).code).toBe(0);
+    expect((await registryRow(clientId))?.redirectUris).toEqual(['http://127.0.0.1/cb', 'https://app.example.com/cb']);
+    expect((await admin('client', 'register', clientId, '--update')).code).toBe(0);
+    expect((await registryRow(clientId))?.redirectUris).toEqual(['http://127.0.0.1/cb', 'https://app.example.com/cb']);
+    expect((await admin('client', 'register', clientId, '--update', '--redirect-uri', 'https://app.example.com/new')).out).toMatch(/redirect URIs https:\/\/app.example.com\/new$/);
+    expect((await registryRow(clientId))?.redirectUris).toEqual(['https://app.example.com/new']);
+    expect(await admin('client', 'register', clientId, '--update', '--redirect-uri', 'javascript:alert(1)')).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('--redirect-uri javascript:alert(1): '),
+    });
+    expect((await registryRow(clientId))?.redirectUris).toEqual(['https://app.example.com/new']);
+  });
+
   it('creates API keys shown once, accepts two at once for rotation, revokes one, lists them', async () => {
     const owner = `bot-${crypto.randomUUID().slice(0, 6)}`;
     const create = async () => {
@@ -215,6 +265,44 @@ describe('npm run admin (local stack: DynamoDB Local, cognito-local, serverless-
     expect(listed).toMatch(new RegExp(`${second.id}\\t${owner}\\tactive`));
     expect(listed).not.toContain(first.key);
     expect(listed).not.toContain(second.key);
+  });
+
+  it("runs the README's production API-key command as written (DynamoDB Local standing in for AWS), and names what is missing without it", async () => {
+    const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const command = /`(npm run admin -- api-key create --owner my-bot[^`]*--stage prod[^`]*)`/.exec(readme)?.[1];
+    expect(command).toBeDefined();
+    const words = [...command!.matchAll(/"([^"]*)"|(\S+)/g)].map((match) => match[1] ?? match[2]!);
+    expect(words.slice(0, 3)).toEqual(['npm', 'run', 'admin']);
+    const args = words.slice(4); // after "--"
+    await copyTableDefinition(dynamoDb, 'secure-mcp-local-api-keys', 'secure-mcp-prod-api-keys');
+    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', stack.dynamoDbEndpoint);
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+    vi.stubEnv('AWS_REGION', undefined);
+    vi.stubEnv('AWS_DEFAULT_REGION', undefined);
+    vi.stubEnv('MCP_RESOURCE_URL', undefined);
+    try {
+      const out: string[] = [];
+      const err: string[] = [];
+      expect(await runAdmin(args, (line) => out.push(line), (line) => err.push(line))).toBe(0);
+      expect(err).toEqual([]);
+      expect(out[0]).toMatch(/^Created API key key_[0-9a-f]+ for my-bot, scopes https:\/\/mcp\.example\.com\/mcp\/read https:\/\/mcp\.example\.com\/mcp\/write, expires /);
+      expect(out.at(-1)).toMatch(/^mcpk_/);
+      // Without the flags the README adds, each missing one is named.
+      const without = (flag: string) => {
+        const index = args.indexOf(flag);
+        return [...args.slice(0, index), ...args.slice(index + 2)];
+      };
+      const withoutUrl: string[] = [];
+      expect(await runAdmin(without('--resource-url'), () => {}, (line) => withoutUrl.push(line))).toBe(1);
+      expect(withoutUrl.join('\n')).toContain('--resource-url <url>');
+      vi.stubEnv('AWS_CONFIG_FILE', join(tmpdir(), 'no-such-aws-config'));
+      const withoutRegion: string[] = [];
+      expect(await runAdmin(without('--region'), () => {}, (line) => withoutRegion.push(line))).toBe(1);
+      expect(withoutRegion).toEqual(['Error: Region is missing: pass --region <region> (or set AWS_REGION, or a region in your AWS profile)']);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('refuses bad API key input and writes nothing', async () => {
