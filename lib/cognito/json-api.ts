@@ -12,6 +12,7 @@ import { REGION_NAME, regionalEndpoint, signingRegion } from '../aws/region.js';
  */
 export type CognitoOperation =
   | 'ListUsers'
+  | 'AdminGetUser'
   | 'AdminUserGlobalSignOut'
   | 'CreateUserPoolClient'
   | 'UpdateUserPoolClient'
