@@ -10,7 +10,7 @@ import { initializeRequest, mcpPost } from '../support/demo-login.js';
  * patched models Cognito's RefreshTokenRotation and its RetryGracePeriodSeconds): each refresh
  * answers a new refresh token and retires the old one; the old one repeated inside the grace gets
  * tokens, after it invalid_grant as RFC 6749 JSON. The grace of a DCR client comes from
- * dcrRefreshTokenRotationGraceSeconds (60); the tests that need a shorter one set it on the app
+ * dcrRefreshTokenRotationGraceSeconds (60); the tests that need a shorter one (3 s, 0) set it on the app
  * client through UpdateUserPoolClient (cognito-local keeps the settings not sent; Cognito would reset them).
  */
 describe('refresh token rotation with a retry grace', () => {
@@ -62,11 +62,11 @@ describe('refresh token rotation with a retry grace', () => {
 
   it('after the grace the retired token is invalid_grant, and the one that replaced it still works', async () => {
     const client = await signedInClient();
-    await client.grace(1);
+    await client.grace(3);
     const first = await client.firstTokens();
     const rotated = await expectTokens(await refresh(client.clientId, first.refresh_token!));
     await expectTokens(await refresh(client.clientId, first.refresh_token!));
-    await sleep(1_500);
+    await sleep(3_200);
     await expectInvalidGrant(await refresh(client.clientId, first.refresh_token!));
     await expectTokens(await refresh(client.clientId, rotated.refresh_token));
   });
