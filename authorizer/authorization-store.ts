@@ -17,6 +17,8 @@ export interface ClientRecord {
   lastUsedAt?: number;
   /** 'manual' for clients the operator registered (`npm run admin -- client register`); DCR rows have none. */
   source?: string;
+  /** A CIMD client's metadata document URL: its client_id as the client knows it (the token carries the app client id). */
+  cimdUrl?: string;
 }
 
 /** An API key's row (ApiKeysTable), keyed by the SHA-256 of the key. Never the key itself. */

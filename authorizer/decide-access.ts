@@ -59,7 +59,12 @@ async function authorizeAccessToken(token: string, dependencies: AccessDecisionD
   const { clientId } = verified.identity;
   const lastUsed = Math.max(records.client?.lastUsedAt ?? 0, touchedClients.get(clientId) ?? 0);
   if (nowSeconds - lastUsed >= CLIENT_TOUCH_INTERVAL_SECONDS) await touchClient(clientId, nowSeconds, dependencies);
-  return { ...verified.identity, clientSource: records.client?.source === 'manual' ? 'operator' : 'dynamic' };
+  const cimdUrl = records.client?.source === 'cimd' ? records.client.cimdUrl : undefined;
+  return {
+    ...verified.identity,
+    clientSource: records.client?.source === 'manual' ? 'operator' : 'dynamic',
+    ...(typeof cimdUrl === 'string' && cimdUrl ? { clientMetadataUrl: cimdUrl } : {}),
+  };
 }
 
 /**

@@ -50,7 +50,7 @@ export function dynamoDbAuthorizationStore(dynamoDb: DynamoDbJsonApi, options: D
               [options.revocationsTable]: { Keys: keys },
               [options.clientsTable]: {
                 Keys: [marshall({ clientId })],
-                ProjectionExpression: 'clientId, #status, lastUsedAt, #source',
+                ProjectionExpression: 'clientId, #status, lastUsedAt, #source, cimdUrl',
                 ExpressionAttributeNames: { '#status': 'status', '#source': 'source' },
               },
             },

@@ -7,6 +7,7 @@
  */
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -33,7 +34,9 @@ import { revokeToken } from '../oauth/revoke/revoke-token.js';
 
 const ISSUER = 'https://mcp.example.com';
 const RESOURCE = `${ISSUER}/mcp`;
-const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
+// /token checks the verifier against the challenge bound to the code before spending it.
+const VERIFIER = 'v'.repeat(43);
+const CHALLENGE = createHash('sha256').update(VERIFIER).digest('base64url');
 
 export async function benchOAuthFacade(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'oauth-bench-'));
@@ -81,7 +84,7 @@ export async function benchOAuthFacade(): Promise<void> {
     const authz = String(decision.response.multiValueHeaders!['Set-Cookie']![0]).split(';')[0]!;
     await step('GET /oauth/callback', () => handleCallback({ code: 'bench-code', state: location.searchParams.get('state')! }, authz, settings, grants, now()));
     const tokenDeps = { grants, registry, cognito: cognitoTokenEndpoint(`http://127.0.0.1:${(cognito.address() as AddressInfo).port}`, 2000), callbackUrl: settings.callbackUrl, resource: RESOURCE, clientCredentialsEnabled: false, now };
-    await step('POST /token authorization_code', () => handleTokenRequest({ grant_type: 'authorization_code', code: 'bench-code', redirect_uri: 'http://127.0.0.1:5000/cb', code_verifier: 'v'.repeat(43), client_id: 'dcr1' }, undefined, tokenDeps));
+    await step('POST /token authorization_code', () => handleTokenRequest({ grant_type: 'authorization_code', code: 'bench-code', redirect_uri: 'http://127.0.0.1:5000/cb', code_verifier: VERIFIER, client_id: 'dcr1' }, undefined, tokenDeps));
     await step('POST /token refresh_token', () => handleTokenRequest({ grant_type: 'refresh_token', refresh_token: 'rt', client_id: 'dcr1' }, undefined, tokenDeps));
 
     // /revoke (RFC 7009): the access token's signature check is CPU only (the authorizer's verifier,

@@ -24,6 +24,7 @@ export interface AppClientSettings {
   refreshTokenDays: number;
   /** Refresh token rotation for public clients (Cognito feature plan Essentials or Plus). */
   refreshTokenRotation: boolean;
+  /** RetryGracePeriodSeconds (0-60): how long a rotated-out refresh token still works, for retries. */
   rotationGraceSeconds: number;
 }
 
@@ -72,10 +73,24 @@ export interface AppClients {
 }
 
 /**
+ * ExplicitAuthFlows, always an explicit list: Cognito reads a missing (and, per the docs' wording,
+ * possibly an empty) list as its defaults ALLOW_REFRESH_TOKEN_AUTH, ALLOW_USER_SRP_AUTH and
+ * ALLOW_CUSTOM_AUTH. Rotation does not work with ALLOW_REFRESH_TOKEN_AUTH ("You can't authenticate
+ * with REFRESH_TOKEN_AUTH in app clients with refresh token rotation enabled"; rotation is completed
+ * only by GetTokensFromRefreshToken and /oauth2/token), while a client without rotation must allow
+ * it (Cognito: "REFRESH_TOKEN_AUTH should always be allowed"). A rotating client gets
+ * ALLOW_USER_SRP_AUTH, the one flow of the defaults that needs the user's password (and MFA), so no
+ * less than the managed login asks; its tokens carry only aws.cognito.signin.user.admin, no MCP scope.
+ */
+export function explicitAuthFlows(rotates: boolean): string[] {
+  return rotates ? ['ALLOW_USER_SRP_AUTH'] : ['ALLOW_REFRESH_TOKEN_AUTH'];
+}
+
+/**
  * The Cognito app client for a registration: the facade's callback, the granted scopes only, token
- * revocation on, no hint whether a user exists, and refresh token rotation for public clients.
- * Cognito cannot mix client_credentials with the code flow in one app client, and a rotating
- * client cannot use the REFRESH_TOKEN_AUTH API flow (refresh goes through /oauth2/token).
+ * revocation on, no hint whether a user exists, and refresh token rotation with a retry grace for
+ * public clients (a client that lost the answer to a refresh repeats it within the grace).
+ * Cognito cannot mix client_credentials with the code flow in one app client.
  */
 export function appClientInput(
   userPoolId: string,
@@ -93,7 +108,7 @@ export function appClientInput(
     AllowedOAuthFlows: machine ? ['client_credentials'] : ['code'],
     AllowedOAuthScopes: request.scopes,
     ...(machine ? {} : { CallbackURLs: [settings.callbackUrl], SupportedIdentityProviders: settings.identityProviders }),
-    ExplicitAuthFlows: refresh && !rotate ? ['ALLOW_REFRESH_TOKEN_AUTH'] : [],
+    ExplicitAuthFlows: explicitAuthFlows(rotate),
     ...(rotate
       ? { RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: settings.rotationGraceSeconds } }
       : {}),

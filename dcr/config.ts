@@ -25,7 +25,8 @@ const schema = z.object({
   DCR_ACCESS_TOKEN_MINUTES: integer(5, 1440).default(60),
   DCR_REFRESH_TOKEN_DAYS: integer(1, 3650).default(30),
   DCR_REFRESH_TOKEN_ROTATION: flag.default(true),
-  DCR_ROTATION_GRACE_SECONDS: integer(0, 60).default(10),
+  // Cognito's RefreshTokenRotation.RetryGracePeriodSeconds: 0 to 60 (0 = a refresh token works once).
+  DCR_ROTATION_GRACE_SECONDS: integer(0, 60).default(60),
   DCR_RATE_LIMIT: integer(1, 100_000).default(10),
   DCR_RATE_LIMIT_WINDOW_SECONDS: integer(1, 86_400).default(3600),
   DCR_MAX_CLIENTS: integer(1, 10_000).default(800),

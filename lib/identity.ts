@@ -18,6 +18,8 @@ export interface AuthorizerContext {
   jti: string;
   exp: string;
   client_source: ClientSource;
+  /** A CIMD client's metadata document URL (its client_id as the client knows it); absent otherwise. */
+  client_metadata_url?: string;
 }
 
 export type AuthMethod = 'jwt' | 'api_key';
@@ -43,6 +45,8 @@ export interface CallerIdentity {
   /** Epoch seconds. */
   expiresAt: number;
   clientSource: ClientSource;
+  /** A CIMD client's metadata document URL; clientId is then its Cognito app client. */
+  clientMetadataUrl?: string;
 }
 
 const words = (value: string) => value.split(' ').filter((word) => word.length > 0);
@@ -63,6 +67,7 @@ export function toAuthorizerContext(identity: CallerIdentity): AuthorizerContext
     jti: identity.tokenId,
     exp: String(identity.expiresAt),
     client_source: identity.clientSource,
+    ...(identity.clientMetadataUrl ? { client_metadata_url: identity.clientMetadataUrl } : {}),
   };
 }
 
@@ -80,6 +85,7 @@ const buildContextSchema = () => z.object({
   exp: z.coerce.string().regex(/^\d+$/),
   // Absent (an older authorizer): the less trusted kind.
   client_source: z.enum(['operator', 'dynamic']).default('dynamic'),
+  client_metadata_url: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 /**
@@ -102,5 +108,6 @@ export function fromAuthorizerContext(context: unknown): CallerIdentity | undefi
     tokenId: value.jti,
     expiresAt: Number(value.exp),
     clientSource: value.client_source,
+    ...(value.client_metadata_url ? { clientMetadataUrl: value.client_metadata_url } : {}),
   };
 }

@@ -102,6 +102,7 @@ async function settings(opening?: { purpose: 'consent' | 'cognito-state'; sealed
     consentKey: opening?.purpose === 'consent' ? opener! : sealing.consent,
     codeTtlSeconds: config.codeTtlSeconds,
     resourceName: 'this MCP server',
+    refreshTokenDays: config.dcr.appClientSettings.refreshTokenDays,
   };
 }
 

@@ -69,7 +69,7 @@ export async function handleCallback(
         : {
             hash: sha256(code),
             expiresAt: nowSeconds + settings.codeTtlSeconds,
-            binding: { clientId: pending.cid, appClientId: pending.app, redirectUri: pending.ruri, authMethod: pending.am, scope, resource: pending.res },
+            binding: { clientId: pending.cid, appClientId: pending.app, redirectUri: pending.ruri, authMethod: pending.am, scope, resource: pending.res, codeChallenge: pending.cc },
           },
     );
   } catch (error) {

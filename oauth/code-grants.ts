@@ -7,8 +7,10 @@ import type { TokenEndpointAuthMethod } from '../dcr/client-metadata.js';
  *  - `state#<nonce>`: the pending authorization's nonce, written with attribute_not_exists, so a
  *    sealed state replayed at the callback finds it taken (single use);
  *  - `code#<sha256(code)>`: what Cognito's code was issued for (client, redirect URI, auth method,
- *    scope, resource). Only a hash is stored; /token deletes the row conditionally in one call, so
- *    a code is redeemed once, by its client, for its redirect URI, before expiry.
+ *    scope, resource, PKCE challenge). Only a hash is stored; /token reads the row, checks what it
+ *    can (client, redirect URI, method, resource, the verifier against the challenge) and only then
+ *    deletes it conditionally, so a code is redeemed once, by its client, for its redirect URI,
+ *    before expiry, and a request that fails a check does not spend it.
  * Both in one transaction: a code is never bound without its state being consumed.
  */
 export interface CodeBinding {
@@ -19,6 +21,8 @@ export interface CodeBinding {
   /** Full scope names granted plus offline_access when it was asked for (the token response's `scope`). */
   scope: string;
   resource: string;
+  /** The client's PKCE S256 challenge (absent on codes bound before it was kept: Cognito still checks). */
+  codeChallenge?: string;
 }
 
 export class StateReplayedError extends Error {
@@ -28,14 +32,10 @@ export class StateReplayedError extends Error {
 export interface CodeGrants {
   /** Consumes the nonce (StateReplayedError when already used) and binds the code, if any. */
   complete(nonce: string, expiresAt: number, code?: { hash: string; binding: CodeBinding; expiresAt: number }): Promise<void>;
+  /** The binding of an unexpired, unused code, read and left in place; undefined otherwise. */
+  find(codeHash: string, nowSeconds: number): Promise<CodeBinding | undefined>;
   /** The binding, deleted; undefined when the code is unknown, used, expired or not this client's/URI's. */
   redeem(codeHash: string, expected: Pick<CodeBinding, 'clientId' | 'redirectUri' | 'authMethod'>, nowSeconds: number): Promise<CodeBinding | undefined>;
-  /**
-   * Read only after a refused redeem: the method an unexpired, unused code of this client and
-   * redirect URI is bound to, so a wrong method answers invalid_client (RFC 6749 §5.2). The
-   * refused conditional delete left the code unredeemed.
-   */
-  boundMethod(codeHash: string, expected: Pick<CodeBinding, 'clientId' | 'redirectUri'>, nowSeconds: number): Promise<TokenEndpointAuthMethod | undefined>;
 }
 
 /**
@@ -73,11 +73,13 @@ export function dynamoDbCodeGrants(tableName: string, documents: Documents): Cod
         throw error;
       }
     },
-    async boundMethod(codeHash, expected, nowSeconds) {
+    async find(codeHash, nowSeconds) {
       const { Item: item } = await documents.get({ TableName: tableName, Key: { pk: `code#${codeHash}` }, ConsistentRead: true });
-      const row = item as (CodeBinding & { expiresAt: number }) | undefined;
-      if (!row || row.clientId !== expected.clientId || row.redirectUri !== expected.redirectUri || !(row.expiresAt > nowSeconds)) return undefined;
-      return row.authMethod;
+      const row = item as (CodeBinding & { pk: string; expiresAt: number }) | undefined;
+      // DynamoDB deletes expired rows late (or, locally, never): the clock decides.
+      if (!row || !(row.expiresAt > nowSeconds)) return undefined;
+      const { pk: _pk, expiresAt: _expiresAt, ...binding } = row;
+      return binding;
     },
     async redeem(codeHash, expected, nowSeconds) {
       try {

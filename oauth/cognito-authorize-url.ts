@@ -19,7 +19,7 @@ export interface CognitoRedirectSettings {
 }
 
 export function cognitoRedirect(
-  request: Omit<PendingAuthorization, 'n' | 'bh' | 'exp' | 'v'>,
+  request: Omit<PendingAuthorization, 'n' | 'bh' | 'exp' | 'v' | 'cc'>,
   codeChallenge: string,
   settings: CognitoRedirectSettings,
   nowSeconds: number,
@@ -38,6 +38,7 @@ export function cognitoRedirect(
     res: request.res,
     am: request.am,
     pr: request.pr,
+    cc: codeChallenge,
     bh: sha256(cookieValue),
     exp: nowSeconds + settings.ttlSeconds,
   };

@@ -12,7 +12,12 @@ export interface ConsentView {
   client: AuthorizeClient;
   redirectUri: string;
   scopes: readonly string[];
-  offlineAccess: boolean;
+  /**
+   * How long the application stays connected: the refresh token lifetime of dynamic and CIMD app
+   * clients (dcrRefreshTokenDays; Cognito counts it from the sign-in, rotation does not extend it).
+   * Undefined for an operator's client, whose app client has settings of its own.
+   */
+  sessionDays?: number | undefined;
   issuer: string;
   resourceName: string;
   /** The sealed consent request (hidden field). */
@@ -39,6 +44,7 @@ function destination(redirectUri: string): string {
 }
 
 function publisher(client: AuthorizeClient): string {
+  if (client.source === 'manual') return '<p class="muted">Registered by the operator of this server.</p>';
   if (client.source === 'cimd') {
     return `<p>Published by <strong>${escapeHtml(new URL(client.clientId).host)}</strong><br><small><code>${escapeHtml(client.clientId)}</code></small></p>`;
   }
@@ -46,15 +52,24 @@ function publisher(client: AuthorizeClient): string {
   return `<p class="muted">Registered with this server on ${date}.</p>`;
 }
 
-export function scopeWords(scopes: readonly string[], offlineAccess: boolean): string[] {
+/**
+ * Every client that signs in gets a refresh token (Cognito issues one with every code, whether or not
+ * offline_access was asked for, and clients that registered the refresh grant rely on it), so the
+ * page always says the application stays connected, and for how long.
+ */
+export function scopeWords(scopes: readonly string[], sessionDays: number | undefined): string[] {
   const words = scopes.map((scope) => SCOPE_WORDS[scope.slice(scope.lastIndexOf('/') + 1)] ?? scope);
-  if (offlineAccess) words.push('Stay connected without asking again');
+  words.push(
+    sessionDays === undefined
+      ? 'Stay connected without asking again, for as long as this server\'s operator allows'
+      : `Stay connected without asking again, for up to ${sessionDays === 1 ? '1 day' : `${sessionDays} days`} after you sign in`,
+  );
   return words;
 }
 
 export function consentPage(view: ConsentView): string {
   const name = escapeHtml(view.client.clientName);
-  const items = scopeWords(view.scopes, view.offlineAccess)
+  const items = scopeWords(view.scopes, view.client.source === 'manual' ? undefined : view.sessionDays)
     .map((words) => `<li>${escapeHtml(words)}</li>`)
     .join('');
   return page(

@@ -20,6 +20,8 @@ export interface ConsentSettings extends CognitoRedirectSettings {
   issuer: string;
   consentKey: Buffer;
   resourceName: string;
+  /** Refresh token lifetime of dynamic and CIMD app clients, in days (shown on the page). */
+  refreshTokenDays?: number;
 }
 
 const EXPIRED =
@@ -53,7 +55,7 @@ export function consentResponse(
     client,
     redirectUri: request.ruri,
     scopes: request.scp,
-    offlineAccess: request.off,
+    sessionDays: settings.refreshTokenDays,
     issuer: settings.issuer,
     resourceName: settings.resourceName,
     sealedRequest: seal(settings.consentKey, 'consent', request),

@@ -38,6 +38,8 @@ export interface ConsentRequest extends RequestFields {
 }
 
 export interface PendingAuthorization extends RequestFields {
+  /** The client's PKCE challenge: bound to the code at the callback, so /token checks the verifier before spending the code. */
+  cc: string;
   /** 128-bit nonce: made single use at the callback. */
   n: string;
   /** SHA-256 of the flow's authz cookie: binds the callback to this browser. */

@@ -9,6 +9,7 @@ import type { McpConfig } from './config.js';
 import { type DocumentsFor, callerDocuments } from './notes/caller-documents.js';
 import { type NotesStore, dynamoDbNotesStore } from './notes/notes-store.js';
 import { type RevocationLookup, dynamoDbRevocationLookup } from './revocation-lookup.js';
+import { type UserDirectory, cognitoUserDirectory } from './user-directory.js';
 
 /** The adapters tools use, created once per container. Tests pass their own. */
 export interface ToolServices {
@@ -29,6 +30,8 @@ export interface ToolServices {
   tokenLifetimes: TokenLifetimes;
   /** The user's sessions at Cognito (global sign-out). */
   userSessions: UserSessions;
+  /** The user's e-mail at Cognito (whoami). */
+  users: UserDirectory;
 }
 
 export interface ServiceOverrides {
@@ -52,13 +55,14 @@ export function createToolServices(
 ): ToolServices {
   const tokenLifetimes = loadTokenLifetimes(env);
   const userPoolId = env.USER_POOL_ID;
-  if (!userPoolId) throw new ConfigurationError('Invalid configuration: USER_POOL_ID: is required (users_revoke_tokens signs users out of it)');
+  if (!userPoolId) throw new ConfigurationError('Invalid configuration: USER_POOL_ID: is required (users_revoke_tokens signs users out of it, whoami reads the e-mail)');
   const fetchOverride = overrides.fetch ? { fetch: overrides.fetch } : {};
   const credentials = toolCredentialsFromEnvironment(env, fetchOverride);
   const notesDocuments = overrides.notesDocuments ?? callerDocuments((caller) => credentials.credentialsFor(caller), env, fetchOverride);
   return {
     tokenLifetimes,
     userSessions: cognitoUserSessions(userPoolId),
+    users: cognitoUserDirectory(userPoolId),
     notes: dynamoDbNotesStore(config.tables.notes, notesDocuments),
     credentialsFor: credentials.credentialsFor,
     toolRoleGroups: credentials.groupsOf,

@@ -13,6 +13,7 @@ import { signingRegion } from '../aws/region.js';
  */
 export type CognitoOperation =
   | 'ListUsers'
+  | 'AdminGetUser'
   | 'AdminUserGlobalSignOut'
   | 'CreateUserPoolClient'
   | 'UpdateUserPoolClient'

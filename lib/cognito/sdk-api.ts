@@ -1,4 +1,5 @@
 import {
+  AdminGetUserCommand,
   AdminUserGlobalSignOutCommand,
   type CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
@@ -14,6 +15,7 @@ import type { CognitoApi, CognitoOperation } from './json-api.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const COMMANDS: Record<CognitoOperation, new (input: any) => any> = {
   ListUsers: ListUsersCommand,
+  AdminGetUser: AdminGetUserCommand,
   AdminUserGlobalSignOut: AdminUserGlobalSignOutCommand,
   CreateUserPoolClient: CreateUserPoolClientCommand,
   UpdateUserPoolClient: UpdateUserPoolClientCommand,

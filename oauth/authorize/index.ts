@@ -31,7 +31,7 @@ export const AUTHORIZE_CHECKS: readonly AuthorizeCheck[] = [
   checkScope, //             short or full names, offline_access noted     -> invalid_scope
   checkResource, //          absent, or this MCP endpoint                  -> invalid_target
   checkState, //             optional, bounded, printable                  -> invalid_request
-  checkPrompt, //            none -> consent_required for dynamic clients  -> consent_required
+  checkPrompt, //            none -> consent_required when consent is due  -> consent_required
 ];
 
 export type AuthorizeOutcome =
@@ -60,5 +60,5 @@ export async function runAuthorize(
     );
     return { kind: 'redirect', location, error, cause };
   }
-  return needsConsent(ctx.client!) ? { kind: 'consent', ctx } : { kind: 'to-cognito', ctx };
+  return needsConsent(ctx.client!, ctx.redirectUri!) ? { kind: 'consent', ctx } : { kind: 'to-cognito', ctx };
 }

@@ -61,7 +61,11 @@ describe('MCP SDK client with clientMetadataUrl (CIMD)', () => {
     try {
       const result = await client.callTool({ name: 'whoami', arguments: {} });
       expect(result.isError).toBeFalsy();
-      expect(result.structuredContent).toMatchObject({ sub: stack.demoUser.sub, clientId: expect.stringMatching(/^\w+$/) });
+      // whoami names the client as it knows itself (its document URL) and the user by e-mail.
+      expect(result.structuredContent).toMatchObject({
+        sub: stack.demoUser.sub, email: stack.demoUser.username, clientId: documentUrl, cognitoClientId: expect.stringMatching(/^\w+$/),
+      });
+      expect((result.content as Array<{ text: string }>)[0]!.text).toContain(`You are ${stack.demoUser.username} `);
     } finally {
       await client.close();
     }

@@ -249,6 +249,7 @@ describe('npm run admin (local stack: DynamoDB Local, cognito-local, serverless-
     const call = { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'whoami', arguments: {} } };
     const whoami = await (await mcpPost(stack, call, { token: first.key })).json();
     expect(whoami.result.structuredContent).toMatchObject({
+      email: null,
       sub: owner,
       username: owner,
       clientId: `api-key:${first.id}`,

@@ -35,6 +35,8 @@ describe('cognito-local behaves like Cognito for scopes', () => {
  * your user", token endpoint docs). cognito-local on its own stamps a fresh auth_time, widens the
  * scopes to all the client's, and accepts any client's id; the patch carries auth_time, scope and
  * client id in its (signed, stored) refresh token. User revocation depends on auth_time.
+ * The clients here register without the refresh grant, so their app clients do not rotate and allow
+ * REFRESH_TOKEN_AUTH (Cognito refuses that flow for rotating clients: integration/refresh-rotation.test.ts).
  */
 describe('cognito-local refreshes as Cognito does', () => {
   const stack = inject('stack');
@@ -45,10 +47,11 @@ describe('cognito-local refreshes as Cognito does', () => {
   afterAll(() => cognito.destroy());
 
   beforeAll(async () => {
+    const registration = { grant_types: ['authorization_code'] };
     [session, readOnly, { client_id: otherClientId }] = await Promise.all([
-      signInDemoUser(stack),
-      signInDemoUser(stack, { scope: scopeOf(stack, 'read') }),
-      registerPublicClient(stack),
+      signInDemoUser(stack, { registration }),
+      signInDemoUser(stack, { scope: scopeOf(stack, 'read'), registration }),
+      registerPublicClient(stack, registration),
     ]);
     // Refreshes happen in a later second than the sign-in, so that a fresh auth_time would show.
     await new Promise((resolve) => setTimeout(resolve, 1100));

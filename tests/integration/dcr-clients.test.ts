@@ -87,15 +87,16 @@ describe('registration payloads of real MCP clients', () => {
       AllowedOAuthFlowsUserPoolClient: true,
       CallbackURLs: [`${stack.baseUrl}/oauth/callback`],
       SupportedIdentityProviders: ['COGNITO'],
-      // Rotation is on, so the REFRESH_TOKEN_AUTH API flow (incompatible with it) is off.
-      ExplicitAuthFlows: [],
+      // Rotation is on, so the REFRESH_TOKEN_AUTH API flow (incompatible with it) is off, and the
+      // list is explicit (a missing one means Cognito's defaults, which include it).
+      ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH'],
+      RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 60 },
       EnableTokenRevocation: true,
       PreventUserExistenceErrors: 'ENABLED',
       AccessTokenValidity: 60,
       RefreshTokenValidity: 30,
       TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'days' },
     });
-    // cognito-local does not keep RefreshTokenRotation; the request carries it (see tests/README.md).
     expect(app?.ClientSecret).toBeUndefined();
   });
 

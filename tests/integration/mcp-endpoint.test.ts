@@ -30,6 +30,8 @@ describe('MCP endpoint (stateless Streamable HTTP)', () => {
     const body = await (await mcpPost(stack, call, { token: session.accessToken })).json();
     const claims = JSON.parse(Buffer.from(session.accessToken.split('.')[1]!, 'base64url').toString());
     expect(body.result.structuredContent).toEqual({
+      // Read from Cognito (AdminGetUser): the access token has no email claim, its username is an opaque id.
+      email: stack.demoUser.username,
       sub: stack.demoUser.sub,
       username: claims.username,
       principal: stack.demoUser.sub,
@@ -41,7 +43,7 @@ describe('MCP endpoint (stateless Streamable HTTP)', () => {
       groups: ['mcp-admins'],
       tokenExpiresAt: new Date(claims.exp * 1000).toISOString(),
     });
-    expect(body.result.content[0].text).toContain(stack.demoUser.sub);
+    expect(body.result.content[0].text).toContain(`You are ${stack.demoUser.username} (sub ${stack.demoUser.sub})`);
   });
 
   it.each(['GET', 'DELETE'])('answers %s with 405, Allow: POST, OPTIONS and a JSON-RPC error', async (method) => {

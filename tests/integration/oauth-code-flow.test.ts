@@ -118,15 +118,42 @@ describe('the authorization code flow through the facade', () => {
     const client = { clientId: registration.client_id, redirectUri: 'https://chatgpt.com/connector_platform_oauth_redirect', scope: `${stack.mcpUrl}/read offline_access` };
     const browser = new BrowserFetch(new URL(stack.baseUrl).origin);
     const { response } = await authorize({ ...defaults(client.clientId, client.redirectUri), scope: client.scope }, browser);
-    expect(await response.text()).toContain('Stay connected without asking again');
+    expect(await response.text()).toContain('Stay connected without asking again, for up to 30 days after you sign in');
     const tokens = await authorizationCodeFlow(stack, client);
     expect(tokens.scope).toBe(`${stack.mcpUrl}/read offline_access`);
     expect(tokens.refresh_token).toBeTruthy();
     expect(jwtClaims(tokens.access_token).scope).toBe(`${stack.mcpUrl}/read`);
   });
 
-  it('an operator client skips consent: /authorize sends the browser straight to Cognito with the facade callback', async () => {
-    const { response } = await authorize(defaults(stack.operatorClientId, 'http://localhost:53682/callback'));
+  it('a client that did not ask for offline_access is told too that it stays connected, and gets a refresh token', async () => {
+    const registration = await register({ redirect_uris: ['https://app.example.com/cb'] });
+    const { response } = await authorize(defaults(registration.client_id, 'https://app.example.com/cb'));
+    expect(await response.text()).toContain('Stay connected without asking again, for up to 30 days after you sign in');
+    expect((await authorizationCodeFlow(stack, { clientId: registration.client_id, redirectUri: 'https://app.example.com/cb' })).refresh_token).toBeTruthy();
+  });
+
+  it('a public operator client sent to a loopback port is asked consent (any local program may listen there), on the port it registered and on any other', async () => {
+    for (const port of [53682, randomPort()]) {
+      const { response } = await authorize({ ...defaults(stack.operatorClientId, `http://localhost:${port}/callback`), prompt: 'none' });
+      // prompt=none cannot skip the page: the client gets consent_required, no code.
+      expect(response.status).toBe(302);
+      expect(new URL(response.headers.get('location')!).searchParams.get('error')).toBe('consent_required');
+      const shown = await authorize(defaults(stack.operatorClientId, `http://localhost:${port}/callback`));
+      expect(shown.response.status).toBe(200);
+      const html = await shown.response.text();
+      expect(html).toContain('Registered by the operator of this server.');
+      expect(html).toContain(`an application on this computer (<code>http://localhost:${port}</code>)`);
+    }
+  });
+
+  it('an operator client, once allowed, goes to Cognito with the facade callback, its state and redirect URI sealed', async () => {
+    const { response: page, browser } = await authorize(defaults(stack.operatorClientId, 'http://localhost:53682/callback'));
+    const form = consentForm(await page.text());
+    const response = await browser.fetch(form.action, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: browser.origin },
+      body: new URLSearchParams({ request: form.request, decision: 'allow' }).toString(),
+    });
     expect(response.status).toBe(302);
     const location = new URL(response.headers.get('location')!);
     expect(`${location.origin}${location.pathname}`).toBe(`${stack.cognitoEndpoint}/oauth2/authorize`);
@@ -137,7 +164,7 @@ describe('the authorization code flow through the facade', () => {
     // The client's state and redirect URI travel sealed, not in clear.
     expect(location.href).not.toContain('client-state-123');
     // serverless-offline re-serialises Set-Cookie (attribute order); the exact line is a unit test.
-    const [cookie] = response.headers.getSetCookie();
+    const cookie = response.headers.getSetCookie().find((line) => line.startsWith('__Host-mcp-authz-'));
     expect(cookie).toMatch(/^__Host-mcp-authz-[\w-]{12}=[\w-]{43};/);
     for (const attribute of ['Path=/', 'Secure', 'HttpOnly', 'SameSite=Lax', 'Max-Age=600']) expect(cookie!.split('; ')).toContain(attribute);
   });
@@ -260,6 +287,22 @@ describe('the authorization code flow through the facade', () => {
 
     const again = await authorizeThroughFacade(stack, { clientId: first.client_id, redirectUri });
     await expectInvalidGrant(await exchange(first.client_id, again.redirect.searchParams.get('code')!, pkcePair().verifier));
+  });
+
+  it('a failed exchange (wrong verifier, wrong resource) does not spend the code: its client still redeems it', async () => {
+    const registration = await register({ redirect_uris: ['http://localhost/cb'] });
+    const redirectUri = `http://localhost:${randomPort()}/cb`;
+    const run = await authorizeThroughFacade(stack, { clientId: registration.client_id, redirectUri });
+    const form = { grant_type: 'authorization_code', code: run.redirect.searchParams.get('code')!, redirect_uri: redirectUri, code_verifier: run.verifier };
+    const wrongVerifier = await tokenRequest(stack, { clientId: registration.client_id }, { ...form, code_verifier: pkcePair().verifier });
+    expect(wrongVerifier.status).toBe(400);
+    expect(await wrongVerifier.json()).toMatchObject({ error: 'invalid_grant', error_description: expect.stringMatching(/PKCE/) });
+    const wrongResource = await tokenRequest(stack, { clientId: registration.client_id }, { ...form, resource: 'https://elsewhere.example.com/mcp' });
+    expect(wrongResource.status).toBe(400);
+    expect(await wrongResource.json()).toMatchObject({ error: 'invalid_target' });
+    const redeemed = await tokenRequest(stack, { clientId: registration.client_id }, { ...form, resource: stack.mcpUrl });
+    expect(redeemed.status, await redeemed.clone().text()).toBe(200);
+    expect((await tokenRequest(stack, { clientId: registration.client_id }, form)).status).toBe(400);
   });
 
   it('/token: a form only, no repeated parameter, unknown grants refused, CORS for any origin without credentials', async () => {

@@ -64,6 +64,21 @@ export async function authorizeThroughFacade(
     ...(client.scope ? { scope: client.scope } : {}),
     ...options.extra,
   }).toString();
+  const { consentHtml, redirect } = await followAuthorization(stack, authorizeUrl, browser, options.user);
+  return { authorizeUrl, consentHtml, redirect, state, verifier, browser };
+}
+
+/**
+ * What a person does in the browser from an authorization URL a client printed: the consent page
+ * (Allow) when there is one, cognito-local's login page, the facade callback. Returns where the
+ * browser is sent last: the client's redirect URI with code (or error), state and iss.
+ */
+export async function followAuthorization(
+  stack: StackInfo,
+  authorizeUrl: URL,
+  browser: BrowserFetch,
+  user: { username: string; password: string } = stack.demoUser,
+): Promise<{ consentHtml?: string; redirect: URL }> {
   let response = await browser.fetch(authorizeUrl);
   let consentHtml: string | undefined;
   if (response.status === 200) {
@@ -77,13 +92,11 @@ export async function authorizeThroughFacade(
   }
   if (response.status !== 302) throw new Error(`Authorization did not reach Cognito (HTTP ${response.status}): ${(await response.text()).slice(0, 300)}`);
   const cognitoUrl = new URL(response.headers.get('location')!);
-  if (cognitoUrl.searchParams.get('error')) {
-    return { authorizeUrl, consentHtml, redirect: cognitoUrl, state, verifier, browser };
-  }
-  const callback = await signInThroughLoginPage(cognitoUrl, options.user ?? stack.demoUser);
+  if (cognitoUrl.searchParams.get('error')) return { consentHtml, redirect: cognitoUrl };
+  const callback = await signInThroughLoginPage(cognitoUrl, user);
   const back = await browser.fetch(callback);
   if (back.status !== 302) throw new Error(`Callback answered ${back.status}: ${(await back.text()).slice(0, 300)}`);
-  return { authorizeUrl, consentHtml, redirect: new URL(back.headers.get('location')!), state, verifier, browser };
+  return { consentHtml, redirect: new URL(back.headers.get('location')!) };
 }
 
 export function tokenRequest(

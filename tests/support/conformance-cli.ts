@@ -52,7 +52,7 @@ export function runConformance(url: string, args: string[], timeoutMs = 110_000)
   });
 }
 
-function summaryOf(text: string): ScenarioLine[] {
+export function summaryOf(text: string): ScenarioLine[] {
   const lines: ScenarioLine[] = [];
   for (const match of text.matchAll(/^([✓✗]) ([\w/.-]+): (\d+) passed, (\d+) failed$/gmu)) {
     lines.push({ scenario: match[2]!, ok: match[1] === '✓', passed: Number(match[3]), failed: Number(match[4]) });

@@ -10,7 +10,11 @@ const dcrClient: AuthorizeClient = {
   clientId: 'dcr1', appClientId: 'dcr1', source: 'dcr', clientName: 'A client', redirectUris: ['https://app.example.com/cb'],
   scopes: [`${RESOURCE}/read`, `${RESOURCE}/write`], authMethod: 'none', createdAt: 1_700_000_000,
 };
-const operator: AuthorizeClient = { ...dcrClient, clientId: 'op1', appClientId: 'op1', source: 'manual', scopes: [] };
+const operator: AuthorizeClient = {
+  ...dcrClient, clientId: 'op1', appClientId: 'op1', source: 'manual', scopes: [],
+  redirectUris: ['https://app.example.com/cb', 'http://localhost:53682/callback', 'http://127.0.0.1/cb', 'com.example.ops:/cb'],
+};
+const confidentialOperator: AuthorizeClient = { ...operator, clientId: 'op2', appClientId: 'op2', authMethod: 'client_secret_basic' };
 const deps: AuthorizeDependencies = {
   issuer: ISSUER,
   resource: RESOURCE,
@@ -18,6 +22,7 @@ const deps: AuthorizeDependencies = {
   async findClient(id) {
     if (id === 'dcr1') return dcrClient;
     if (id === 'op1') return operator;
+    if (id === 'op2') return confidentialOperator;
     throw oauthError('invalid_client', 'unknown');
   },
 };
@@ -39,9 +44,20 @@ describe('the /authorize pipeline', () => {
     ]);
   });
 
-  it('asks consent of a dynamic client and goes straight to Cognito for an operator client', async () => {
+  it('asks consent of a dynamic client and goes straight to Cognito for an operator client on https', async () => {
     expect((await run({})).kind).toBe('consent');
     expect((await run({ client_id: 'op1' })).kind).toBe('to-cognito');
+  });
+
+  it('asks consent of a public operator client sent to a loopback port or a private-use scheme (any local program can listen there)', async () => {
+    for (const redirectUri of ['http://localhost:53682/callback', 'http://localhost:41999/callback', 'http://127.0.0.1:5173/cb', 'com.example.ops:/cb']) {
+      expect((await run({ client_id: 'op1', redirect_uri: redirectUri })).kind, redirectUri).toBe('consent');
+    }
+    // prompt=none cannot skip that page.
+    const silent = await redirectError({ client_id: 'op1', redirect_uri: 'http://localhost:41999/callback', prompt: 'none' });
+    expect(silent.searchParams.get('error')).toBe('consent_required');
+    // A confidential operator client's code is useless without its secret: no page.
+    expect((await run({ client_id: 'op2', redirect_uri: 'http://localhost:41999/callback' })).kind).toBe('to-cognito');
   });
 
   it('refuses repeated parameters and an oversized query with a page, before looking at the client', async () => {

@@ -17,6 +17,7 @@ const settings = {
   stateKey: keys['cognito-state'],
   consentKey: keys.consent,
   resourceName: 'this MCP server',
+  refreshTokenDays: 30,
 };
 const NOW = 1_800_000_000;
 const client: AuthorizeClient = {
@@ -44,16 +45,27 @@ describe('the consent page', () => {
     expect(html).toContain(`This server: <code>${ISSUER}</code>`);
     expect(html).toContain('Read your notes and see your account details');
     expect(html).toContain('Create, change and delete your notes');
-    expect(html).toContain('Stay connected without asking again');
+    expect(html).toContain('Stay connected without asking again, for up to 30 days after you sign in');
     expect(html).toContain('Registered with this server on 2023-11-14.');
   });
 
+  it('says the application stays connected, and for how long, whether or not it asked for offline_access (every sign-in gets a refresh token)', () => {
+    const withoutOffline = consentResponse(ctx({ offlineAccess: false }), settings, undefined, NOW).body;
+    expect(withoutOffline).toContain('Stay connected without asking again, for up to 30 days after you sign in');
+    expect(consentResponse(ctx(), { ...settings, refreshTokenDays: 1 }, undefined, NOW).body).toContain('for up to 1 day after you sign in');
+    // An operator's client has an app client of its own: no number the page could know.
+    const operator = consentResponse(ctx({ client: { ...client, source: 'manual' } }), settings, undefined, NOW).body;
+    expect(operator).toContain('Stay connected without asking again, for as long as this server&#39;s operator allows');
+    expect(operator).toContain('Registered by the operator of this server.');
+    expect(operator).not.toContain('30 days');
+  });
+
   it('for CIMD shows the publishing host and the full client_id; for https the host; for a private scheme the scheme', () => {
-    const cimd = consentPage({ client: { ...client, source: 'cimd', clientId: 'https://client.example.org/mcp.json' }, redirectUri: 'https://client.example.org/cb', scopes: [], offlineAccess: false, issuer: ISSUER, resourceName: 'x', sealedRequest: 'v1.x', action: 'a' });
+    const cimd = consentPage({ client: { ...client, source: 'cimd', clientId: 'https://client.example.org/mcp.json' }, redirectUri: 'https://client.example.org/cb', scopes: [], issuer: ISSUER, resourceName: 'x', sealedRequest: 'v1.x', action: 'a' });
     expect(cimd).toContain('Published by <strong>client.example.org</strong>');
     expect(cimd).toContain('https://client.example.org/mcp.json');
     expect(cimd).toContain('sent to <strong>client.example.org</strong>');
-    const app = consentPage({ client, redirectUri: 'cursor://anysphere.cursor-mcp/oauth/callback', scopes: [], offlineAccess: false, issuer: ISSUER, resourceName: 'x', sealedRequest: 'v1.x', action: 'a' });
+    const app = consentPage({ client, redirectUri: 'cursor://anysphere.cursor-mcp/oauth/callback', scopes: [], issuer: ISSUER, resourceName: 'x', sealedRequest: 'v1.x', action: 'a' });
     expect(app).toContain('the app that opens <code>cursor://</code> links');
   });
 

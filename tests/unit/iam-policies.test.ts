@@ -209,8 +209,8 @@ const CALLS: Record<string, Call[]> = {
     // No notes table: the notes store runs with the caller's credentials (CallerToolRole).
     table('RateLimitsTable', ['dynamodb:UpdateItem']),
     table('RevocationsTable', ['dynamodb:GetItem', 'dynamodb:PutItem']),
-    // users_revoke_tokens: find the user by sub, sign them out of Cognito.
-    pool(['cognito-idp:ListUsers', 'cognito-idp:AdminUserGlobalSignOut']),
+    // users_revoke_tokens: find the user by sub, sign them out of Cognito; whoami: the caller's e-mail.
+    pool(['cognito-idp:ListUsers', 'cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminGetUser']),
     XRAY,
     // Input-required confirmations: the secret their shared key is derived from (its own, not the facade's).
     {

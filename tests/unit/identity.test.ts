@@ -30,6 +30,15 @@ describe('toAuthorizerContext', () => {
     });
   });
 
+  it('carries a CIMD client\'s document URL back to the functions, and refuses one that is not a URL', () => {
+    const cimd = { ...identity, clientMetadataUrl: 'https://client.example.org/oauth/client.json' };
+    const context = toAuthorizerContext(cimd);
+    expect(context.client_metadata_url).toBe('https://client.example.org/oauth/client.json');
+    expect(fromAuthorizerContext(context)).toEqual(cimd);
+    expect(fromAuthorizerContext({ ...context, client_metadata_url: 'javascript:alert(1)' })).toBeUndefined();
+    expect(fromAuthorizerContext(toAuthorizerContext(identity))).not.toHaveProperty('clientMetadataUrl');
+  });
+
   it('produces only string values', () => {
     const context = toAuthorizerContext(identity);
     expect(Object.keys(context).length).toBe(10);

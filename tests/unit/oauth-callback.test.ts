@@ -20,7 +20,7 @@ function memoryGrants(): CodeGrants & { codes: Map<string, CodeBinding> } {
     async redeem() {
       return undefined;
     },
-    async boundMethod() {
+    async find() {
       return undefined;
     },
   };
@@ -33,7 +33,7 @@ const settings = { issuer: ISSUER, stateKey: key, codeTtlSeconds: 300 };
 const cookieValue = 'C'.repeat(43);
 const pending: PendingAuthorization = {
   v: 1, n: 'nonce-0123456789abcdef', cid: 'dcr1', app: 'dcr1', ruri: 'https://app.example.com/cb?tenant=7', st: 'a b+c/d=é'.replace('é', 'e'),
-  scp: [`${ISSUER}/mcp/read`], off: true, res: `${ISSUER}/mcp`, am: 'none', bh: sha256(cookieValue), exp: NOW + 600,
+  scp: [`${ISSUER}/mcp/read`], off: true, res: `${ISSUER}/mcp`, am: 'none', cc: 'x'.repeat(43), bh: sha256(cookieValue), exp: NOW + 600,
 };
 const state = seal(key, 'cognito-state', pending);
 const cookie = `${authzCookieName(pending.n)}=${cookieValue}`;
@@ -52,6 +52,7 @@ describe('GET /oauth/callback', () => {
     expect(outcome.response.multiValueHeaders!['Set-Cookie']![0]).toMatch(/Max-Age=0$/);
     expect(grants.codes.get(sha256('cognito-code-1'))).toEqual({
       clientId: 'dcr1', appClientId: 'dcr1', redirectUri: pending.ruri, authMethod: 'none', scope: `${ISSUER}/mcp/read offline_access`, resource: `${ISSUER}/mcp`,
+      codeChallenge: pending.cc,
     });
   });
 

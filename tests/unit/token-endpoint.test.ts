@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,9 +55,8 @@ function setup(rows: Record<string, Partial<RegisteredClient>> = {}, timeoutMs =
       bindings.delete(hash);
       return binding;
     },
-    async boundMethod(hash, expected) {
-      const binding = bindings.get(hash);
-      return binding && binding.clientId === expected.clientId && binding.redirectUri === expected.redirectUri ? binding.authMethod : undefined;
+    async find(hash) {
+      return bindings.get(hash);
     },
   };
   const deps = {
@@ -69,7 +69,7 @@ function setup(rows: Record<string, Partial<RegisteredClient>> = {}, timeoutMs =
     now: () => 1_800_000_000,
   };
   const bind = (code: string, binding: Partial<CodeBinding> = {}) =>
-    bindings.set(sha256(code), { clientId: 'pub1', appClientId: 'pub1', redirectUri: 'http://127.0.0.1:5000/cb', authMethod: 'none', scope: `${RESOURCE}/read offline_access`, resource: RESOURCE, ...binding });
+    bindings.set(sha256(code), { clientId: 'pub1', appClientId: 'pub1', redirectUri: 'http://127.0.0.1:5000/cb', authMethod: 'none', scope: `${RESOURCE}/read offline_access`, resource: RESOURCE, codeChallenge: createHash('sha256').update(VERIFIER).digest('base64url'), ...binding });
   return { deps, bind };
 }
 const codeForm = (code: string, extra: Record<string, string> = {}) => ({ grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1:5000/cb', code_verifier: VERIFIER, client_id: 'pub1', ...extra });
@@ -115,6 +115,28 @@ describe('POST /token', () => {
     expect((await refused(handleTokenRequest(noVerifier, undefined, deps))).code).toBe('invalid_request');
     expect((await refused(handleTokenRequest(codeForm('c', { code_verifier: 'short' }), undefined, deps))).code).toBe('invalid_request');
     expect((await refused(handleTokenRequest(codeForm('c', { resource: 'https://other.example.com/mcp' }), undefined, deps))).code).toBe('invalid_target');
+  });
+
+  it('a request that fails a check (resource, PKCE against the bound challenge, method) does not spend the code, and Cognito is not asked', async () => {
+    answer = () => ({ status: 200, body: tokens });
+    const { deps, bind } = setup();
+    bind('keep');
+    const before = seen.length;
+    expect(await refused(handleTokenRequest(codeForm('keep', { resource: 'https://other.example.com/mcp' }), undefined, deps))).toEqual({ code: 'invalid_target', status: 400 });
+    expect(await refused(handleTokenRequest(codeForm('keep', { code_verifier: 'w'.repeat(43) }), undefined, deps))).toEqual({ code: 'invalid_grant', status: 400 });
+    expect(await refused(handleTokenRequest(codeForm('keep', { client_secret: 'x' }), undefined, deps))).toEqual({ code: 'invalid_client', status: 401 });
+    expect(seen.length).toBe(before);
+    // The code's own client, with everything right, still redeems it, once.
+    expect((await handleTokenRequest(codeForm('keep', { resource: `${RESOURCE}/` }), undefined, deps)).body.access_token).toBe('at');
+    expect(await refused(handleTokenRequest(codeForm('keep'), undefined, deps))).toEqual({ code: 'invalid_grant', status: 400 });
+  });
+
+  it('a code bound before the challenge was kept is checked by Cognito only (no facade PKCE check)', async () => {
+    answer = (body) => (body.get('code_verifier') === VERIFIER ? { status: 200, body: tokens } : { status: 400, body: { error: 'invalid_grant' } });
+    const { deps, bind } = setup();
+    bind('old', { codeChallenge: undefined });
+    expect(await refused(handleTokenRequest(codeForm('old', { code_verifier: 'w'.repeat(43) }), undefined, deps))).toEqual({ code: 'invalid_grant', status: 400 });
+    expect(seen.at(-1)!.body.get('code_verifier')).toBe('w'.repeat(43));
   });
 
   it('forwards a confidential client\'s secret as Basic (Cognito checks it) and maps Cognito\'s errors', async () => {
