@@ -1,25 +1,14 @@
-import { type Check, fail } from '../checklist.js';
+import { buildDiscoveryUrls, discoverAuthorizationServerMetadata } from '@modelcontextprotocol/client';
+import { type Check, causeOf, fail } from '../checklist.js';
 import type { AuthorizationServerMetadata, VerifyContext } from '../context.js';
 import { isHttpsOrLoopback, jsonObject, request } from '../http.js';
 
 /**
- * The metadata URLs an MCP client tries for an authorization server, in the order the MCP
- * authorization spec (2025-11-25, "Authorization Server Metadata Discovery") gives: RFC 8414 and
- * OpenID discovery with the issuer's path inserted after the well-known segment, then OpenID's
- * path appended. An issuer without a path has only the first two.
+ * RFC 8414 discovery as a client does it: the URLs the official client tries, in its order (the
+ * MCP spec's: RFC 8414 and OpenID with the issuer's path inserted, then OpenID's appended), the
+ * issuer exactly the URL the document was derived from; then the client's own discovery must
+ * accept the document too (its schema, its issuer rule).
  */
-export function metadataUrlsFor(issuer: string): string[] {
-  const url = new URL(issuer);
-  const path = url.pathname.replace(/\/+$/, '');
-  if (!path) return [`${url.origin}/.well-known/oauth-authorization-server`, `${url.origin}/.well-known/openid-configuration`];
-  return [
-    `${url.origin}/.well-known/oauth-authorization-server${path}`,
-    `${url.origin}/.well-known/openid-configuration${path}`,
-    `${url.origin}${path}/.well-known/openid-configuration`,
-  ];
-}
-
-/** RFC 8414 discovery as a client does it; the issuer must be exactly the URL the document was derived from. */
 export const authorizationServerMetadataCheck: Check<VerifyContext> = {
   id: 'as-metadata',
   title: 'Authorization server metadata (RFC 8414): found, issuer equal to its URL, endpoints https',
@@ -27,10 +16,13 @@ export const authorizationServerMetadataCheck: Check<VerifyContext> = {
   async run(context) {
     const issuer = context.resource!.authorizationServer;
     const tried: string[] = [];
-    for (const url of metadataUrlsFor(issuer)) {
+    for (const { url: candidate } of buildDiscoveryUrls(issuer)) {
+      const url = candidate.href;
       const response = await request(url, { headers: { Accept: 'application/json' } });
       if (response.status !== 200) {
         await response.body?.cancel();
+        // Clients go on to the next URL after a 4xx or 502; any other 5xx ends their discovery.
+        if (response.status >= 500 && response.status !== 502) fail(`${url} answered HTTP ${response.status}: clients stop discovery there`);
         tried.push(`${url} → ${response.status}`);
         continue;
       }
@@ -40,6 +32,7 @@ export const authorizationServerMetadataCheck: Check<VerifyContext> = {
       for (const field of ['authorization_endpoint', 'token_endpoint'] as const) {
         if (!isHttpsOrLoopback(metadata[field])) fail(`${field} is missing or not an https URL: ${JSON.stringify(metadata[field])}`);
       }
+      await discoverAuthorizationServerMetadata(issuer).catch((error: unknown) => fail(`the MCP SDK client's discovery refuses it: ${causeOf(error)}`));
       context.authorizationServer = { metadataUrl: url, metadata, issuer };
       const skipped = tried.length ? ` (not served: ${tried.join(', ')}; clients that follow the MCP discovery order still find it)` : '';
       return `${url}${skipped}`;

@@ -1,3 +1,4 @@
+import { extractWWWAuthenticateParams } from '@modelcontextprotocol/client';
 import { type Check, fail } from '../checklist.js';
 import type { VerifyContext } from '../context.js';
 import { MCP_POST_HEADERS, isHttpsOrLoopback, request } from '../http.js';
@@ -9,13 +10,6 @@ export const INITIALIZE_REQUEST = {
   method: 'initialize',
   params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'npm run verify', version: '1' } },
 };
-
-/** The `resource_metadata` parameter of a Bearer challenge (RFC 9728 §5.1), quoted or not. */
-export function resourceMetadataOf(header: string | null): string | undefined {
-  if (!header || !/(^|,\s*)Bearer(\s|$)/i.test(header)) return undefined;
-  const match = /resource_metadata\s*=\s*(?:"([^"]*)"|([^\s,]+))/i.exec(header);
-  return match?.[1] ?? match?.[2];
-}
 
 /** MCP discovery starts here: a request without a token must get 401 and name the resource metadata. */
 export const challengeCheck: Check<VerifyContext> = {
@@ -30,7 +24,8 @@ export const challengeCheck: Check<VerifyContext> = {
         : `HTTP ${response.status} instead of 401${response.status === 404 ? ' (no MCP endpoint at this URL?)' : ''}`);
     }
     const header = response.headers.get('www-authenticate');
-    const resourceMetadataUrl = resourceMetadataOf(header);
+    // Read as the official client reads it (RFC 9728 §5.1).
+    const resourceMetadataUrl = extractWWWAuthenticateParams(response).resourceMetadataUrl?.href;
     if (!resourceMetadataUrl) fail(header ? `WWW-Authenticate has no Bearer resource_metadata: ${header}` : 'the 401 has no WWW-Authenticate header');
     if (!isHttpsOrLoopback(resourceMetadataUrl)) fail(`resource_metadata is not an https URL: ${resourceMetadataUrl}`);
     // A gateway response can name one allowed origin only; it is the origin the CORS check tries.
