@@ -62,7 +62,11 @@ async function drive(page: Page, options: BrowserSignIn): Promise<{ response: UR
       steps.push('consent');
       await settle(page.waitForEvent('load'), page$.allow.click());
     } else if (page$.password) {
-      if (steps.includes('login')) fail(`the login page refused the sign-in${(await errorText(page)) ? `: ${await errorText(page)}` : ' (wrong user or password?)'}`);
+      if (steps.includes('login')) {
+        const refusal = await errorText(page);
+        // No error shown: another form with a password field (a new password to choose, say).
+        fail(refusal ? `the login page refused the sign-in: ${refusal}` : `the sign-in did not complete: the browser is at ${await describePage(page)} (a new password or MFA to set up? sign in once in a browser first)`);
+      }
       steps.push('login');
       if (page$.username) await page$.username.fill(options.credentials.username);
       await page$.password.fill(options.credentials.password);

@@ -9,6 +9,8 @@ export interface VerifyOptions {
   origin?: string;
   /** false: no client is registered (the registration check is skipped; sign-in needs clientId). */
   register: boolean;
+  /** RFC 7591 §3 initial access token, for a stage that sets dcrInitialAccessTokenSha256. */
+  initialAccessToken?: string;
   /** Sign in through this existing public client instead of registering one. */
   clientId?: string;
   /** The loopback redirect URI registered for clientId (a free port is taken when it names none). */
@@ -23,7 +25,6 @@ export interface Registration {
   clientId: string;
   registrationAccessToken: string;
   registrationClientUri: string;
-  scope?: string;
 }
 
 export interface AuthorizationServerMetadata extends Record<string, unknown> {

@@ -29,6 +29,9 @@ Options:
   --origin <origin>         A browser origin the deployment allows (default: the one its 401 names).
   --no-register             Register no client: skips the registration check; a sign-in then needs
                             --client-id.
+  --initial-access-token <token>
+                            For a stage that requires one to register (dcrInitialAccessTokenSha256),
+                            or MCP_VERIFY_INITIAL_ACCESS_TOKEN.
   --client-id <id>          Sign in through this public client instead of registering one.
   --redirect-uri <uri>      The loopback redirect URI registered for --client-id
                             (default http://127.0.0.1/callback; a free port is taken when it has none).
@@ -61,6 +64,7 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): ParsedComm
         password: { type: 'string' },
         origin: { type: 'string' },
         'no-register': { type: 'boolean' },
+        'initial-access-token': { type: 'string' },
         'client-id': { type: 'string' },
         'redirect-uri': { type: 'string' },
         'revocation-wait': { type: 'string' },
@@ -76,6 +80,7 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): ParsedComm
   const user = values.user ?? env.MCP_VERIFY_USER ?? undefined;
   const password = values.password ?? env.MCP_VERIFY_PASSWORD ?? undefined;
   if ((user === undefined) !== (password === undefined)) throw new UsageError('give both --user and --password (or MCP_VERIFY_USER and MCP_VERIFY_PASSWORD), or neither');
+  const initialAccessToken = values['initial-access-token'] ?? env.MCP_VERIFY_INITIAL_ACCESS_TOKEN ?? undefined;
   const redirectUri = values['redirect-uri'] ?? 'http://127.0.0.1/callback';
   const redirect = URL.canParse(redirectUri) ? new URL(redirectUri) : undefined;
   if (!redirect || redirect.protocol !== 'http:' || !isLoopbackHost(redirect.hostname)) throw new UsageError(`--redirect-uri must be an http loopback URI (http://127.0.0.1/callback), not ${redirectUri}`);
@@ -95,6 +100,7 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): ParsedComm
       ...(user !== undefined ? { user, password } : {}),
       ...(origin ? { origin } : {}),
       register: values['no-register'] !== true,
+      ...(initialAccessToken ? { initialAccessToken } : {}),
       ...(values['client-id'] ? { clientId: values['client-id'] } : {}),
       redirectUri,
       chromiumPath: env.CHROMIUM_PATH || DEFAULT_CHROMIUM_PATH,

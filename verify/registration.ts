@@ -1,24 +1,38 @@
+import { randomBytes } from 'node:crypto';
 import { CheckFailed, fail } from './checklist.js';
 import type { Registration } from './context.js';
 import { describeRefusal, isHttpsOrLoopback, jsonObject, request } from './http.js';
 
 /** What the checklist registers: a native public client with a loopback redirect (any port, RFC 8252). */
 export const VERIFY_CLIENT_METADATA = {
-  client_name: 'npm run verify',
   application_type: 'native',
   token_endpoint_auth_method: 'none',
   grant_types: ['authorization_code', 'refresh_token'],
   response_types: ['code'],
 };
 
-/** RFC 7591: registers a client and returns what RFC 7592 management needs. */
-export async function registerClient(endpoint: string, redirectUris: string[], scope?: string): Promise<Registration> {
+/** Why a registration can be refused by this product's DCR, as the operator would fix it. */
+const REFUSAL_HINTS: Record<number, string> = {
+  401: ' (the stage requires an initial access token: give --initial-access-token)',
+  429: ' (dcrRateLimit: registrations per source address per hour; wait, or use --no-register)',
+};
+
+/**
+ * RFC 7591: registers a client and returns what RFC 7592 management needs. Each registration has
+ * a name of its own: the server hands an identical registration from the same address back
+ * without a registration access token (idempotency), and this one must be deletable.
+ */
+export async function registerClient(endpoint: string, redirectUris: string[], initialAccessToken?: string): Promise<Registration> {
   const response = await request(endpoint, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ ...VERIFY_CLIENT_METADATA, redirect_uris: redirectUris, ...(scope ? { scope } : {}) }),
+    headers: {
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+      ...(initialAccessToken ? { Authorization: `Bearer ${initialAccessToken}` } : {}),
+    },
+    body: JSON.stringify({ ...VERIFY_CLIENT_METADATA, client_name: `npm run verify ${randomBytes(3).toString('hex')}`, redirect_uris: redirectUris }),
   });
-  if (response.status !== 201) fail(`registration answered ${await describeRefusal(response)}, not 201`);
+  if (response.status !== 201) fail(`registration answered ${await describeRefusal(response)}, not 201${REFUSAL_HINTS[response.status] ?? ''}`);
   const body = await jsonObject(response, 'the registration response');
   if (typeof body.client_id !== 'string' || !body.client_id) fail('the registration response has no client_id');
   const registrationAccessToken = body.registration_access_token;
@@ -30,7 +44,6 @@ export async function registerClient(endpoint: string, redirectUris: string[], s
     clientId: body.client_id as string,
     registrationAccessToken: registrationAccessToken as string,
     registrationClientUri: registrationClientUri as string,
-    ...(typeof body.scope === 'string' ? { scope: body.scope } : {}),
   };
 }
 

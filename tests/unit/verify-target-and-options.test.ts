@@ -44,6 +44,8 @@ describe('npm run verify: options', () => {
     expect(options(['u'], { MCP_VERIFY_USER: 'alice', MCP_VERIFY_PASSWORD: 'pw' })).toMatchObject({ user: 'alice', password: 'pw' });
     expect(options(['u', '--user', 'bob', '--password', 'x'], { MCP_VERIFY_USER: 'alice', MCP_VERIFY_PASSWORD: 'pw' })).toMatchObject({ user: 'bob', password: 'x' });
     expect(options(['u'], { CHROMIUM_PATH: '/opt/chromium' }).chromiumPath).toBe('/opt/chromium');
+    expect(options(['u'], { MCP_VERIFY_INITIAL_ACCESS_TOKEN: 'iat' }).initialAccessToken).toBe('iat');
+    expect(options(['u', '--initial-access-token', 'flag'], { MCP_VERIFY_INITIAL_ACCESS_TOKEN: 'iat' }).initialAccessToken).toBe('flag');
   });
 
   it.each([

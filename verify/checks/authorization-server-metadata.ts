@@ -1,7 +1,7 @@
 import { buildDiscoveryUrls, discoverAuthorizationServerMetadata } from '@modelcontextprotocol/client';
 import { type Check, causeOf, fail } from '../checklist.js';
 import type { AuthorizationServerMetadata, VerifyContext } from '../context.js';
-import { isHttpsOrLoopback, jsonObject, request } from '../http.js';
+import { REQUEST_TIMEOUT_MS, isHttpsOrLoopback, jsonObject, request } from '../http.js';
 
 /**
  * RFC 8414 discovery as a client does it: the URLs the official client tries, in its order (the
@@ -32,7 +32,8 @@ export const authorizationServerMetadataCheck: Check<VerifyContext> = {
       for (const field of ['authorization_endpoint', 'token_endpoint'] as const) {
         if (!isHttpsOrLoopback(metadata[field])) fail(`${field} is missing or not an https URL: ${JSON.stringify(metadata[field])}`);
       }
-      await discoverAuthorizationServerMetadata(issuer).catch((error: unknown) => fail(`the MCP SDK client's discovery refuses it: ${causeOf(error)}`));
+      const fetchFn = (input: string | URL, init?: RequestInit) => fetch(input, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      await discoverAuthorizationServerMetadata(issuer, { fetchFn }).catch((error: unknown) => fail(`the MCP SDK client's discovery refuses it: ${causeOf(error)}`));
       context.authorizationServer = { metadataUrl: url, metadata, issuer };
       const skipped = tried.length ? ` (not served: ${tried.join(', ')}; clients that follow the MCP discovery order still find it)` : '';
       return `${url}${skipped}`;

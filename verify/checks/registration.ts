@@ -10,7 +10,7 @@ export const registrationCheck: Check<VerifyContext> = {
   async run(context) {
     if (!context.options.register) return skip('--no-register');
     const endpoint = context.authorizationServer!.metadata.registration_endpoint as string;
-    const registration = await registerClient(endpoint, ['http://127.0.0.1/callback']);
+    const registration = await registerClient(endpoint, ['http://127.0.0.1/callback'], context.options.initialAccessToken);
     try {
       await readRegistration(registration);
     } finally {
