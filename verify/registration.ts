@@ -60,7 +60,7 @@ export async function readRegistration(registration: Registration): Promise<void
 
 /** RFC 7592 delete, then proof that the registration is gone (its token no longer reads it). */
 export async function deleteRegistration(registration: Registration): Promise<void> {
-  const leftBehind = `client ${registration.clientId} is left registered (delete it: npm run admin -- revoke client ${registration.clientId} --delete-app-client --stage <stage>)`;
+  const leftBehind = `client ${registration.clientId} is left registered (delete it: npm run admin -- revoke client ${registration.clientId} --delete-app-client --stage <stage> --user-pool-id <id>)`;
   const deleted = await manage(registration, 'DELETE').catch((error: CheckFailed) => fail(`${error.message}; ${leftBehind}`));
   if (deleted.status !== 204) fail(`RFC 7592 DELETE answered ${await describeRefusal(deleted)}, not 204; ${leftBehind}`);
   const after = await manage(registration, 'GET');

@@ -63,6 +63,7 @@ describe('npm run verify against the local stack', () => {
 
   it("signs in through an operator's client (--no-register --client-id): a wrong password fails with the login page's own message", { timeout: 120_000 }, async () => {
     const user = await createTestUser(stack);
+    // The local operator client has http://localhost:53682/callback registered: any loopback port matches it.
     const { code, outcome } = await verify([stack.mcpUrl, '--no-register', '--client-id', stack.operatorClientId, '--redirect-uri', 'http://localhost/callback'], {
       MCP_VERIFY_USER: user.username,
       MCP_VERIFY_PASSWORD: `${user.password}-wrong`,
