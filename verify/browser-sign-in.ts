@@ -113,8 +113,10 @@ async function errorText(page: Page): Promise<string | undefined> {
   return ((await message.first().textContent().catch(() => '')) ?? '').trim() || undefined;
 }
 
+/** Where the browser is, and what the page says first (an error page's heading and explanation). */
 async function describePage(page: Page): Promise<string> {
   const url = new URL(page.url());
-  const heading = await page.locator('h1, h2, title').first().textContent({ timeout: 1000 }).catch(() => null);
-  return `${url.origin}${url.pathname}${heading ? ` ("${heading.trim().slice(0, 100)}")` : ''}`;
+  const text = async (selector: string) => ((await page.locator(selector).first().textContent({ timeout: 1000 }).catch(() => null)) ?? '').trim().slice(0, 160);
+  const said = [await text('h1, h2, title'), await text('p')].filter(Boolean).join(': ');
+  return `${url.origin}${url.pathname}${said ? ` ("${said}")` : ''}`;
 }
