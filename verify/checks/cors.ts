@@ -45,7 +45,12 @@ export const allowedOriginCheck: Check<VerifyContext> = {
     });
     await challenge.body?.cancel();
     if (challenge.status !== 401) fail(`POST from ${origin} without a token answered HTTP ${challenge.status}, not 401`);
-    if (challenge.headers.get('access-control-allow-origin') !== origin) fail(`the 401 to ${origin} carries Access-Control-Allow-Origin ${JSON.stringify(challenge.headers.get('access-control-allow-origin'))}: the browser cannot read the challenge`);
+    const challengeOrigin = challenge.headers.get('access-control-allow-origin');
+    if (challengeOrigin !== origin) {
+      // API Gateway's gateway responses carry one fixed origin: the first of allowedOrigins.
+      const hint = challengeOrigin ? ' (a deployed 401 names only the first of allowedOrigins)' : '';
+      fail(`the 401 to ${origin} carries Access-Control-Allow-Origin ${JSON.stringify(challengeOrigin)}: the page cannot read the challenge${hint}`);
+    }
     if (!listed(challenge.headers.get('access-control-expose-headers')).includes('www-authenticate')) fail('the 401 does not expose WWW-Authenticate (Access-Control-Expose-Headers)');
     return origin;
   },
