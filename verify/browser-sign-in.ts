@@ -51,31 +51,36 @@ async function drive(page: Page, options: BrowserSignIn): Promise<{ response: UR
   void options.callback.then((url) => (response = url));
   const steps: string[] = [];
   const arrived = options.callback.then(() => undefined);
+  // Until the callback arrives, one of the waits ends, or the step's time is up (a timer that
+  // does not keep the command alive once it is done).
   const settle = (...waits: Promise<unknown>[]) =>
-    Promise.race([arrived, ...waits.map((wait) => wait.catch(() => undefined)), new Promise((resolve) => setTimeout(resolve, STEP_TIMEOUT_MS))]);
+    Promise.race([arrived, ...waits.map((wait) => wait.catch(() => undefined)), new Promise((resolve) => setTimeout(resolve, STEP_TIMEOUT_MS).unref())]);
 
   await settle(page.goto(options.authorizeUrl));
   let waited = false;
   for (let step = 0; step < 8 && !response; step++) {
-    const page$ = await visible(page);
-    if (page$.allow) {
+    const controls = await visible(page);
+    if (controls.allow) {
       steps.push('consent');
-      await settle(page.waitForEvent('load'), page$.allow.click());
-    } else if (page$.password) {
+      waited = false;
+      await settle(page.waitForEvent('load'), controls.allow.click());
+    } else if (controls.password) {
       if (steps.includes('login')) {
         const refusal = await errorText(page);
         // No error shown: another form with a password field (a new password to choose, say).
         fail(refusal ? `the login page refused the sign-in: ${refusal}` : `the sign-in did not complete: the browser is at ${await describePage(page)} (a new password or MFA to set up? sign in once in a browser first)`);
       }
       steps.push('login');
-      if (page$.username) await page$.username.fill(options.credentials.username);
-      await page$.password.fill(options.credentials.password);
-      await settle(page.waitForEvent('load'), page$.submit ? page$.submit.click() : page$.password.press('Enter'));
-    } else if (page$.username) {
+      waited = false;
+      if (controls.username) await controls.username.fill(options.credentials.username);
+      await controls.password.fill(options.credentials.password);
+      await settle(page.waitForEvent('load'), controls.submit ? controls.submit.click() : controls.password.press('Enter'));
+    } else if (controls.username) {
       // A login page that asks for the username first, then the password.
       steps.push('username');
-      await page$.username.fill(options.credentials.username);
-      await settle(page.waitForEvent('load'), page.locator('input[type="password"]').first().waitFor({ state: 'visible' }), page$.username.press('Enter'));
+      waited = false;
+      await controls.username.fill(options.credentials.username);
+      await settle(page.waitForEvent('load'), page.locator('input[type="password"]').first().waitFor({ state: 'visible' }), controls.username.press('Enter'));
     } else if (!waited) {
       // Between pages (a redirect still loading): look once more when it has loaded.
       waited = true;
