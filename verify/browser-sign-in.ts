@@ -35,7 +35,9 @@ export async function signInWithBrowser(options: BrowserSignIn): Promise<{ respo
   } catch {
     return fail('playwright-core is not installed (npm ci installs it with the devDependencies)');
   }
-  const browser = await chromium.launch({ executablePath: options.chromiumPath, args: CHROMIUM_ARGS }).catch((error: Error) =>
+  // handleSIGINT off: on Ctrl-C the command deletes its registrations before it exits (verify/cli.ts),
+  // and playwright's own handler would exit first.
+  const browser = await chromium.launch({ executablePath: options.chromiumPath, args: CHROMIUM_ARGS, handleSIGINT: false }).catch((error: Error) =>
     fail(`Chromium at ${options.chromiumPath} did not start: ${error.message.split('\n')[0]}`),
   );
   try {

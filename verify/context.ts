@@ -40,6 +40,8 @@ export interface AuthorizationServerMetadata extends Record<string, unknown> {
 export interface VerifyContext {
   options: VerifyOptions;
   target: Target;
+  /** Clients this run registered and has not deleted yet (an interrupted run deletes them). */
+  undeleted: Set<Registration>;
   challenge?: { resourceMetadataUrl: string; allowedOrigin?: string };
   resource?: { authorizationServer: string; scopes: string[] };
   authorizationServer?: { metadataUrl: string; metadata: AuthorizationServerMetadata; issuer: string };

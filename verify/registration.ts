@@ -22,7 +22,11 @@ const REFUSAL_HINTS: Record<number, string> = {
  * a name of its own: the server hands an identical registration from the same address back
  * without a registration access token (idempotency), and this one must be deletable.
  */
-export async function registerClient(endpoint: string, redirectUris: string[], initialAccessToken?: string): Promise<Registration> {
+export async function registerClient(
+  endpoint: string,
+  redirectUris: string[],
+  { initialAccessToken, undeleted }: { initialAccessToken?: string; undeleted: Set<Registration> },
+): Promise<Registration> {
   const response = await request(endpoint, {
     method: 'POST',
     headers: {
@@ -40,11 +44,13 @@ export async function registerClient(endpoint: string, redirectUris: string[], i
   if (typeof registrationAccessToken !== 'string' || !isHttpsOrLoopback(registrationClientUri)) {
     fail(`client ${body.client_id} registered without registration_access_token and registration_client_uri (RFC 7592): it cannot be deleted again`);
   }
-  return {
+  const registration = {
     clientId: body.client_id as string,
     registrationAccessToken: registrationAccessToken as string,
     registrationClientUri: registrationClientUri as string,
   };
+  undeleted.add(registration);
+  return registration;
 }
 
 const manage = (registration: Registration, method: 'GET' | 'DELETE') =>
@@ -59,10 +65,11 @@ export async function readRegistration(registration: Registration): Promise<void
 }
 
 /** RFC 7592 delete, then proof that the registration is gone (its token no longer reads it). */
-export async function deleteRegistration(registration: Registration): Promise<void> {
+export async function deleteRegistration(registration: Registration, undeleted: Set<Registration>): Promise<void> {
   const leftBehind = `client ${registration.clientId} is left registered (delete it: npm run admin -- revoke client ${registration.clientId} --delete-app-client --stage <stage> --user-pool-id <id>)`;
   const deleted = await manage(registration, 'DELETE').catch((error: CheckFailed) => fail(`${error.message}; ${leftBehind}`));
   if (deleted.status !== 204) fail(`RFC 7592 DELETE answered ${await describeRefusal(deleted)}, not 204; ${leftBehind}`);
+  undeleted.delete(registration);
   const after = await manage(registration, 'GET');
   await after.body?.cancel();
   if (after.status !== 401 && after.status !== 404) fail(`after DELETE the registration still answers HTTP ${after.status}`);

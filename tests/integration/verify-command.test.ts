@@ -20,7 +20,7 @@ const SIGNED_IN_CHECKS = ['sign-in', 'token', 'tools-list-legacy', 'tools-list-m
 
 async function verify(args: string[], env: NodeJS.ProcessEnv = {}) {
   const lines: string[] = [];
-  const code = await runVerify([...args, '--json'], env, (line) => lines.push(line), (line) => lines.push(line));
+  const code = await runVerify([...args, '--json'], env, { out: (line) => lines.push(line), err: (line) => lines.push(line) });
   const report = JSON.parse(lines.join('\n')) as { mcpUrl: string; ok: boolean; results: CheckResult[] };
   const outcome = (id: string) => report.results.find((result) => result.id === id);
   return { code, report, outcome };

@@ -10,7 +10,7 @@ export const cleanupCheck: Check<VerifyContext> = {
   async run(context) {
     const registration = context.signIn?.registration;
     if (!registration) return skip(context.signIn ? 'signed in through --client-id: nothing registered' : 'no sign-in: nothing registered');
-    await deleteRegistration(registration);
+    await deleteRegistration(registration, context.undeleted);
     return `client ${registration.clientId} deleted`;
   },
 };

@@ -10,11 +10,11 @@ export const registrationCheck: Check<VerifyContext> = {
   async run(context) {
     if (!context.options.register) return skip('--no-register');
     const endpoint = context.authorizationServer!.metadata.registration_endpoint as string;
-    const registration = await registerClient(endpoint, ['http://127.0.0.1/callback'], context.options.initialAccessToken);
+    const registration = await registerClient(endpoint, ['http://127.0.0.1/callback'], { initialAccessToken: context.options.initialAccessToken, undeleted: context.undeleted });
     try {
       await readRegistration(registration);
     } finally {
-      await deleteRegistration(registration);
+      await deleteRegistration(registration, context.undeleted);
     }
     return `client ${registration.clientId} registered and deleted`;
   },

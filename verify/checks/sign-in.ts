@@ -30,7 +30,7 @@ export const signInCheck: Check<VerifyContext> = {
       } else {
         if (typeof metadata.registration_endpoint !== 'string') fail('no registration_endpoint to register a client with (or give --client-id)');
         // Registered with the portless loopback URI: any port is accepted for it (RFC 8252 §7.3).
-        const registration = await registerClient(metadata.registration_endpoint as string, [options.redirectUri], options.initialAccessToken);
+        const registration = await registerClient(metadata.registration_endpoint as string, [options.redirectUri], { initialAccessToken: options.initialAccessToken, undeleted: context.undeleted });
         context.signIn = { clientId: registration.clientId, registration };
       }
       const { verifier, challenge } = pkcePair();
