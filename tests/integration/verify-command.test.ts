@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { CheckResult } from '../../verify/checklist.js';
@@ -7,7 +7,7 @@ import { localCognitoClient } from '../../local/cognito.js';
 import { listAppClients } from '../support/cognito-app-clients.js';
 import { EXTRA_ALLOWED_ORIGIN } from '../support/global-setup.js';
 import { createTestUser } from '../support/test-users.js';
-import { type FakeServer, serveDiscoveryAtStagePath, serveEmptyJsonToEverything } from '../support/verify-fake-servers.js';
+import { type FakeServer, serveDiscoveryAtStagePath, serveEmptyJsonToEverything, serveRegistrationWithStuckAuthorize } from '../support/verify-fake-servers.js';
 
 /**
  * `npm run verify -- URL` against the real local stack (it must pass, without and with a user's
@@ -89,7 +89,7 @@ describe('npm run verify against servers that must fail it', () => {
   afterAll(async () => {
     await Promise.all(servers.map((server) => server.close()));
   });
-  const started = async (server: Promise<FakeServer>) => {
+  const started = async <Server extends FakeServer>(server: Promise<Server>) => {
     const running = await server;
     servers.push(running);
     return running;
@@ -107,6 +107,30 @@ describe('npm run verify against servers that must fail it', () => {
     expect(run.stdout).toContain(`FAIL  [cors-refused] CORS: an unknown Origin is refused with 403 on /mcp (preflight) — preflight from https://verify-unknown-origin.invalid answered HTTP 200, not 403`);
     expect(run.stdout).toMatch(/SKIP {2}\[as-metadata\].*not run: resource-metadata did not run/);
     expect(run.stdout).toMatch(/\d+ passed, 2 failed, \d+ skipped: FAILED/);
+  });
+
+  it('deletes the client it registered for a sign-in when interrupted with Ctrl-C (run as the npm script)', { timeout: 60_000 }, async () => {
+    const server = await started(serveRegistrationWithStuckAuthorize());
+    // Its own process group, signalled as a terminal signals the foreground group on Ctrl-C.
+    const child = spawn('npm', ['run', '--silent', 'verify', '--', server.url], {
+      cwd: new URL('../..', import.meta.url).pathname,
+      detached: true,
+      env: { ...process.env, MCP_VERIFY_USER: 'someone', MCP_VERIFY_PASSWORD: 'secret' },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+    const exited = new Promise<string>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? String(code))));
+    // The registration check's client (made and deleted), then the sign-in's, which waits at /authorize.
+    await server.registered(2);
+    await expect.poll(() => server.requests.includes('GET /authorize'), { timeout: 20_000 }).toBe(true);
+    process.kill(-child.pid!, 'SIGINT');
+    // npm itself may end by the signal (a shell shows 130 either way); the script goes on deleting.
+    expect(['130', 'SIGINT']).toContain(await exited);
+    await expect.poll(() => output, { timeout: 20_000 }).toContain('client client2 deleted');
+    expect(output).toContain('Interrupted: deleting the client this run registered');
+    expect(server.requests).toContain('DELETE /register/client1');
+    expect(server.requests).toContain('DELETE /register/client2');
   });
 
   it('fails on an issuer that differs from the URL its metadata was fetched from', async () => {

@@ -70,3 +70,61 @@ export const serveDiscoveryAtStagePath = (options: { issuer?: string } = {}) =>
       response.end('{"message":"Missing Authentication Token"}');
     }
   });
+
+/** What the registration stand-in saw: each request as "METHOD /path". */
+export interface RegistrationServer extends FakeServer {
+  requests: string[];
+  /** Resolves when this many clients have been registered. */
+  registered(count: number): Promise<void>;
+}
+
+/**
+ * An API at the root (custom-domain shape) with the product's discovery documents, an RFC 7591/7592
+ * registration endpoint that keeps its clients in memory, and an /authorize that never answers: a
+ * sign-in started against it waits in the browser until the run is interrupted.
+ */
+export async function serveRegistrationWithStuckAuthorize(): Promise<RegistrationServer> {
+  const requests: string[] = [];
+  const clients = new Set<string>();
+  let count = 0;
+  const waiting: { count: number; resolve: () => void }[] = [];
+  const server = await serve((request, response, origin) => {
+    const path = new URL(request.url ?? '/', origin).pathname;
+    requests.push(`${request.method} ${path}`);
+    const settings = { publicBaseUrl: origin, cognitoOAuthBaseUrl: origin, resourceServerId: `${origin}/mcp`, clientScopes: ['read'] as const, clientIdMetadataDocuments: true };
+    const json = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
+      response.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+      response.end(body === undefined ? undefined : JSON.stringify(body));
+    };
+    const clientId = /^\/register\/(\w+)$/.exec(path)?.[1];
+    const authorized = request.headers.authorization === `Bearer token-${clientId}`;
+    if (request.method === 'POST' && path === '/mcp') {
+      json(401, { error: 'invalid_token' }, { 'WWW-Authenticate': `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp"` });
+    } else if (path === '/.well-known/oauth-protected-resource/mcp') {
+      json(200, protectedResourceMetadata(settings));
+    } else if (path === '/.well-known/oauth-authorization-server') {
+      json(200, authorizationServerMetadata(settings));
+    } else if (request.method === 'POST' && path === '/register') {
+      const id = `client${++count}`;
+      clients.add(id);
+      json(201, { client_id: id, registration_access_token: `token-${id}`, registration_client_uri: `${origin}/register/${id}` });
+      for (const wait of waiting.filter((candidate) => candidate.count <= count)) wait.resolve();
+    } else if (clientId && (!authorized || !clients.has(clientId))) {
+      json(401, { error: 'invalid_token' });
+    } else if (clientId && request.method === 'GET') {
+      json(200, { client_id: clientId });
+    } else if (clientId && request.method === 'DELETE') {
+      clients.delete(clientId);
+      json(204);
+    } else if (path === '/authorize') {
+      // Never answered: the browser waits here.
+    } else {
+      json(404, { error: 'not_found' });
+    }
+  });
+  return {
+    ...server,
+    requests,
+    registered: (wanted) => (count >= wanted ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ count: wanted, resolve }))),
+  };
+}
