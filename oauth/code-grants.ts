@@ -1,5 +1,5 @@
 import { cancellationReasons, type Documents, type TransactWriteItem } from '../lib/dynamodb/documents.js';
-import type { TokenEndpointAuthMethod } from '../dcr/client-metadata.js';
+import type { ClientAuthMethod } from '../dcr/client-metadata.js';
 
 /**
  * The OAuthStateTable: the only server-side state of an authorization, written once at the
@@ -15,7 +15,7 @@ export interface CodeBinding {
   clientId: string;
   appClientId: string;
   redirectUri: string;
-  authMethod: TokenEndpointAuthMethod;
+  authMethod: ClientAuthMethod;
   /** Full scope names granted plus offline_access when it was asked for (the token response's `scope`). */
   scope: string;
   resource: string;
@@ -35,7 +35,7 @@ export interface CodeGrants {
    * redirect URI is bound to, so a wrong method answers invalid_client (RFC 6749 §5.2). The
    * refused conditional delete left the code unredeemed.
    */
-  boundMethod(codeHash: string, expected: Pick<CodeBinding, 'clientId' | 'redirectUri'>, nowSeconds: number): Promise<TokenEndpointAuthMethod | undefined>;
+  boundMethod(codeHash: string, expected: Pick<CodeBinding, 'clientId' | 'redirectUri'>, nowSeconds: number): Promise<ClientAuthMethod | undefined>;
 }
 
 /**

@@ -11,6 +11,7 @@ import { loadOAuthConfig } from './config.js';
 import { OAuthError, asOAuthError } from './errors.js';
 import { BASIC_CHALLENGE } from './token/client-authentication.js';
 import { CognitoTokenError, cognitoTokenEndpoint } from './token/cognito-token-endpoint.js';
+import { clientAssertionDependencies } from './client-auth/assertion-dependencies.js';
 import { parseTokenForm } from './token/form.js';
 import { handleTokenRequest } from './token/index.js';
 
@@ -26,6 +27,8 @@ const documents = dynamoDbDocumentsFromEnvironment();
 const dependencies = {
   grants: dynamoDbCodeGrants(config.stateTable, documents),
   registry: dynamoDbClientRegistry(config.dcr.clientsTable, documents),
+  issuer: config.issuer,
+  assertions: clientAssertionDependencies(config, documents),
   cognito: cognitoTokenEndpoint(config.cognitoOAuthBaseUrl, config.cognitoTokenTimeoutMs),
   callbackUrl: config.callbackUrl,
   resource: config.resource,

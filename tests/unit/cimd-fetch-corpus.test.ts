@@ -65,6 +65,7 @@ const ROUTES: Record<string, Route> = {
   '/case.json': json(JSON.stringify({ client_id: 'https://CIMD.example.com/case.json', client_name: 'x', redirect_uris: ['https://app.example.org/cb'] })),
   '/basic.json': json(doc('/basic.json', { token_endpoint_auth_method: 'client_secret_basic' })),
   '/pkjwt.json': json(doc('/pkjwt.json', { token_endpoint_auth_method: 'private_key_jwt', jwks_uri: `${BASE}/jwks` })),
+  '/pkjwt-nokeys.json': json(doc('/pkjwt-nokeys.json', { token_endpoint_auth_method: 'private_key_jwt' })),
   '/secret.json': json(doc('/secret.json', { client_secret: 'abc' })),
   '/noredirect.json': json(doc('/noredirect.json', { redirect_uris: [] })),
   '/badredirect.json': json(doc('/badredirect.json', { redirect_uris: ['http://app.example.org/cb'] })),
@@ -274,14 +275,19 @@ describe('CIMD documents, fetched and validated into a registration', () => {
     expect(created).toEqual(['dcr cimd cimd.example.com']);
   });
 
+  it('a document offering only private_key_jwt becomes a client bound to it, with its jwks_uri', async () => {
+    const { alias } = await run('/pkjwt.json');
+    expect(alias).toMatchObject({ tokenEndpointAuthMethod: 'private_key_jwt', keys: { jwksUri: `${BASE}/jwks` } });
+  });
+
   it.each([
     ['invalid JSON', '/invalid.json', /not valid JSON/],
     ['duplicate keys', '/dup.json', /repeats the key redirect_uris/],
     ['client_id of another URL', '/mismatch.json', /client_id in the document/],
     ['client_id with a trailing slash', '/slash.json', /client_id in the document/],
     ['client_id with an upper-case host', '/case.json', /client_id in the document/],
-    ['client_secret_basic', '/basic.json', /only public CIMD clients/],
-    ['private_key_jwt', '/pkjwt.json', /only public CIMD clients/],
+    ['client_secret_basic', '/basic.json', /has no secret, so this server accepts none or private_key_jwt/],
+    ['private_key_jwt without keys', '/pkjwt-nokeys.json', /publishes no keys/],
     ['a client_secret in the document', '/secret.json', /must not carry a client secret/],
     ['no redirect_uris', '/noredirect.json', /no redirect_uris/],
     ['an http redirect URI on a public host', '/badredirect.json', /redirect_uris.0/],
