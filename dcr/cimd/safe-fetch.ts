@@ -160,8 +160,10 @@ export async function safeFetch(url: URL, options: SafeFetchOptions, context: { 
     return await withDeadline(readResponse(response, options.maxBytes), signal);
   } catch (error) {
     if (error instanceof CimdFetchError) throw error;
-    const detail = error instanceof Error ? `${(error as NodeJS.ErrnoException).code ?? error.name}: ${error.message}` : String(error);
-    throw new CimdFetchError(`the host ${url.hostname} could not be reached or refused the connection`, true, detail.slice(0, 300));
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    const detail = error instanceof Error ? `${code ?? error.name}: ${error.message}` : String(error);
+    const plain = code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ENODATA' ? 'does not resolve' : 'could not be reached or refused the connection';
+    throw new CimdFetchError(`the host ${url.hostname} ${plain}`, true, detail.slice(0, 300));
   } finally {
     socket?.destroy();
   }

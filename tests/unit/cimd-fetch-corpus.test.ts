@@ -8,6 +8,8 @@ import { CimdClientError, resolveCimdClient } from '../../dcr/cimd/cimd-clients.
 import type { CimdAlias, CimdRegistry } from '../../dcr/cimd/cimd-registry.js';
 import { type CimdHostPolicy, checkClientIdUrl } from '../../dcr/cimd/client-id-url.js';
 import { CimdFetchError, type Resolver, type SocketOpener, type SocketTarget, safeFetch } from '../../dcr/cimd/safe-fetch.js';
+import { lookUpClient } from '../../oauth/client-lookup.js';
+import { OAuthError } from '../../oauth/errors.js';
 
 /**
  * The SSRF corpus. No test here ever connects to a non-loopback address (this machine forbids it,
@@ -273,6 +275,29 @@ describe('CIMD documents, fetched and validated into a registration', () => {
     expect(alias).toMatchObject({ clientId: `${BASE}/ok.json`, aliasOf: 'app123', redirectUris: ['https://app.example.org/cb'], clientName: 'Example client' });
     expect(alias!.cacheUntil - alias!.fetchedAt).toBe(600);
     expect(created).toEqual(['dcr cimd cimd.example.com']);
+  });
+
+  it("a host the resolver does not know: the refusal page says so plainly; the resolver's own text goes only to the log", async () => {
+    const h = harness();
+    h.options.resolve = async (host) => {
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND', syscall: 'getaddrinfo', hostname: host });
+    };
+    const refused: Array<{ reason: string; detail: string | undefined }> = [];
+    const page = await lookUpClient('https://gone.example.com/client.json', {
+      registry: {} as never,
+      appClients: { updateClient: async () => {} },
+      callbackUrl: 'https://mcp.example.com/oauth/callback',
+      onCimdRefused: (_id, reason, detail) => refused.push({ reason, detail }),
+      cimd: (url) =>
+        resolveCimdClient(url, {
+          hosts: POLICY, metadata: {}, resourceServerId: 'https://mcp.example.com/mcp', allowedScopes: [], cache: { minSeconds: 300, maxSeconds: 86_400 }, callbackUrl: 'x',
+        }, { registry: memory(), countActive: async () => 0, appClients: { createClient: async () => ({ clientId: 'x' }), deleteClient: async () => {} }, fetchDocument: (target) => safeFetch(target, h.options) }),
+    }).then(() => undefined, (error: unknown) => error as OAuthError);
+    expect(page).toBeInstanceOf(OAuthError);
+    expect(page!.description).toBe("The application's metadata document could not be fetched: the host gone.example.com does not resolve");
+    expect(page!.description).not.toMatch(/getaddrinfo|ENOTFOUND/);
+    expect(refused).toEqual([{ reason: page!.description, detail: 'ENOTFOUND: getaddrinfo ENOTFOUND gone.example.com' }]);
+    expect(h.opened).toEqual([]);
   });
 
   it('a document offering only private_key_jwt becomes a client bound to it, with its jwks_uri', async () => {
