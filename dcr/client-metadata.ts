@@ -20,6 +20,8 @@ export const TOKEN_ENDPOINT_AUTH_METHODS = ['none', 'client_secret_basic', 'clie
 export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
 /** Every method a client may authenticate with here: CIMD clients may also sign assertions (RFC 7523). */
 export type ClientAuthMethod = TokenEndpointAuthMethod | 'private_key_jwt';
+export const isClientAuthMethod = (value: unknown): value is ClientAuthMethod =>
+  value === 'private_key_jwt' || (TOKEN_ENDPOINT_AUTH_METHODS as readonly unknown[]).includes(value);
 export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
 export type GrantType = (typeof GRANT_TYPES)[number];
 

@@ -1,3 +1,11 @@
+import {
+  JwtExpiredError,
+  JwtInvalidAudienceError,
+  JwtInvalidIssuerError,
+  JwtInvalidSignatureAlgorithmError,
+  JwtInvalidSignatureError,
+  JwtNotBeforeError,
+} from 'aws-jwt-verify/error';
 import { verifyJwtSync } from 'aws-jwt-verify/jwt-verifier';
 import { ASSERTION_ALGORITHMS, type AssertionAlgorithm, type ClientKeys, type PublicJwk } from '../../dcr/cimd/client-keys.js';
 import type { JwksCache } from './jwks-cache.js';
@@ -43,10 +51,22 @@ function header(assertion: string): { alg: AssertionAlgorithm; kid: string | und
   return { alg: alg as AssertionAlgorithm, kid };
 }
 
+/** What failed, by aws-jwt-verify's error classes, most specific first (instanceof: minifying renames classes). */
+function verificationFailure(error: unknown): string {
+  if (error instanceof JwtInvalidSignatureError) return 'has a signature that does not verify with the client\'s key';
+  if (error instanceof JwtInvalidSignatureAlgorithmError) return 'is signed with an algorithm its key does not allow';
+  if (error instanceof JwtInvalidIssuerError) return 'must have the client id as iss';
+  if (error instanceof JwtInvalidAudienceError) return 'must name this authorization server (its issuer or this endpoint) as aud';
+  if (error instanceof JwtExpiredError) return 'has expired';
+  if (error instanceof JwtNotBeforeError) return 'is not valid yet (nbf)';
+  return 'is not a valid signed JWT';
+}
+
 function signingKey(keys: readonly PublicJwk[], alg: AssertionAlgorithm, kid: string | undefined): PublicJwk {
   const key = kid !== undefined ? keys.find((candidate) => candidate.kid === kid) : keys.length === 1 ? keys[0] : undefined;
-  if (!key) return refuse(kid !== undefined ? `The client's keys have no key ${kid}` : 'client_assertion names no kid and the client has several keys');
-  if (key.kty !== KEY_TYPE[alg] || (key.alg !== undefined && key.alg !== alg)) return refuse(`The client's key ${kid ?? ''} is not a key for ${alg}`.replace('  ', ' '));
+  // (The kid is the client's text: it is not repeated back.)
+  if (!key) return refuse(kid !== undefined ? "The client's keys have no key with the assertion's kid" : 'client_assertion names no kid and the client has several keys');
+  if (key.kty !== KEY_TYPE[alg] || (key.alg !== undefined && key.alg !== alg)) return refuse(`The client's key with the assertion's kid is not a key for ${alg}`);
   return key;
 }
 
@@ -63,8 +83,8 @@ export async function verifyClientAssertion(
   try {
     claims = verifyJwtSync(assertion, key, { issuer: expected.clientId, audience: [...expected.audiences], graceSeconds: CLOCK_SKEW_SECONDS });
   } catch (error) {
-    // aws-jwt-verify's messages name the failed check (signature, issuer, audience, expiry) and hold no secret.
-    return refuse(`client_assertion: ${(error as Error).message}`.slice(0, 200));
+    // Our own words, never aws-jwt-verify's messages, which quote the assertion's claims.
+    return refuse(`client_assertion ${verificationFailure(error)}`);
   }
   if (claims.sub !== expected.clientId) refuse('client_assertion: sub must be the client id');
   const exp = claims.exp;

@@ -1,6 +1,6 @@
 import { type CimdAlias, isCimdAlias } from '../../dcr/cimd/cimd-registry.js';
 import type { ClientKeys } from '../../dcr/cimd/client-keys.js';
-import type { ClientAuthMethod } from '../../dcr/client-metadata.js';
+import { type ClientAuthMethod, isClientAuthMethod } from '../../dcr/client-metadata.js';
 import type { ClientSource, RegisteredClient } from '../../dcr/client-registry.js';
 import { AssertionError, type AssertionDependencies, verifyClientAssertion } from './assertion.js';
 import { ClientAuthenticationError, type PresentedCredentials } from './credentials.js';
@@ -56,15 +56,18 @@ const fromAlias = (alias: CimdAlias): ResolvedClient => ({
   keys: alias.keys,
 });
 
-const fromRow = (row: RegisteredClient): ResolvedClient => ({
-  clientId: row.clientId,
-  appClientId: row.clientId,
-  source: row.source,
-  grantTypes: row.grantTypes,
-  scope: row.scope ?? '',
-  // Rows only ever record methods of TOKEN_ENDPOINT_AUTH_METHODS (the DCR schema, the admin CLI).
-  registeredMethod: (row.tokenEndpointAuthMethod as ClientAuthMethod | undefined) ?? (row.source === 'manual' ? undefined : 'none'),
-});
+function fromRow(row: RegisteredClient, presented: PresentedCredentials): ResolvedClient {
+  const recorded: unknown = row.tokenEndpointAuthMethod;
+  if (recorded !== undefined && !isClientAuthMethod(recorded)) throw failure(presented, 'This client is registered with an authentication method this server does not know');
+  return {
+    clientId: row.clientId,
+    appClientId: row.clientId,
+    source: row.source,
+    grantTypes: row.grantTypes,
+    scope: row.scope ?? '',
+    registeredMethod: recorded ?? (row.source === 'manual' ? undefined : 'none'),
+  };
+}
 
 export async function resolveClient(presented: PresentedCredentials, deps: ClientResolutionDependencies): Promise<ResolvedClient> {
   const entry = await deps.registry.get(presented.clientId);
@@ -73,7 +76,7 @@ export async function resolveClient(presented: PresentedCredentials, deps: Clien
   // A CIMD app client's own row, named by its bare Cognito id: a CIMD client is known to clients only
   // by its document URL (the app client id is an internal detail, seen at most inside a token).
   if (entry.source === 'cimd') throw failure(presented, 'This client is known by its metadata document URL; use that as client_id');
-  return fromRow(entry);
+  return fromRow(entry, presented);
 }
 
 /**
