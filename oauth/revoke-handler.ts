@@ -71,7 +71,8 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
       return { statusCode: 200, headers: { 'Cache-Control': 'no-store' }, body: '' };
     } catch (error) {
       if (error instanceof RevocationRequestError) {
-        logger.info('Revocation request refused', { status: error.status, error: error.code });
+        // A failed client authentication says why (our own fixed words: no text of the request).
+        logger.info('Revocation request refused', { status: error.status, error: error.code, ...(error.code === 'invalid_client' && { reason: error.message }) });
         // API Gateway delivers a Lambda's WWW-Authenticate renamed; the body carries the error as well.
         const headers: Record<string, string> = error.challenge ? { 'WWW-Authenticate': error.challenge } : {};
         return jsonResponse(error.status, { error: error.code, error_description: error.message }, headers);

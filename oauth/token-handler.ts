@@ -69,7 +69,11 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     } catch (error) {
       const oauth = asOAuthError(error);
       if (!(error instanceof OAuthError)) logger.error('Token request failed', { error: error instanceof Error ? error.message : String(error) });
-      else logger.info('Token request refused', { grant, error: oauth.code, ...(error instanceof CognitoTokenError && { cognitoError: error.cognitoError }) });
+      else {
+        // A failed client authentication says why (our own fixed words: no text of the request).
+        const reason = oauth.code === 'invalid_client' && !(error instanceof CognitoTokenError) ? { reason: oauth.description } : {};
+        logger.info('Token request refused', { grant, error: oauth.code, ...reason, ...(error instanceof CognitoTokenError && { cognitoError: error.cognitoError }) });
+      }
       const status = oauth.code === 'server_error' ? 503 : oauth.status;
       const code = oauth.code === 'server_error' ? 'temporarily_unavailable' : oauth.code;
       const headers: Record<string, string> = { ...NO_STORE, ...cors(origin) };

@@ -30,6 +30,8 @@ export const MAX_KEYS = 10;
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 const B64URL = /^[A-Za-z0-9_-]+$/;
 
+/** A value of the document in an error message: short, one line (documents and JWK Sets are other parties' text). */
+const shown = (value: unknown) => JSON.stringify(value ?? null).replace(/[^\x20-\x7e]/g, '?').slice(0, 40);
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const b64url = (value: unknown, max: number): value is string => typeof value === 'string' && value.length > 0 && value.length <= max && B64URL.test(value);
 
@@ -37,9 +39,9 @@ function publicJwk(value: unknown, index: number): PublicJwk | string {
   const where = `jwks key ${index}`;
   if (!isObject(value)) return `${where} is not a JSON object`;
   if (PRIVATE_MEMBERS.some((member) => member in value)) return `${where} holds private key material`;
-  if (value.use !== undefined && value.use !== 'sig') return `${where} is not a signing key (use ${String(value.use)})`;
+  if (value.use !== undefined && value.use !== 'sig') return `${where} is not a signing key (use ${shown(value.use)})`;
   if (value.alg !== undefined && !(ASSERTION_ALGORITHMS as readonly unknown[]).includes(value.alg)) {
-    return `${where} uses ${String(value.alg)}; this server verifies ${ASSERTION_ALGORITHMS.join(' and ')}`;
+    return `${where} uses ${shown(value.alg)}; this server verifies ${ASSERTION_ALGORITHMS.join(' and ')}`;
   }
   if (value.kid !== undefined && (typeof value.kid !== 'string' || value.kid.length === 0 || value.kid.length > 256)) return `${where} has an invalid kid`;
   const common = {
@@ -56,7 +58,7 @@ function publicJwk(value: unknown, index: number): PublicJwk | string {
     if (value.crv !== 'P-256' || !b64url(value.x, 43) || !b64url(value.y, 43)) return `${where} is not a P-256 EC public key`;
     return { kty: 'EC', ...common, crv: 'P-256', x: value.x, y: value.y };
   }
-  return `${where} has kty ${String(value.kty)}; this server verifies RSA and EC (P-256) keys`;
+  return `${where} has kty ${shown(value.kty)}; this server verifies RSA and EC (P-256) keys`;
 }
 
 /** A JWK Set of public signing keys, or the reason it is not one. */

@@ -11,6 +11,12 @@ import { mediaType } from '../../lib/http/request-body.js';
  */
 export const MAX_FORM_BYTES = 32_768;
 
+/** Parameters an error may name; any other name is the client's text and is not repeated back. */
+const NAMED = new Set([
+  'grant_type', 'code', 'redirect_uri', 'code_verifier', 'refresh_token', 'scope', 'resource', 'token', 'token_type_hint',
+  'client_id', 'client_secret', 'client_assertion_type', 'client_assertion',
+]);
+
 export class FormError extends Error {
   override readonly name = 'FormError';
   constructor(
@@ -33,7 +39,7 @@ export function readOAuthForm(body: Buffer, contentType: string | undefined): Re
   // No prototype: a parameter named __proto__ is just a name.
   const form: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [name, value] of new URLSearchParams(text)) {
-    if (Object.hasOwn(form, name)) throw new FormError(`${name}: must not be repeated`.slice(0, 100));
+    if (Object.hasOwn(form, name)) throw new FormError(NAMED.has(name) ? `${name}: must not be repeated` : 'A parameter is repeated in the request');
     form[name] = value;
   }
   return form;

@@ -208,6 +208,9 @@ describe('POST /token', () => {
     expect(form('grant_type=x', 'application/x-www-form-urlencoded; charset=utf-8')()).toEqual({ grant_type: 'x' });
     expect(form('{}', 'application/json')).toThrow(OAuthError);
     expect(form('a=1&a=2')).toThrow(/repeated/);
+    // Only parameters of the protocol are named; any other name is the client's text.
+    expect(form('code=1&code=2')).toThrow('code: must not be repeated');
+    expect(form('%3Cb%3E=1&%3Cb%3E=2')).toThrow(/^A parameter is repeated in the request$/);
     expect(form(`a=${'x'.repeat(MAX_FORM_BYTES)}`)).toThrow(/larger/);
     expect(() => parseTokenForm(Buffer.from([0x61, 0x3d, 0xff]), 'application/x-www-form-urlencoded')).toThrow(/UTF-8/);
   });
