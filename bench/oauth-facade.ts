@@ -83,7 +83,9 @@ export async function benchOAuthFacade(): Promise<void> {
     const location = new URL(String(decision.response.headers!.Location));
     const authz = String(decision.response.multiValueHeaders!['Set-Cookie']![0]).split(';')[0]!;
     await step('GET /oauth/callback', () => handleCallback({ code: 'bench-code', state: location.searchParams.get('state')! }, authz, settings, grants, now()));
-    const tokenDeps = { grants, registry, cognito: cognitoTokenEndpoint(`http://127.0.0.1:${(cognito.address() as AddressInfo).port}`, 2000), callbackUrl: settings.callbackUrl, resource: RESOURCE, clientCredentialsEnabled: false, now };
+    // No client in this run signs assertions: their keys and jtis are never reached.
+    const assertions = { jwks: async () => Promise.reject(new Error('no keys in the bench')), usedAssertions: { use: async () => false } };
+    const tokenDeps = { grants, registry, issuer: ISSUER, assertions, cognito: cognitoTokenEndpoint(`http://127.0.0.1:${(cognito.address() as AddressInfo).port}`, 2000), callbackUrl: settings.callbackUrl, resource: RESOURCE, clientCredentialsEnabled: false, now };
     await step('POST /token authorization_code', () => handleTokenRequest({ grant_type: 'authorization_code', code: 'bench-code', redirect_uri: 'http://127.0.0.1:5000/cb', code_verifier: VERIFIER, client_id: 'dcr1' }, undefined, tokenDeps));
     await step('POST /token refresh_token', () => handleTokenRequest({ grant_type: 'refresh_token', refresh_token: 'rt', client_id: 'dcr1' }, undefined, tokenDeps));
 
@@ -92,6 +94,8 @@ export async function benchOAuthFacade(): Promise<void> {
     const revokeCalls: string[] = [];
     const revokeDeps = {
       registry,
+      issuer: ISSUER,
+      assertions,
       revocations: dynamoDbRevocationStore('revocations', sdkDocuments(documents)),
       clientSecret: async () => undefined,
       verifyAccessToken: async (token: string) => {

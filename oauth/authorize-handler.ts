@@ -71,6 +71,7 @@ const authorizeDependencies = (sourceIp: string | undefined) => ({
       appClients,
       callbackUrl: config.callbackUrl,
       onMigrated: (id) => logger.info('Client migrated to the facade callback', { clientId: id }),
+      onCimdRefused: (id, reason, detail) => logger.info('CIMD client refused', { clientId: id, reason, ...(detail && { detail }) }),
       ...(config.cimd.enabled && {
         cimd: (url: string) =>
           resolveCimdClient(url, cimdPolicy, {

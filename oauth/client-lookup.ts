@@ -1,6 +1,6 @@
 import { isCognitoClientId } from '../dcr/client-id.js';
 import type { AppClients } from '../dcr/cognito-app-clients.js';
-import type { TokenEndpointAuthMethod } from '../dcr/client-metadata.js';
+import type { ClientAuthMethod } from '../dcr/client-metadata.js';
 import type { ClientRegistry, RegisteredClient } from '../dcr/client-registry.js';
 import { cognitoClientName } from '../dcr/register-client.js';
 import type { AuthorizeClient } from './authorize/context.js';
@@ -24,6 +24,8 @@ export interface ClientLookupDependencies {
   appClients: Pick<AppClients, 'updateClient'>;
   callbackUrl: string;
   onMigrated?: (clientId: string) => void;
+  /** A CIMD client_id was refused: the page shows `reason`; `detail` (a resolver's text, say) is for the log. */
+  onCimdRefused?: (clientId: string, reason: string, detail: string | undefined) => void;
 }
 
 const UNKNOWN = 'This application is not registered with this server (unknown client_id)';
@@ -36,7 +38,7 @@ export function toAuthorizeClient(row: RegisteredClient): AuthorizeClient {
     clientName: row.clientName,
     redirectUris: row.redirectUris ?? [],
     scopes: (row.scope ?? '').split(' ').filter(Boolean),
-    authMethod: (row.tokenEndpointAuthMethod ?? 'none') as TokenEndpointAuthMethod,
+    authMethod: (row.tokenEndpointAuthMethod ?? 'none') as ClientAuthMethod,
     createdAt: row.createdAt,
   };
 }
@@ -60,16 +62,23 @@ export function cimdAuthorizeClient(alias: CimdAlias): AuthorizeClient {
     clientName: alias.clientName,
     redirectUris: alias.redirectUris,
     scopes: alias.scope.split(' ').filter(Boolean),
-    authMethod: 'none',
+    authMethod: alias.tokenEndpointAuthMethod ?? 'none',
     createdAt: alias.createdAt,
   };
 }
 
-async function lookUpCimdClient(clientId: string, resolve: (clientId: string) => Promise<CimdAlias>): Promise<AuthorizeClient> {
+async function lookUpCimdClient(
+  clientId: string,
+  resolve: (clientId: string) => Promise<CimdAlias>,
+  onRefused: ClientLookupDependencies['onCimdRefused'],
+): Promise<AuthorizeClient> {
   try {
     return cimdAuthorizeClient(await resolve(clientId));
   } catch (error) {
-    if (error instanceof CimdClientError) throw oauthError('invalid_client', error.message);
+    if (error instanceof CimdClientError) {
+      onRefused?.(clientId, error.message, error.detail);
+      throw oauthError('invalid_client', error.message);
+    }
     if (error instanceof RateLimitedError || error instanceof ClientCapacityError) {
       throw oauthError('temporarily_unavailable', 'This server cannot register more applications right now; try again later', 503);
     }
@@ -80,7 +89,7 @@ async function lookUpCimdClient(clientId: string, resolve: (clientId: string) =>
 export async function lookUpClient(clientId: string, dependencies: ClientLookupDependencies): Promise<AuthorizeClient> {
   if (looksLikeUrl(clientId)) {
     if (!dependencies.cimd) throw oauthError('invalid_client', 'This server does not accept Client ID Metadata Document URLs as client_id');
-    return lookUpCimdClient(clientId, dependencies.cimd);
+    return lookUpCimdClient(clientId, dependencies.cimd, dependencies.onCimdRefused);
   }
   if (!isCognitoClientId(clientId)) throw oauthError('invalid_client', UNKNOWN);
   const row = await dependencies.registry.get(clientId);

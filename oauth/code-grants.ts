@@ -1,5 +1,5 @@
 import { cancellationReasons, type Documents, type TransactWriteItem } from '../lib/dynamodb/documents.js';
-import type { TokenEndpointAuthMethod } from '../dcr/client-metadata.js';
+import type { ClientAuthMethod } from '../dcr/client-metadata.js';
 
 /**
  * The OAuthStateTable: the only server-side state of an authorization, written once at the
@@ -17,7 +17,7 @@ export interface CodeBinding {
   clientId: string;
   appClientId: string;
   redirectUri: string;
-  authMethod: TokenEndpointAuthMethod;
+  authMethod: ClientAuthMethod;
   /** Full scope names granted plus offline_access when it was asked for (the token response's `scope`). */
   scope: string;
   resource: string;

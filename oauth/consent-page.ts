@@ -67,13 +67,22 @@ export function scopeWords(scopes: readonly string[], sessionDays: number | unde
   return words;
 }
 
+/**
+ * The application's name, isolated: <bdi> keeps its direction from leaking into the text around
+ * it, so a name written right to left (or one stored before names with formatting characters were
+ * refused) cannot reverse "not verified" or the server's name. Formatting characters are dropped
+ * from the page title, which cannot hold markup.
+ */
+const isolatedName = (name: string) => `<bdi>${escapeHtml(name)}</bdi>`;
+const FORMAT_CHARACTERS = /[\p{Cf}\u2028\u2029]/gu;
+
 export function consentPage(view: ConsentView): string {
-  const name = escapeHtml(view.client.clientName);
+  const name = isolatedName(view.client.clientName);
   const items = scopeWords(view.scopes, view.client.source === 'manual' ? undefined : view.sessionDays)
     .map((words) => `<li>${escapeHtml(words)}</li>`)
     .join('');
   return page(
-    `Allow ${view.client.clientName}?`,
+    `Allow ${view.client.clientName.replace(FORMAT_CHARACTERS, '')}?`,
     `<main>
 <h1>Allow ${name} to use ${escapeHtml(view.resourceName)}?</h1>
 <p><strong>${name}</strong> <small>(name chosen by the application; not verified)</small></p>

@@ -1,3 +1,4 @@
+import { ASSERTION_ALGORITHMS } from '../dcr/cimd/client-keys.js';
 import { MCP_PATH, type ScopeName, fullScope } from '../lib/oauth/scopes.js';
 
 /**
@@ -58,9 +59,13 @@ export function authorizationServerMetadata(settings: MetadataSettings) {
       'refresh_token',
       ...(settings.clientCredentialsEnabled ? ['client_credentials'] : []),
     ],
-    token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
+    token_endpoint_auth_methods_supported: clientAuthMethods(settings),
     revocation_endpoint: `${settings.publicBaseUrl}/revoke`,
-    revocation_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
+    revocation_endpoint_auth_methods_supported: clientAuthMethods(settings),
+    ...(settings.clientIdMetadataDocuments && {
+      token_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGORITHMS],
+      revocation_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGORITHMS],
+    }),
     code_challenge_methods_supported: ['S256'],
     // RFC 9207: every authorization response carries iss (clients must then check it).
     authorization_response_iss_parameter_supported: true,
@@ -69,6 +74,13 @@ export function authorizationServerMetadata(settings: MetadataSettings) {
 }
 
 const CLIENT_AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'] as const;
+
+/**
+ * private_key_jwt (RFC 7523 assertions, oauth/client-auth/) only where a client can use it: CIMD
+ * clients whose documents publish keys. A document offering both none and private_key_jwt may
+ * use either, so listing it changes nothing for clients that do not sign.
+ */
+const clientAuthMethods = (settings: MetadataSettings): string[] => [...CLIENT_AUTH_METHODS, ...(settings.clientIdMetadataDocuments ? ['private_key_jwt'] : [])];
 
 /**
  * The same authorization server metadata at the OpenID Connect discovery path, for clients that

@@ -1,4 +1,4 @@
-import type { TokenEndpointAuthMethod } from '../dcr/client-metadata.js';
+import type { ClientAuthMethod } from '../dcr/client-metadata.js';
 
 /**
  * What the facade carries between its endpoints, sealed (oauth/sealed.ts), never stored:
@@ -23,7 +23,7 @@ interface RequestFields {
   off: boolean;
   /** RFC 8707 resource. */
   res: string;
-  am: TokenEndpointAuthMethod;
+  am: ClientAuthMethod;
   pr?: 'login' | 'none' | undefined;
   exp: number;
 }

@@ -6,18 +6,22 @@ import { DEFAULT_CLOCK_SKEW_SECONDS } from '../authorizer/config.js';
 import { localJwksOrigin } from '../authorizer/local-jwks.js';
 import { dynamoDbClientRegistry } from '../dcr/client-registry.js';
 import { cognitoAppClients } from '../dcr/cognito-app-clients.js';
-import { loadDcrConfig } from '../dcr/config.js';
 import { cognitoApiFromEnvironment } from '../lib/cognito/json-api.js';
 import { dynamoDbDocumentsFromEnvironment } from '../lib/dynamodb/documents.js';
 import { jsonResponse } from '../lib/http/json-response.js';
 import { headerValue } from '../lib/http/request-body.js';
 import { createLogger } from '../lib/logger.js';
 import { dynamoDbRevocationStore } from '../lib/revocations.js';
+import { clientAssertionDependencies } from './client-auth/assertion-dependencies.js';
+import { loadOAuthConfig } from './config.js';
 import { loggedTokenTypeHint, readRevocationForm } from './revoke/revocation-request.js';
 import { RevocationRequestError, revokeToken } from './revoke/revoke-token.js';
 
 const logger = createLogger('revoke');
-const config = loadDcrConfig();
+// The facade's settings: the issuer (the audience of client assertions), the OAuthStateTable
+// (their used jtis) and the CIMD fetch rules (their clients' jwks_uri), with the registration ones.
+const oauthConfig = loadOAuthConfig();
+const config = oauthConfig.dcr;
 const revocationsTable = process.env.REVOCATIONS_TABLE;
 if (!revocationsTable) throw new Error('Invalid configuration: REVOCATIONS_TABLE is required');
 const documents = dynamoDbDocumentsFromEnvironment();
@@ -33,6 +37,8 @@ const accessTokens = createAccessTokenVerifier({
 
 const dependencies = {
   registry: dynamoDbClientRegistry(config.clientsTable, documents),
+  issuer: oauthConfig.issuer,
+  assertions: clientAssertionDependencies(oauthConfig, documents),
   revocations: dynamoDbRevocationStore(revocationsTable, documents),
   clientSecret: (clientId: string) => appClients.clientSecret(clientId),
   async verifyAccessToken(token: string) {
@@ -65,7 +71,8 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
       return { statusCode: 200, headers: { 'Cache-Control': 'no-store' }, body: '' };
     } catch (error) {
       if (error instanceof RevocationRequestError) {
-        logger.info('Revocation request refused', { status: error.status, error: error.code });
+        // A failed client authentication says why (our own fixed words: no text of the request).
+        logger.info('Revocation request refused', { status: error.status, error: error.code, ...(error.code === 'invalid_client' && { reason: error.message }) });
         // API Gateway delivers a Lambda's WWW-Authenticate renamed; the body carries the error as well.
         const headers: Record<string, string> = error.challenge ? { 'WWW-Authenticate': error.challenge } : {};
         return jsonResponse(error.status, { error: error.code, error_description: error.message }, headers);

@@ -11,6 +11,7 @@ import { loadOAuthConfig } from './config.js';
 import { OAuthError, asOAuthError } from './errors.js';
 import { BASIC_CHALLENGE } from './token/client-authentication.js';
 import { CognitoTokenError, cognitoTokenEndpoint } from './token/cognito-token-endpoint.js';
+import { clientAssertionDependencies } from './client-auth/assertion-dependencies.js';
 import { parseTokenForm } from './token/form.js';
 import { handleTokenRequest } from './token/index.js';
 
@@ -26,6 +27,8 @@ const documents = dynamoDbDocumentsFromEnvironment();
 const dependencies = {
   grants: dynamoDbCodeGrants(config.stateTable, documents),
   registry: dynamoDbClientRegistry(config.dcr.clientsTable, documents),
+  issuer: config.issuer,
+  assertions: clientAssertionDependencies(config, documents),
   cognito: cognitoTokenEndpoint(config.cognitoOAuthBaseUrl, config.cognitoTokenTimeoutMs),
   callbackUrl: config.callbackUrl,
   resource: config.resource,
@@ -66,7 +69,11 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     } catch (error) {
       const oauth = asOAuthError(error);
       if (!(error instanceof OAuthError)) logger.error('Token request failed', { error: error instanceof Error ? error.message : String(error) });
-      else logger.info('Token request refused', { grant, error: oauth.code, ...(error instanceof CognitoTokenError && { cognitoError: error.cognitoError }) });
+      else {
+        // A failed client authentication says why (our own fixed words: no text of the request).
+        const reason = oauth.code === 'invalid_client' && !(error instanceof CognitoTokenError) ? { reason: oauth.description } : {};
+        logger.info('Token request refused', { grant, error: oauth.code, ...reason, ...(error instanceof CognitoTokenError && { cognitoError: error.cognitoError }) });
+      }
       const status = oauth.code === 'server_error' ? 503 : oauth.status;
       const code = oauth.code === 'server_error' ? 'temporarily_unavailable' : oauth.code;
       const headers: Record<string, string> = { ...NO_STORE, ...cors(origin) };

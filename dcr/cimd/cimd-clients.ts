@@ -9,7 +9,7 @@ import { sha256Hex } from '../registration-token.js';
 import { type CacheBounds, cacheLifetimeSeconds } from './cache-lifetime.js';
 import { type CimdAlias, type CimdRegistry, AliasExistsError } from './cimd-registry.js';
 import { type CimdHostPolicy, checkClientIdUrl } from './client-id-url.js';
-import { parseCimdDocument } from './document.js';
+import { type CimdDocument, CimdDocumentError, parseCimdDocument } from './document.js';
 import { CimdFetchError, type FetchedDocument } from './safe-fetch.js';
 
 /**
@@ -22,6 +22,10 @@ import { CimdFetchError, type FetchedDocument } from './safe-fetch.js';
  */
 export class CimdClientError extends Error {
   override readonly name = 'CimdClientError';
+  /** The message is shown to the user; `detail` (a resolver's or socket's own text) only logged. */
+  constructor(message: string, readonly detail?: string) {
+    super(message);
+  }
 }
 
 export interface CimdPolicy {
@@ -66,16 +70,22 @@ export async function resolveCimdClient(
   } catch (error) {
     if (error instanceof CimdFetchError) {
       if (error.transient && alias && seconds(now) < alias.cacheUntil + STALE_IF_ERROR_SECONDS) return alias;
-      throw new CimdClientError(`The client's metadata document: ${error.message}`);
+      throw new CimdClientError(`The application's metadata document could not be fetched: ${error.message}`, error.detail);
     }
     throw error;
   }
-  let metadata;
+  let document: CimdDocument;
   try {
-    metadata = parseCimdDocument(fetched.body, clientId, policy.metadata);
+    document = parseCimdDocument(fetched.body, clientId, policy.metadata, (url) => {
+      const keysUrl = checkClientIdUrl(url, policy.hosts);
+      return keysUrl.ok ? undefined : keysUrl.reason;
+    });
   } catch (error) {
-    throw new CimdClientError(`The client's metadata document is invalid: ${(error as Error).message}`);
+    if (error instanceof CimdDocumentError) throw new CimdClientError(`The client's metadata document is invalid: ${error.message}`);
+    throw error;
   }
+  const { metadata, authentication } = document;
+  const method = authentication.method;
   const documentSha256 = createHash('sha256').update(fetched.body).digest('hex');
   const fetchedAt = seconds(now);
   const cacheUntil = fetchedAt + cacheLifetimeSeconds(fetched, policy.cache, now);
@@ -86,7 +96,9 @@ export async function resolveCimdClient(
       await deps.registry.touch(clientId, fetchedAt, cacheUntil);
       return { ...alias, fetchedAt, cacheUntil };
     }
-    const updated: CimdAlias = { ...alias, clientName: metadata.client_name!, redirectUris: metadata.redirect_uris, documentSha256, fetchedAt, cacheUntil };
+    const updated: CimdAlias = {
+      ...alias, clientName: metadata.client_name!, redirectUris: metadata.redirect_uris, tokenEndpointAuthMethod: method, keys: authentication.keys, documentSha256, fetchedAt, cacheUntil,
+    };
     await deps.registry.update(updated);
     return updated;
   }
@@ -106,10 +118,11 @@ export async function resolveCimdClient(
   const created: CimdAlias = {
     clientId, kind: 'cimd', aliasOf: appClientId, status: 'active', clientName: metadata.client_name!, redirectUris: metadata.redirect_uris,
     grantTypes: metadata.grant_types, scope: scopes.join(' '), documentSha256, fetchedAt, cacheUntil, createdAt: fetchedAt,
+    tokenEndpointAuthMethod: method, ...(authentication.keys && { keys: authentication.keys }),
   };
   const row: RegisteredClient = {
     clientId: appClientId, status: 'active', source: 'cimd', cimdUrl: clientId, clientName: created.clientName, redirectUris: created.redirectUris,
-    grantTypes: metadata.grant_types, responseTypes: ['code'], tokenEndpointAuthMethod: 'none', scope: created.scope,
+    grantTypes: metadata.grant_types, responseTypes: ['code'], tokenEndpointAuthMethod: method, scope: created.scope,
     registrationTokenHash: '', createdAt: fetchedAt, cognitoCallbackUrl: policy.callbackUrl,
   };
   try {

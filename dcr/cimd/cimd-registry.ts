@@ -1,5 +1,6 @@
 import type { Documents } from '../../lib/dynamodb/documents.js';
 import type { RegisteredClient } from '../client-registry.js';
+import type { ClientKeys } from './client-keys.js';
 
 /**
  * Where CIMD clients live in the client registry (ClientsTable), two rows per document URL:
@@ -23,7 +24,14 @@ export interface CimdAlias {
   fetchedAt: number;
   cacheUntil: number;
   createdAt: number;
+  /** The method codes are bound to (dcr/cimd/document.ts); absent on aliases written before: none. */
+  tokenEndpointAuthMethod?: 'none' | 'private_key_jwt' | undefined;
+  /** The document's keys when it offers private_key_jwt. */
+  keys?: ClientKeys | undefined;
 }
+
+/** Registry rows are app clients' rows or CIMD aliases, told apart by `kind`. */
+export const isCimdAlias = (entry: RegisteredClient | CimdAlias): entry is CimdAlias => 'kind' in entry && entry.kind === 'cimd';
 
 export class AliasExistsError extends Error {
   override readonly name = 'AliasExistsError';
@@ -59,23 +67,29 @@ export function dynamoDbCimdRegistry(tableName: string, documents: Documents): C
       }
     },
     async update(alias) {
-      const fields = { ':uris': alias.redirectUris, ':name': alias.clientName };
+      const method = alias.tokenEndpointAuthMethod ?? 'none';
+      const fields = { ':uris': alias.redirectUris, ':name': alias.clientName, ':method': method };
+      // The keys go with the document: set when it has them, removed when it no longer does.
+      const keys = alias.keys === undefined ? ' REMOVE #keys' : ', #keys = :keys';
       await documents.transact({
         TransactItems: [
             {
               Update: {
                 TableName: tableName,
                 Key: { clientId: alias.clientId },
-                UpdateExpression: 'SET redirectUris = :uris, clientName = :name, documentSha256 = :sha, fetchedAt = :at, cacheUntil = :until',
+                UpdateExpression: `SET redirectUris = :uris, clientName = :name, tokenEndpointAuthMethod = :method, documentSha256 = :sha, fetchedAt = :at, cacheUntil = :until${keys}`,
                 ConditionExpression: 'attribute_exists(clientId)',
-                ExpressionAttributeValues: { ...fields, ':sha': alias.documentSha256, ':at': alias.fetchedAt, ':until': alias.cacheUntil },
+                ExpressionAttributeNames: { '#keys': 'keys' },
+                ExpressionAttributeValues: {
+                  ...fields, ':sha': alias.documentSha256, ':at': alias.fetchedAt, ':until': alias.cacheUntil, ...(alias.keys !== undefined && { ':keys': alias.keys }),
+                },
               },
             },
             {
               Update: {
                 TableName: tableName,
                 Key: { clientId: alias.aliasOf },
-                UpdateExpression: 'SET redirectUris = :uris, clientName = :name',
+                UpdateExpression: 'SET redirectUris = :uris, clientName = :name, tokenEndpointAuthMethod = :method',
                 ConditionExpression: 'attribute_exists(clientId)',
                 ExpressionAttributeValues: fields,
               },

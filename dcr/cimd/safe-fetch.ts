@@ -45,10 +45,14 @@ export interface FetchedDocument {
   date?: string | undefined;
 }
 
+/**
+ * Why a fetch failed. The message is plain and ours (it is shown on the refusal page); the
+ * platform's own text (`getaddrinfo ENOTFOUND …`, a TLS error) goes only into `detail`, for the log.
+ */
 export class CimdFetchError extends Error {
   override readonly name = 'CimdFetchError';
   /** A network or server failure (may succeed later) rather than a bad document. */
-  constructor(message: string, readonly transient = false) {
+  constructor(message: string, readonly transient = false, readonly detail?: string) {
     super(message);
   }
 }
@@ -156,7 +160,10 @@ export async function safeFetch(url: URL, options: SafeFetchOptions, context: { 
     return await withDeadline(readResponse(response, options.maxBytes), signal);
   } catch (error) {
     if (error instanceof CimdFetchError) throw error;
-    throw new CimdFetchError(`the document could not be fetched (${(error as Error).message})`.slice(0, 200), true);
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    const detail = error instanceof Error ? `${code ?? error.name}: ${error.message}` : String(error);
+    const plain = code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ENODATA' ? 'does not resolve' : 'could not be reached or refused the connection';
+    throw new CimdFetchError(`the host ${url.hostname} ${plain}`, true, detail.slice(0, 300));
   } finally {
     socket?.destroy();
   }

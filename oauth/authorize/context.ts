@@ -1,5 +1,5 @@
 import type { ClientSource } from '../../dcr/client-registry.js';
-import type { TokenEndpointAuthMethod } from '../../dcr/client-metadata.js';
+import type { ClientAuthMethod } from '../../dcr/client-metadata.js';
 
 /** A client as /authorize needs it, whatever registered it (DCR, CIMD, the operator). */
 export interface AuthorizeClient {
@@ -12,7 +12,7 @@ export interface AuthorizeClient {
   redirectUris: string[];
   /** Full scope names this client may be granted; empty = whatever its app client allows (operator clients). */
   scopes: string[];
-  authMethod: TokenEndpointAuthMethod;
+  authMethod: ClientAuthMethod;
   /** Epoch seconds (shown on the consent page of dynamic clients). */
   createdAt: number;
 }

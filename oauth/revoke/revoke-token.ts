@@ -1,7 +1,11 @@
-import type { ClientRegistry } from '../../dcr/client-registry.js';
 import { secretsEqual } from '../../dcr/registration-token.js';
 import type { RevocationStore } from '../../lib/revocations.js';
-import { type RevocationForm, clientCredentials } from './client-authentication.js';
+import {
+  type RevocationAuthenticationDependencies,
+  type RevocationForm,
+  authenticateRevocationClient,
+  revocationCredentials,
+} from './client-authentication.js';
 import { BASIC_CHALLENGE, RevocationRequestError } from './errors.js';
 
 export { RevocationRequestError } from './errors.js';
@@ -17,8 +21,7 @@ export interface VerifiedAccessToken {
   exp: number;
 }
 
-export interface RevocationDependencies {
-  registry: Pick<ClientRegistry, 'get'>;
+export interface RevocationDependencies extends RevocationAuthenticationDependencies {
   revocations: Pick<RevocationStore, 'revoke'>;
   /** The client's secret in Cognito (undefined for public clients). */
   clientSecret(clientId: string): Promise<string | undefined>;
@@ -46,29 +49,14 @@ const couldBeOurToken = (token: string) => token.length <= MAX_TOKEN_LENGTH && T
 export async function revokeToken(request: RevocationRequest, dependencies: RevocationDependencies): Promise<'revoked' | 'ignored'> {
   const token = request.form.token;
   if (!token) throw new RevocationRequestError(400, 'invalid_request', 'token: is required');
-  const { clientId: requestedId, secret, method } = clientCredentials(request.authorization, request.form);
-  const challenge = method === 'basic' ? BASIC_CHALLENGE : undefined;
-  const found = await dependencies.registry.get(requestedId);
-  if (!found || (found.status !== undefined && found.status !== 'active')) {
-    throw new RevocationRequestError(401, 'invalid_client', 'Unknown client', challenge);
-  }
-  // A CIMD client's row is its alias (keyed by the document URL): its tokens are its app client's
-  // (aliasOf), and it is public (its document may not declare a secret), as at /token.
-  const alias = found as unknown as { kind?: string; aliasOf?: string };
-  const isCimd = alias.kind === 'cimd';
-  if (isCimd && (!alias.aliasOf || secret !== undefined)) {
-    throw new RevocationRequestError(401, 'invalid_client', 'Client authentication failed', challenge);
-  }
-  // A CIMD app client's own row, named by its bare Cognito id: a CIMD client is known to clients only
-  // by its document URL (the app client id is an internal detail, seen at most inside a token), so,
-  // as at /token, that id authenticates no one.
-  if (!isCimd && found.source === 'cimd') {
-    throw new RevocationRequestError(401, 'invalid_client', 'This client is known by its metadata document URL; use that as client_id', challenge);
-  }
-  const clientId = isCimd ? alias.aliasOf! : requestedId;
-  const client = isCimd ? { ...found, tokenEndpointAuthMethod: 'none' as const } : found;
+  const presented = revocationCredentials(request.authorization, request.form);
+  const challenge = presented.method === 'client_secret_basic' ? BASIC_CHALLENGE : undefined;
+  const { client, secret } = await authenticateRevocationClient(presented, dependencies);
+  // A CIMD client's tokens are its app client's.
+  const clientId = client.appClientId;
   let cognitoSecret: string | undefined;
-  if (client.tokenEndpointAuthMethod !== 'none') {
+  // A client with a secret (or an operator row recording no method): the secret is Cognito's to compare.
+  if (client.registeredMethod !== 'none' && client.registeredMethod !== 'private_key_jwt') {
     cognitoSecret = await dependencies.clientSecret(clientId);
     if (!secret || !cognitoSecret || !secretsEqual(secret, cognitoSecret)) {
       throw new RevocationRequestError(401, 'invalid_client', 'Client authentication failed', challenge);

@@ -11,7 +11,7 @@ import type { TokenResponse } from './index.js';
 export async function clientCredentialsGrant(
   form: Record<string, string>,
   client: TokenClient,
-  row: RegisteredClient,
+  row: { clientId: string; grantTypes: RegisteredClient['grantTypes'] | undefined; scope: string },
   deps: { cognito: CognitoTokenEndpoint; resource: string; enabled: boolean },
 ): Promise<TokenResponse> {
   if (!deps.enabled || !row.grantTypes?.includes('client_credentials') || client.secret === undefined) {

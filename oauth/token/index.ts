@@ -1,20 +1,19 @@
-import type { ClientRegistry } from '../../dcr/client-registry.js';
 import type { CodeGrants } from '../code-grants.js';
 import { OAuthError } from '../errors.js';
 import { authorizationCodeGrant } from './authorization-code.js';
-import { authenticateClient } from './client-authentication.js';
+import { type TokenAuthenticationDependencies, authenticateTokenClient, presentedTokenCredentials, unreadClient } from './client-authentication.js';
 import { clientCredentialsGrant } from './client-credentials.js';
 import type { CognitoTokenEndpoint, CognitoTokens } from './cognito-token-endpoint.js';
 import { refreshTokenGrant } from './refresh-token.js';
 
 /**
- * POST /token, in order: the form (parsed by the handler), the client's authentication method,
- * then one grant. The authorization_code grant needs no registry read (the code's binding carries
- * the client and its method); refresh_token and client_credentials read the client's row once.
+ * POST /token, in order: the form (parsed by the handler), the client's credentials, then one
+ * grant. The authorization_code grant with a secret or a public client needs no registry read
+ * (the code's binding carries the client and its method); an assertion, refresh_token and
+ * client_credentials read the client's row once.
  */
-export interface TokenDependencies {
+export interface TokenDependencies extends TokenAuthenticationDependencies {
   grants: CodeGrants;
-  registry: Pick<ClientRegistry, 'get'>;
   cognito: CognitoTokenEndpoint;
   callbackUrl: string;
   resource: string;
@@ -43,31 +42,24 @@ export async function handleTokenRequest(
   const grantType = form.grant_type;
   if (!grantType) throw new OAuthError('invalid_request', 'The request has no grant_type');
   if (!GRANTS.includes(grantType)) throw new OAuthError('unsupported_grant_type', 'Supported grants: authorization_code, refresh_token, client_credentials');
-  const client = authenticateClient(authorization, form);
+  const presented = presentedTokenCredentials(authorization, form);
   let response: TokenResponse;
-  if (grantType === 'authorization_code') {
-    response = await authorizationCodeGrant(form, client, deps);
+  if (grantType === 'authorization_code' && presented.method !== 'private_key_jwt') {
+    response = await authorizationCodeGrant(form, unreadClient(presented), deps);
   } else {
-    const found = await deps.registry.get(client.clientId);
-    if (!found || (found.status !== undefined && found.status !== 'active')) throw new OAuthError('invalid_client', 'Unknown client', 401);
-    // A CIMD client's row is its alias (keyed by the URL): its app client is aliasOf.
-    const alias = found as unknown as { kind?: string; aliasOf?: string };
-    const row = alias.kind === 'cimd' ? { ...found, clientId: alias.aliasOf!, source: 'cimd' as const, tokenEndpointAuthMethod: 'none' } : found;
-    if (alias.kind !== 'cimd' && row.source === 'cimd') throw new OAuthError('invalid_client', 'Use the metadata document URL as client_id', 401);
-    const registered = row.tokenEndpointAuthMethod ?? (row.source === 'manual' ? undefined : 'none');
-    // Operator rows registered before the facade record no method: the one presented is taken, Cognito checks it.
-    if (registered !== undefined && registered !== client.method) {
-      throw new OAuthError('invalid_client', `This client authenticates with ${registered}`, 401);
-    }
+    const { client, registered } = await authenticateTokenClient(presented, deps);
+    const row = { clientId: registered.appClientId, source: registered.source, grantTypes: registered.grantTypes, scope: registered.scope };
     response =
-      grantType === 'refresh_token'
-        ? await refreshTokenGrant(form, client, row, deps)
-        : await clientCredentialsGrant(form, client, row, { ...deps, enabled: deps.clientCredentialsEnabled });
+      grantType === 'authorization_code'
+        ? await authorizationCodeGrant(form, client, deps)
+        : grantType === 'refresh_token'
+          ? await refreshTokenGrant(form, client, row, deps)
+          : await clientCredentialsGrant(form, client, row, { ...deps, enabled: deps.clientCredentialsEnabled });
   }
   const { tokens, scope } = response;
   return {
     grantType,
-    clientId: client.clientId,
+    clientId: presented.clientId,
     body: {
       access_token: tokens.access_token,
       token_type: tokens.token_type ?? 'Bearer',

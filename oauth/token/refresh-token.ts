@@ -12,7 +12,7 @@ import type { TokenResponse } from './index.js';
 export async function refreshTokenGrant(
   form: Record<string, string>,
   client: TokenClient,
-  row: RegisteredClient,
+  row: { clientId: string; grantTypes: RegisteredClient['grantTypes'] | undefined; source: RegisteredClient['source'] },
   deps: { cognito: CognitoTokenEndpoint },
 ): Promise<TokenResponse> {
   if (!form.refresh_token) throw new OAuthError('invalid_request', 'The request has no refresh_token');

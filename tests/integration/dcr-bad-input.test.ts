@@ -74,7 +74,8 @@ const corpus: Case[] = [
   field('auth method tls_client_auth', { token_endpoint_auth_method: 'tls_client_auth' }),
   field('auth method of the wrong type', { token_endpoint_auth_method: 1 }),
   field('the implicit grant', { grant_types: ['implicit'] }),
-  field('the password grant', { grant_types: ['authorization_code', 'password'] }),
+  // Grant and response types are a menu (values not served are dropped), but one of them must be usable.
+  field('the password grant alone', { grant_types: ['password'] }),
   field('the device code grant', { grant_types: ['urn:ietf:params:oauth:grant-type:device_code'] }),
   field('refresh_token without authorization_code', { grant_types: ['refresh_token'] }),
   field('client_credentials while the operator has not enabled it', {
@@ -84,7 +85,7 @@ const corpus: Case[] = [
   field('an empty grant_types list', { grant_types: [] }),
   field('grant_types as a string', { grant_types: 'authorization_code' }),
   field('the token response type', { response_types: ['token'] }),
-  field('code id_token', { response_types: ['code', 'id_token'] }),
+  field('id_token alone', { response_types: ['id_token'] }),
   field('no response type for the code grant', { response_types: [] }),
   // Bounded, validated metadata fields.
   field('client_name too long', { client_name: `${MARK} ${'n'.repeat(200)}` }),

@@ -61,7 +61,7 @@ describe('the authorization code flow through the facade', () => {
     const registration = await register({ redirect_uris: ['http://127.0.0.1/cb'], application_type: 'native' });
     const redirectUri = `http://127.0.0.1:${randomPort()}/cb`;
     const run = await authorizeThroughFacade(stack, { clientId: registration.client_id, redirectUri });
-    expect(run.consentHtml).toContain('Allow facade test to use this MCP server?');
+    expect(run.consentHtml).toContain('Allow <bdi>facade test</bdi> to use this MCP server?');
     expect(`${run.redirect.origin}${run.redirect.pathname}`).toBe(redirectUri);
     expect(run.redirect.searchParams.get('state')).toBe(run.state);
     expectIss(run.redirect);

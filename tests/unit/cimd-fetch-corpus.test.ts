@@ -8,6 +8,8 @@ import { CimdClientError, resolveCimdClient } from '../../dcr/cimd/cimd-clients.
 import type { CimdAlias, CimdRegistry } from '../../dcr/cimd/cimd-registry.js';
 import { type CimdHostPolicy, checkClientIdUrl } from '../../dcr/cimd/client-id-url.js';
 import { CimdFetchError, type Resolver, type SocketOpener, type SocketTarget, safeFetch } from '../../dcr/cimd/safe-fetch.js';
+import { lookUpClient } from '../../oauth/client-lookup.js';
+import { OAuthError } from '../../oauth/errors.js';
 
 /**
  * The SSRF corpus. No test here ever connects to a non-loopback address (this machine forbids it,
@@ -65,6 +67,7 @@ const ROUTES: Record<string, Route> = {
   '/case.json': json(JSON.stringify({ client_id: 'https://CIMD.example.com/case.json', client_name: 'x', redirect_uris: ['https://app.example.org/cb'] })),
   '/basic.json': json(doc('/basic.json', { token_endpoint_auth_method: 'client_secret_basic' })),
   '/pkjwt.json': json(doc('/pkjwt.json', { token_endpoint_auth_method: 'private_key_jwt', jwks_uri: `${BASE}/jwks` })),
+  '/pkjwt-nokeys.json': json(doc('/pkjwt-nokeys.json', { token_endpoint_auth_method: 'private_key_jwt' })),
   '/secret.json': json(doc('/secret.json', { client_secret: 'abc' })),
   '/noredirect.json': json(doc('/noredirect.json', { redirect_uris: [] })),
   '/badredirect.json': json(doc('/badredirect.json', { redirect_uris: ['http://app.example.org/cb'] })),
@@ -274,14 +277,42 @@ describe('CIMD documents, fetched and validated into a registration', () => {
     expect(created).toEqual(['dcr cimd cimd.example.com']);
   });
 
+  it("a host the resolver does not know: the refusal page says so plainly; the resolver's own text goes only to the log", async () => {
+    const h = harness();
+    h.options.resolve = async (host) => {
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND', syscall: 'getaddrinfo', hostname: host });
+    };
+    const refused: Array<{ reason: string; detail: string | undefined }> = [];
+    const page = await lookUpClient('https://gone.example.com/client.json', {
+      registry: {} as never,
+      appClients: { updateClient: async () => {} },
+      callbackUrl: 'https://mcp.example.com/oauth/callback',
+      onCimdRefused: (_id, reason, detail) => refused.push({ reason, detail }),
+      cimd: (url) =>
+        resolveCimdClient(url, {
+          hosts: POLICY, metadata: {}, resourceServerId: 'https://mcp.example.com/mcp', allowedScopes: [], cache: { minSeconds: 300, maxSeconds: 86_400 }, callbackUrl: 'x',
+        }, { registry: memory(), countActive: async () => 0, appClients: { createClient: async () => ({ clientId: 'x' }), deleteClient: async () => {} }, fetchDocument: (target) => safeFetch(target, h.options) }),
+    }).then(() => undefined, (error: unknown) => error as OAuthError);
+    expect(page).toBeInstanceOf(OAuthError);
+    expect(page!.description).toBe("The application's metadata document could not be fetched: the host gone.example.com does not resolve");
+    expect(page!.description).not.toMatch(/getaddrinfo|ENOTFOUND/);
+    expect(refused).toEqual([{ reason: page!.description, detail: 'ENOTFOUND: getaddrinfo ENOTFOUND gone.example.com' }]);
+    expect(h.opened).toEqual([]);
+  });
+
+  it('a document offering only private_key_jwt becomes a client bound to it, with its jwks_uri', async () => {
+    const { alias } = await run('/pkjwt.json');
+    expect(alias).toMatchObject({ tokenEndpointAuthMethod: 'private_key_jwt', keys: { jwksUri: `${BASE}/jwks` } });
+  });
+
   it.each([
     ['invalid JSON', '/invalid.json', /not valid JSON/],
     ['duplicate keys', '/dup.json', /repeats the key redirect_uris/],
     ['client_id of another URL', '/mismatch.json', /client_id in the document/],
     ['client_id with a trailing slash', '/slash.json', /client_id in the document/],
     ['client_id with an upper-case host', '/case.json', /client_id in the document/],
-    ['client_secret_basic', '/basic.json', /only public CIMD clients/],
-    ['private_key_jwt', '/pkjwt.json', /only public CIMD clients/],
+    ['client_secret_basic', '/basic.json', /has no secret, so this server accepts none or private_key_jwt/],
+    ['private_key_jwt without keys', '/pkjwt-nokeys.json', /publishes no keys/],
     ['a client_secret in the document', '/secret.json', /must not carry a client secret/],
     ['no redirect_uris', '/noredirect.json', /no redirect_uris/],
     ['an http redirect URI on a public host', '/badredirect.json', /redirect_uris.0/],

@@ -133,11 +133,18 @@ describe('parseClientMetadata', () => {
   describe('other problems are invalid_client_metadata naming the field', () => {
     it.each([
       ['token_endpoint_auth_method', { token_endpoint_auth_method: 'private_key_jwt' }, 'must be one of none, client_secret_basic, client_secret_post'],
-      ['grant_types.0', { grant_types: ['implicit'] }, 'only authorization_code, refresh_token, client_credentials'],
+      ['grant_types', { grant_types: ['implicit'] }, 'must include authorization_code'],
+      ['grant_types', { grant_types: ['urn:ietf:params:oauth:grant-type:device_code'] }, 'must include authorization_code'],
       ['grant_types', { grant_types: ['authorization_code', 'client_credentials'] }, 'client_credentials is not enabled'],
       ['grant_types', { grant_types: 'authorization_code' }, ''],
-      ['response_types.0', { response_types: ['token'] }, 'only "code"'],
-      ['response_types', { response_types: ['code', 'code'] }, 'too many'],
+      ['response_types', { response_types: ['token'] }, 'must include "code"'],
+      ['response_types', { response_types: Array.from({ length: 17 }, () => 'code') }, 'too many'],
+      ['token_endpoint_auth_method', { token_endpoint_auth_methods_supported: ['private_key_jwt', 'tls_client_auth'] }, 'must be one of'],
+      ['client_name', { client_name: 'Notes \u202Eevil' }, 'invisible formatting characters'],
+      ['client_name', { client_name: 'Notes\u200Bapp' }, 'invisible formatting characters'],
+      ['client_name', { client_name: 'Notes\u2067app\u2069' }, 'invisible formatting characters'],
+      ['client_name', { client_name: 'No\uFEFFtes' }, 'invisible formatting characters'],
+      ['software_id', { software_id: 'com.example\u202Dx' }, 'invisible formatting characters'],
       ['response_types', { response_types: [] }, ''],
       ['grant_types', { grant_types: [] }, ''],
       ['client_name', { client_name: 'x'.repeat(129) }, ''],
@@ -169,6 +176,28 @@ describe('parseClientMetadata', () => {
 
     it('refuses an empty grant_types list', () => {
       expect(registrationErrorOf({ ...minimal, grant_types: [] }).description).toMatch(/^grant_types: /);
+    });
+
+    it('reads grant and response types as a menu: values this server does not serve are dropped, not refused', () => {
+      // VS Code's registration lists the device code grant beside the code grant.
+      const vscode = parseClientMetadata({ ...minimal, grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'] });
+      expect(vscode.grant_types).toEqual(['authorization_code', 'refresh_token']);
+      expect(parseClientMetadata({ ...minimal, grant_types: ['authorization_code', 'password', 'implicit'] }).grant_types).toEqual(['authorization_code']);
+      expect(parseClientMetadata({ ...minimal, response_types: ['code', 'code id_token', 'token'] }).response_types).toEqual(['code']);
+      expect(parseClientMetadata({ ...minimal, response_types: ['code', 'code'] }).response_types).toEqual(['code']);
+    });
+
+    it('picks the authentication method from the singular and the plural field: none when offered', () => {
+      const pick = (fields: Record<string, unknown>) => parseClientMetadata({ ...minimal, ...fields }).token_endpoint_auth_method;
+      expect(pick({})).toBe('none');
+      expect(pick({ token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_methods_supported: ['none', 'private_key_jwt'] })).toBe('none');
+      expect(pick({ token_endpoint_auth_method: 'client_secret_basic', token_endpoint_auth_methods_supported: ['none'] })).toBe('none');
+      expect(pick({ token_endpoint_auth_method: 'client_secret_post' })).toBe('client_secret_post');
+      expect(pick({ token_endpoint_auth_methods_supported: ['private_key_jwt', 'client_secret_basic'] })).toBe('client_secret_basic');
+    });
+
+    it('accepts names in any script, emoji included, but no formatting character', () => {
+      expect(parseClientMetadata({ ...minimal, client_name: 'ملاحظات Notes 📝' }).client_name).toBe('ملاحظات Notes 📝');
     });
 
     it('accepts a client name of exactly 128 characters', () => {

@@ -39,6 +39,16 @@ describe('the consent page', () => {
     expect(html).toContain('(name chosen by the application; not verified)');
   });
 
+  it('isolates the name (<bdi>) wherever it appears, so a right-to-left override in it cannot reverse the text around it', () => {
+    const name = 'Notes &#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62;\u202Eevil';
+    const shown = html.split(name).length - 1;
+    expect(shown).toBe(2);
+    expect(html.split(`<bdi>${name}</bdi>`).length - 1).toBe(shown);
+    expect(html).toContain(`<strong><bdi>${name}</bdi></strong> <small>(name chosen by the application; not verified)</small>`);
+    // The title cannot hold markup: the formatting character is dropped there.
+    expect(/<title>[^<]*\u202E/.test(html)).toBe(false);
+  });
+
   it('names the destination (loopback with the warning), this server and the scopes in words', () => {
     expect(html).toContain('an application on this computer (<code>http://127.0.0.1:33418</code>)');
     expect(html).toContain('Only continue if you started this sign-in yourself, on this computer.');

@@ -259,6 +259,8 @@ const CALLS: Record<string, Call[]> = {
     pool(['cognito-idp:DescribeUserPoolClient']),
     table('ClientsTable', ['dynamodb:GetItem']),
     table('RevocationsTable', ['dynamodb:PutItem']),
+    // The used jtis of client assertions (assertion#<hash>).
+    table('OAuthStateTable', ['dynamodb:PutItem']),
   ],
   DcrCleanupRole: [
     logs('DcrCleanupLogGroup'),
@@ -279,7 +281,13 @@ const CALLS: Record<string, Call[]> = {
       foreign: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:another-secret-AbCdEf`,
     },
   ],
-  OAuthTokenRole: [logs('OauthTokenLogGroup'), table('OAuthStateTable', ['dynamodb:DeleteItem']), table('ClientsTable', ['dynamodb:GetItem'])],
+  // DeleteItem: redeeming a code; GetItem: its method after a refused redeem (oauth/code-grants.ts
+  // boundMethod); PutItem: the used jtis of client assertions.
+  OAuthTokenRole: [
+    logs('OauthTokenLogGroup'),
+    table('OAuthStateTable', ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']),
+    table('ClientsTable', ['dynamodb:GetItem']),
+  ],
   MetadataRole: [logs('MetadataLogGroup')],
   HealthRole: [logs('HealthLogGroup')],
   // API Gateway's account-level logging role (resources/api-logs.yml): no inline policy, only AWS's

@@ -116,4 +116,13 @@ describe('authorizationServerMetadata', () => {
     expect(metadata.token_endpoint_auth_methods_supported).toEqual(['none', 'client_secret_basic', 'client_secret_post']);
     expect(metadata.revocation_endpoint).toBe(`${metadata.issuer}/revoke`);
   });
+
+  it('lists private_key_jwt and its signing algorithms only when metadata documents are accepted', () => {
+    const cimd = authorizationServerMetadata({ ...settings, clientIdMetadataDocuments: true });
+    expect(cimd.token_endpoint_auth_methods_supported).toEqual(['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt']);
+    expect(cimd.revocation_endpoint_auth_methods_supported).toEqual(['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt']);
+    expect(cimd.token_endpoint_auth_signing_alg_values_supported).toEqual(['RS256', 'ES256']);
+    expect(cimd.revocation_endpoint_auth_signing_alg_values_supported).toEqual(['RS256', 'ES256']);
+    expect(metadata).not.toHaveProperty('token_endpoint_auth_signing_alg_values_supported');
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isCognitoClientId } from '../../dcr/client-id.js';
-import { type RevocationForm, clientCredentials } from '../../oauth/revoke/client-authentication.js';
+import { type RevocationForm, revocationCredentials as clientCredentials } from '../../oauth/revoke/client-authentication.js';
 import { BASIC_CHALLENGE, RevocationRequestError } from '../../oauth/revoke/errors.js';
 import { MAX_REVOCATION_BODY_BYTES, loggedTokenTypeHint, readRevocationForm } from '../../oauth/revoke/revocation-request.js';
 import { MAX_TOKEN_LENGTH, type RevocationDependencies, revokeToken } from '../../oauth/revoke/revoke-token.js';
@@ -33,14 +33,14 @@ describe('isCognitoClientId (Cognito API reference: [\\w+]+, 1 to 128 characters
 
 describe('clientCredentials (RFC 6749 §2.3.1)', () => {
   it('reads Basic credentials, raw or percent-encoded', () => {
-    expect(clientCredentials(basic('client1:s3cret+x'), FORM)).toEqual({ clientId: 'client1', secret: 's3cret+x', method: 'basic' });
-    expect(clientCredentials(basic('client1:s3cret%2Bx'), FORM)).toEqual({ clientId: 'client1', secret: 's3cret+x', method: 'basic' });
+    expect(clientCredentials(basic('client1:s3cret+x'), FORM)).toEqual({ clientId: 'client1', secret: 's3cret+x', method: 'client_secret_basic' });
+    expect(clientCredentials(basic('client1:s3cret%2Bx'), FORM)).toEqual({ clientId: 'client1', secret: 's3cret+x', method: 'client_secret_basic' });
     expect(clientCredentials(`basic  ${Buffer.from('c:s').toString('base64').replace(/=+$/, '')}`, FORM)).toMatchObject({ clientId: 'c' });
   });
 
   it('reads client_id and client_secret from the form', () => {
-    expect(clientCredentials(undefined, { ...FORM, clientId: 'client1', clientSecret: 's' })).toEqual({ clientId: 'client1', secret: 's', method: 'form' });
-    expect(clientCredentials('Bearer some-token', { ...FORM, clientId: 'client1' })).toMatchObject({ clientId: 'client1', method: 'form' });
+    expect(clientCredentials(undefined, { ...FORM, clientId: 'client1', clientSecret: 's' })).toEqual({ clientId: 'client1', secret: 's', method: 'client_secret_post' });
+    expect(clientCredentials('Bearer some-token', { ...FORM, clientId: 'client1' })).toMatchObject({ clientId: 'client1', method: 'none' });
   });
 
   it.each([
@@ -73,7 +73,7 @@ describe('clientCredentials (RFC 6749 §2.3.1)', () => {
   it('refuses two authentication methods at once, and a body client_id that differs from Basic', () => {
     expect(refusalOf(() => clientCredentials(basic('c1:s'), { ...FORM, clientSecret: 's' }))).toMatchObject({ status: 400, code: 'invalid_request' });
     expect(refusalOf(() => clientCredentials(basic('c1:s'), { ...FORM, clientId: 'c2' }))).toMatchObject({ status: 400, code: 'invalid_request' });
-    expect(clientCredentials(basic('c1:s'), { ...FORM, clientId: 'c1' })).toMatchObject({ clientId: 'c1', method: 'basic' });
+    expect(clientCredentials(basic('c1:s'), { ...FORM, clientId: 'c1' })).toMatchObject({ clientId: 'c1', method: 'client_secret_basic' });
   });
 });
 
@@ -137,6 +137,8 @@ function recordingDependencies() {
       throw new Error('not a token of the pool');
     },
     revokeRefreshToken: async () => (calls.push('cognito.revoke'), 'unknown' as const),
+    issuer: 'https://mcp.example.com',
+    assertions: { jwks: async () => Promise.reject(new Error('no keys')), usedAssertions: { use: async () => true } },
   };
   return { calls, dependencies };
 }

@@ -6,7 +6,8 @@ import type { RegisteredClient } from '../../dcr/client-registry.js';
 import type { CodeBinding, CodeGrants } from '../../oauth/code-grants.js';
 import { sha256 } from '../../oauth/cookies.js';
 import { OAuthError } from '../../oauth/errors.js';
-import { authenticateClient } from '../../oauth/token/client-authentication.js';
+import { MAX_FORM_BYTES } from '../../oauth/client-auth/form.js';
+import { presentedTokenCredentials as authenticateClient } from '../../oauth/token/client-authentication.js';
 import { cognitoTokenEndpoint } from '../../oauth/token/cognito-token-endpoint.js';
 import { parseTokenForm } from '../../oauth/token/form.js';
 import { handleTokenRequest } from '../../oauth/token/index.js';
@@ -67,6 +68,9 @@ function setup(rows: Record<string, Partial<RegisteredClient>> = {}, timeoutMs =
     resource: RESOURCE,
     clientCredentialsEnabled: true,
     now: () => 1_800_000_000,
+    issuer: ISSUER,
+    // No client here signs assertions (tests/unit/client-assertions.test.ts has those).
+    assertions: { jwks: async () => Promise.reject(new Error('no keys')), usedAssertions: { use: async () => true } },
   };
   const bind = (code: string, binding: Partial<CodeBinding> = {}) =>
     bindings.set(sha256(code), { clientId: 'pub1', appClientId: 'pub1', redirectUri: 'http://127.0.0.1:5000/cb', authMethod: 'none', scope: `${RESOURCE}/read offline_access`, resource: RESOURCE, codeChallenge: createHash('sha256').update(VERIFIER).digest('base64url'), ...binding });
@@ -226,7 +230,10 @@ describe('POST /token', () => {
     expect(form('grant_type=x', 'application/x-www-form-urlencoded; charset=utf-8')()).toEqual({ grant_type: 'x' });
     expect(form('{}', 'application/json')).toThrow(OAuthError);
     expect(form('a=1&a=2')).toThrow(/repeated/);
-    expect(form(`a=${'x'.repeat(17_000)}`)).toThrow(/larger/);
+    // Only parameters of the protocol are named; any other name is the client's text.
+    expect(form('code=1&code=2')).toThrow('code: must not be repeated');
+    expect(form('%3Cb%3E=1&%3Cb%3E=2')).toThrow(/^A parameter is repeated in the request$/);
+    expect(form(`a=${'x'.repeat(MAX_FORM_BYTES)}`)).toThrow(/larger/);
     expect(() => parseTokenForm(Buffer.from([0x61, 0x3d, 0xff]), 'application/x-www-form-urlencoded')).toThrow(/UTF-8/);
   });
 
