@@ -16,9 +16,15 @@
  * after, so work the module merely starts (a JWKS download, say) is not waited for.
  */
 import { createServer } from 'node:http';
+import { Writable } from 'node:stream';
 
 const [file, eventJson] = process.argv.slice(2);
-globalThis.awslambda ??= { streamifyResponse: (handler) => handler, HttpResponseStream: { from: (stream) => stream } };
+// A streamified handler is marked, as the runtime marks it, so that it is called with a response stream.
+const STREAMING = Symbol('streaming');
+globalThis.awslambda ??= {
+  streamifyResponse: (handler) => Object.assign(handler, { [STREAMING]: true }),
+  HttpResponseStream: { from: (stream, metadata) => Object.assign(stream, { metadata }) },
+};
 for (const name of ['fs', 'net', 'http', 'os', 'util', 'path', 'worker_threads']) await import(`node:${name}`);
 
 const event = eventJson === undefined ? undefined : JSON.parse(eventJson);
@@ -34,16 +40,26 @@ if (event !== undefined) {
   process.env.AWS_ENDPOINT_URL_DYNAMODB = `http://127.0.0.1:${dynamoDb.address().port}`;
 }
 const context = {
-  functionName: 'mcp',
+  functionName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'mcp',
   functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:mcp',
-  memoryLimitInMB: '1024',
+  invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'mcp'}`,
+  memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? '1024',
   awsRequestId: 'cold-start',
-  logGroupName: '/aws/lambda/mcp',
+  logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME ?? '/aws/lambda/mcp',
   logStreamName: 'cold-start',
   getRemainingTimeInMillis: () => 30_000,
   callbackWaitsForEmptyEventLoop: false,
 };
+
+/** Calls a streamified handler as the runtime does, with a response stream, and returns what it streamed as a buffered answer. */
+async function streamedAnswer(streaming, event, context) {
+  const chunks = [];
+  const stream = new Writable({ write: (chunk, encoding, done) => (chunks.push(Buffer.from(chunk)), done()) });
+  const finished = new Promise((resolve, reject) => stream.on('finish', resolve).on('error', reject));
+  await streaming(event, stream, context);
+  await finished;
+  return { statusCode: stream.metadata?.statusCode, body: Buffer.concat(chunks).toString('utf8') };
+}
 
 const ms = (usage) => (usage.user + usage.system) / 1000;
 const cpu = process.cpuUsage();
@@ -55,7 +71,7 @@ if (event === undefined) {
   console.log([loaded - started, ms(loadCpu)].join(' '));
   process.exit(0);
 }
-const answer = await handler(event, context);
+const answer = handler[STREAMING] ? await streamedAnswer(handler, event, context) : await handler(event, context);
 const answered = performance.now();
 const callCpu = process.cpuUsage(cpu);
 if (answer.statusCode !== 200 || answer.body.includes('"isError":true')) {
