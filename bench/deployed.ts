@@ -18,6 +18,7 @@
  * 1,769 MB), which this machine cannot reproduce; the column says what each function gets, and
  * the README says what that means for the figures. Asserts nothing.
  */
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -25,7 +26,7 @@ import { node22 } from '../tests/support/conformance-cli.js';
 import { bundle } from './floor.js';
 import { event } from './mcp-handler.js';
 import { type ColdStartOptions, coldLoad, coldStart, percentile } from './measure.js';
-import { type PackagedFunction, packagedFunctions } from './packaged-functions.js';
+import { type PackagedFunction, REGION, packagedFunctions } from './packaged-functions.js';
 import { toolsCall } from './warm-process.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -98,12 +99,16 @@ export async function benchDeployed(): Promise<void> {
     const authorizer = byName.get('authorizer')!;
     // A floor runs as the functions it stands under run: same Node, same environment (NODE_OPTIONS included).
     const floorHost: Record<Floor, PackagedFunction> = { 'bare MCP': mcp, 'bare authorizer': authorizer, 'bare DynamoDB': byName.get('oauthToken')! };
+    const floorRows = [
+      ...(Object.keys(floorFiles) as Floor[]).map((floor) => ({ label: floor as string, floor, extra: {} })),
+      { label: 'bare authorizer*', floor: 'bare authorizer' as Floor, extra: { BARE_AUTHORIZER_NO_PREFETCH: 'true' } },
+    ];
     const subjects: Subject[] = [
       ...functions.map((fn) => ({ label: fn.name, file: fn.bundle, environment: fn.environment, options: { node: nodeOf(fn.runtime) } })),
-      ...(Object.keys(floorFiles) as Floor[]).map((floor) => ({
-        label: floor,
+      ...floorRows.map(({ label, floor, extra }) => ({
+        label,
         file: floorFiles[floor],
-        environment: floorHost[floor].environment,
+        environment: { ...floorHost[floor].environment, ...extra },
         options: { node: nodeOf(floorHost[floor].runtime) },
       })),
     ];
@@ -121,15 +126,17 @@ export async function benchDeployed(): Promise<void> {
         `${fn.name.padEnd(17)}${String(fn.memoryMb).padStart(9)}  ${(fn.environment.NODE_OPTIONS ?? '(none)').padEnd(15)}${kb(bytes.length).padStart(10)}${kb(gzipSync(bytes).length).padStart(9)}${kb(fn.zipBytes).padStart(8)}${fixed(own.wall, 12)}${fixed(own.cpu, 10)}  ${(floor ?? '-').padEnd(17)}${base ? fixed(base.cpu, 11) : '          -'}${base ? ratio(own.wall, base.wall).padStart(12) : '           -'}${base ? ratio(own.cpu, base.cpu).padStart(11) : '          -'}`,
       );
     }
-    for (const floor of Object.keys(floorFiles) as Floor[]) {
-      const own = loads.get(floor)!;
-      console.log(`${floor.padEnd(17)}${String(floorHost[floor].memoryMb).padStart(9)}  ${(floorHost[floor].environment.NODE_OPTIONS ?? '(none)').padEnd(15)}${kb(statSync(floorFiles[floor]).size).padStart(10)}${kb(gzipSync(readFileSync(floorFiles[floor])).length).padStart(9)}       -${fixed(own.wall, 12)}${fixed(own.cpu, 10)}`);
+    for (const { label, floor } of floorRows) {
+      const own = loads.get(label)!;
+      console.log(`${label.padEnd(17)}${String(floorHost[floor].memoryMb).padStart(9)}  ${(floorHost[floor].environment.NODE_OPTIONS ?? '(none)').padEnd(15)}${kb(statSync(floorFiles[floor]).size).padStart(10)}${kb(gzipSync(readFileSync(floorFiles[floor])).length).padStart(9)}       -${fixed(own.wall, 12)}${fixed(own.cpu, 10)}`);
     }
+    console.log('* the bare authorizer without its JWKS prefetch at load (bench/bare-authorizer.ts: the work moves to the first request)');
     const mcpLoad = loads.get('mcp')!.cpu / loads.get('bare MCP')!.cpu;
     const authorizerLoad = loads.get('authorizer')!.cpu / loads.get('bare authorizer')!.cpu;
     console.log(`targets (CPU): MCP module load ${mcpLoad.toFixed(2)}x (at most ${TARGET.mcpLoad}x), authorizer module load ${authorizerLoad.toFixed(2)}x (at most ${TARGET.authorizerLoad}x)`);
 
     firstCalls(mcp, floorFiles['bare MCP']);
+    firstDecisions(authorizer, floorFiles['bare authorizer']);
     await stackTraceOptions(dir, [mcp, authorizer]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -140,38 +147,111 @@ function nodeVersion(node: string): string {
   return node === process.execPath ? process.versions.node : readFileSync(join(node, '..', '..', 'package.json'), 'utf8').match(/"version":\s*"([^"]+)"/)?.[1] ?? '?';
 }
 
+interface FirstRequest {
+  file: string;
+  environment: Record<string, string>;
+  event: unknown;
+}
+
+/** Median figures of module load then the first request, `runs` fresh processes per bundle, the bundles alternated. */
+function firstRequestFigures(subjects: FirstRequest[], options: ColdStartOptions, runs: number) {
+  const samples = subjects.map(() => [] as Array<ReturnType<typeof coldStart>>);
+  for (let run = 0; run < runs; run++) {
+    subjects.forEach((subject, index) => samples[index]!.push(coldStart(subject.file, subject.environment, subject.event, options)));
+  }
+  return samples.map((rows) => ({
+    loadWall: median(rows.map((row) => row.loadWallMs)),
+    loadCpu: median(rows.map((row) => row.loadCpuMs)),
+    callWall: median(rows.map((row) => row.callWallMs)),
+    callCpu: median(rows.map((row) => row.callCpuMs)),
+    wall: median(rows.map((row) => row.loadWallMs + row.callWallMs)),
+    cpu: median(rows.map((row) => row.loadCpuMs + row.callCpuMs)),
+  }));
+}
+
+type Figures = ReturnType<typeof firstRequestFigures>[number];
+
+function printFirstRequestRow(first: string, label: string, row: Figures, floor: Figures): void {
+  console.log(
+    `${first.padEnd(12)}${label.padEnd(18)}${fixed(row.loadWall, 10)}${fixed(row.loadCpu, 10)}${fixed(row.callWall, 15)}${fixed(row.callCpu, 14)}${fixed(row.wall, 12)}${fixed(row.cpu, 11)}${ratio(row.wall, floor.wall).padStart(12)}${ratio(row.cpu, floor.cpu).padStart(11)}`,
+  );
+}
+
+const FIRST_REQUEST_HEADER = '            bundle             load wall  load CPU  1st req. wall  1st req. CPU  total wall  total CPU  ratio wall  ratio CPU';
+
 /** Module load, then the first tools/call: the MCP function as deployed (streamed) against the bare handler (buffered), both eras. */
 function firstCalls(mcp: PackagedFunction, bareFile: string): void {
-  const options = { node: nodeOf(mcp.runtime) };
   const resource = mcp.environment.MCP_RESOURCE_URL!;
   console.log(
     `\nMCP cold start as deployed: module load, then the first tools/call (median of ${FIRST_CALL_RUNS} fresh processes per bundle, alternated; ${mcp.memoryMb} MB; the rate-limit write answered by a DynamoDB stand-in on loopback)`,
   );
-  console.log('era         bundle            load wall  load CPU  1st call wall  1st call CPU  total wall  total CPU  ratio wall  ratio CPU');
+  console.log(FIRST_REQUEST_HEADER.replace('            ', 'era         '));
   for (const modern of [true, false]) {
-    const rows = { mcp: [] as Array<ReturnType<typeof coldStart>>, bare: [] as Array<ReturnType<typeof coldStart>> };
-    for (let run = 0; run < FIRST_CALL_RUNS; run++) {
-      const call = toolsCall('whoami', {}, modern);
-      rows.mcp.push(coldStart(mcp.bundle, mcp.environment, event(call.body, call.headers, resource), options));
-      const echo = toolsCall('echo', { text: 'hi' }, modern);
-      rows.bare.push(coldStart(bareFile, mcp.environment, event(echo.body, echo.headers, resource), options));
-    }
-    const figures = (samples: Array<ReturnType<typeof coldStart>>) => ({
-      loadWall: median(samples.map((row) => row.loadWallMs)),
-      loadCpu: median(samples.map((row) => row.loadCpuMs)),
-      callWall: median(samples.map((row) => row.callWallMs)),
-      callCpu: median(samples.map((row) => row.callCpuMs)),
-      wall: median(samples.map((row) => row.loadWallMs + row.callWallMs)),
-      cpu: median(samples.map((row) => row.loadCpuMs + row.callCpuMs)),
-    });
-    const [own, bare] = [figures(rows.mcp), figures(rows.bare)];
-    for (const [label, row] of [['mcp (deployed)', own], ['bare MCP', bare]] as const) {
-      console.log(
-        `${(modern ? '2026-07-28' : '2025-11-25').padEnd(12)}${label.padEnd(16)}${fixed(row.loadWall, 11)}${fixed(row.loadCpu, 10)}${fixed(row.callWall, 15)}${fixed(row.callCpu, 14)}${fixed(row.wall, 12)}${fixed(row.cpu, 11)}${ratio(row.wall, bare.wall).padStart(12)}${ratio(row.cpu, bare.cpu).padStart(11)}`,
-      );
-    }
+    const call = toolsCall('whoami', {}, modern);
+    const echo = toolsCall('echo', { text: 'hi' }, modern);
+    const [own, bare] = firstRequestFigures(
+      [
+        { file: mcp.bundle, environment: mcp.environment, event: event(call.body, call.headers, resource) },
+        { file: bareFile, environment: mcp.environment, event: event(echo.body, echo.headers, resource) },
+      ],
+      { node: nodeOf(mcp.runtime) },
+      FIRST_CALL_RUNS,
+    ) as [Figures, Figures];
+    const era = modern ? '2026-07-28' : '2025-11-25';
+    printFirstRequestRow(era, 'mcp (deployed)', own, bare);
+    printFirstRequestRow(era, 'bare MCP', bare, bare);
     console.log(`target (CPU): module load + first tools/call ${(own.cpu / bare.cpu).toFixed(2)}x (at most ${TARGET.mcpFirstCall}x)`);
   }
+}
+
+/**
+ * Module load, then the first decision: the authorizer as deployed against the bare aws-jwt-verify
+ * authorizer, a valid access token signed by a key of the (loopback) Cognito JWKS, its client
+ * active and nothing revoked (the DynamoDB stand-in's answers).
+ */
+function firstDecisions(authorizer: PackagedFunction, bareFile: string): void {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwks = JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'bench', alg: 'RS256', use: 'sig' }] });
+  const now = Math.floor(Date.now() / 1000);
+  const pool = authorizer.environment.USER_POOL_ID!;
+  const claims = {
+    sub: 'bench-user',
+    username: 'bench-user',
+    client_id: 'benchclient',
+    token_use: 'access',
+    scope: `${authorizer.environment.MCP_RESOURCE_URL}/read`,
+    jti: 'bench-jti',
+    iss: `https://cognito-idp.${REGION}.amazonaws.com/${pool}`,
+    auth_time: now,
+    iat: now,
+    exp: now + 3600,
+  };
+  const input = `${Buffer.from(JSON.stringify({ alg: 'RS256', kid: 'bench' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+  const token = `${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`;
+  const request = {
+    type: 'REQUEST',
+    methodArn: `arn:aws:execute-api:${REGION}:123456789012:a1b2c3d4e5/bench/POST/mcp`,
+    resource: '/mcp',
+    path: '/mcp',
+    httpMethod: 'POST',
+    headers: { Authorization: `Bearer ${token}` },
+    requestContext: { requestId: 'cold-start', identity: { sourceIp: '192.0.2.1' } },
+  };
+  const environment = { ...authorizer.environment, BENCH_COGNITO_JWKS: jwks };
+  console.log(
+    `\nAuthorizer cold start as deployed: module load, then the first decision (median of ${FIRST_CALL_RUNS} fresh processes per bundle, alternated; ${authorizer.memoryMb} MB; the JWKS served over loopback HTTP, so neither figure includes the download's TLS)`,
+  );
+  console.log(FIRST_REQUEST_HEADER);
+  const [own, bare] = firstRequestFigures(
+    [
+      { file: authorizer.bundle, environment, event: request },
+      { file: bareFile, environment, event: request },
+    ],
+    { node: nodeOf(authorizer.runtime) },
+    FIRST_CALL_RUNS,
+  ) as [Figures, Figures];
+  printFirstRequestRow('', 'authorizer', own, bare);
+  printFirstRequestRow('', 'bare authorizer', bare, bare);
 }
 
 /**
