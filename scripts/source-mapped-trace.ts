@@ -30,12 +30,15 @@ export interface SourceMaps {
   originalOf(bundlePath: string, line: number, column: number): Original | undefined;
   /** The bundles there are maps for, as paths inside their zips (e.g. functions/mcp/stream-handler.mjs). */
   bundles: readonly string[];
+  /** The bundles whose maps answered so far. */
+  used: ReadonlySet<string>;
 }
 
 /** The maps in `folder` (a build's .serverless/sourcemaps), loaded as a trace needs them. */
 export function sourceMapsIn(folder: string): SourceMaps {
   const bundles = mapFilesUnder(folder).map((file) => relative(folder, file).slice(0, -'.map'.length).split(sep).join('/'));
   const loaded = new Map<string, SourceMap>();
+  const used = new Set<string>();
   const mapOf = (bundle: string) => {
     if (!loaded.has(bundle)) loaded.set(bundle, new SourceMap(JSON.parse(readFileSync(join(folder, `${bundle}.map`), 'utf8'))));
     return loaded.get(bundle)!;
@@ -45,9 +48,11 @@ export function sourceMapsIn(folder: string): SourceMaps {
     bundles.filter((bundle) => path === bundle || path.endsWith(`/${bundle}`)).sort((a, b) => b.length - a.length)[0];
   return {
     bundles,
+    used,
     originalOf(bundlePath, line, column) {
       const bundle = bundleOf(bundlePath);
       if (bundle === undefined) return undefined;
+      used.add(bundle);
       const entry = mapOf(bundle).findEntry(line - 1, column - 1);
       if (!('originalSource' in entry)) return undefined;
       return {

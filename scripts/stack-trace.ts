@@ -6,7 +6,7 @@
  * "Reading a production stack trace".
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mapTrace, sourceMapsIn, tracesIn } from './source-mapped-trace.js';
 
@@ -30,6 +30,17 @@ const maps = sourceMapsIn(folder);
 const { text, mapped, unmapped } = mapTrace(tracesIn(input), maps);
 process.stdout.write(`${text.trimEnd()}\n`);
 if (mapped === 0 && unmapped === 0) fail('no bundle position (file.mjs:line:column) in the input');
+// Which build the maps are of: the operator compares it with the deployed function's CodeSha256.
+const codeFile = join(folder, 'code-sha256.json');
+const code = existsSync(codeFile) ? (JSON.parse(readFileSync(codeFile, 'utf8')) as Record<string, { function: string; codeSha256: string }>) : {};
+for (const bundle of maps.used) {
+  const built = code[bundle];
+  process.stderr.write(
+    built
+      ? `stack-trace: ${bundle} mapped with the build whose zip has CodeSha256 ${built.codeSha256}; the deployed one: aws lambda get-function-configuration --function-name ${built.function} --query CodeSha256\n`
+      : `stack-trace: ${bundle} mapped, but ${codeFile} does not say which build its map is of\n`,
+  );
+}
 if (unmapped > 0) {
   process.stderr.write(`stack-trace: ${unmapped} position(s) left as they were: no map in ${folder} for them (maps for: ${maps.bundles.join(', ')})\n`);
 }

@@ -1,5 +1,6 @@
 'use strict';
 
+const { createHash } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -20,7 +21,14 @@ const path = require('node:path');
  * the local stack (serverless-offline) builds the same bundles in the same folder, and its
  * rebuilds must never replace the maps of the build that was packaged. There the maps stay in
  * esbuild's build folder, unused.
+ *
+ * Beside the maps, `code-sha256.json` names, per bundle, its function and the SHA-256 of its zip
+ * as Lambda reports it (CodeSha256: base64), so that an operator can check that a map belongs to
+ * the code that is deployed before trusting what it says.
  */
+
+/** The file, in the maps folder, that ties each bundle to its function and zip. */
+const CODE_SHA256_FILE = 'code-sha256.json';
 
 const SOURCE_MAPS_FOLDER = path.join('.serverless', 'sourcemaps');
 
@@ -34,10 +42,29 @@ class SourceMapsOutsideZips {
       // A full package replaces every function: no map of an earlier build may stay beside it.
       if (clear) fs.rmSync(destination, { recursive: true, force: true });
     };
+    const recordCode = () => {
+      if (destination === undefined) return;
+      const file = path.join(destination, CODE_SHA256_FILE);
+      const record = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+      for (const name of serverless.service.getAllFunctions()) {
+        const fn = serverless.service.getFunction(name);
+        const artifact = fn.package?.artifact;
+        if (typeof fn.handler !== 'string' || typeof artifact !== 'string') continue;
+        const zip = path.resolve(serverless.serviceDir, artifact);
+        if (!fs.existsSync(zip)) continue;
+        const bundle = `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.mjs`;
+        record[bundle] = { function: fn.name ?? name, codeSha256: createHash('sha256').update(fs.readFileSync(zip)).digest('base64') };
+      }
+      fs.mkdirSync(destination, { recursive: true });
+      fs.writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+    };
     this.hooks = {
       // Runs after package:cleanup and before serverless-esbuild builds (before:package:createDeploymentArtifacts).
       'package:initialize': collectInto({ clear: true }),
       'before:deploy:function:packageFunction': collectInto({ clear: false }),
+      // The zips exist by then (serverless-esbuild writes them in the before: hooks).
+      'after:package:createDeploymentArtifacts': recordCode,
+      'after:deploy:function:packageFunction': recordCode,
     };
   }
 }
@@ -67,4 +94,5 @@ const esbuildPlugin = {
 
 SourceMapsOutsideZips.esbuildPlugin = esbuildPlugin;
 SourceMapsOutsideZips.SOURCE_MAPS_FOLDER = SOURCE_MAPS_FOLDER;
+SourceMapsOutsideZips.CODE_SHA256_FILE = CODE_SHA256_FILE;
 module.exports = SourceMapsOutsideZips;

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,6 +77,10 @@ describe('production stack traces', () => {
     expect(stdout).toMatch(new RegExp(`^    at loadAuthorizerConfig \\(authorizer/config\\.ts:${throwLine}:\\d+\\)$`, 'm'));
     expect(stdout).toMatch(new RegExp(`^    at authorizer/handler\\.ts:${lineOf('authorizer/handler.ts', 'const config = loadAuthorizerConfig()')}:\\d+$`, 'm'));
     expect(stdout.split('\n')[0]).toBe(trace.split('\n')[0]);
+    // The build the map is of: the SHA-256 of the zip, as Lambda reports CodeSha256.
+    const zipSha256 = createHash('sha256').update(readFileSync(join(dir, '.serverless', 'authorizer.zip'))).digest('base64');
+    expect(stderr).toContain(`authorizer/handler.mjs mapped with the build whose zip has CodeSha256 ${zipSha256}`);
+    expect(stderr).toContain('--function-name secure-mcp-prod-authorizer');
   });
 
   it("maps the MCP function's trace from the Lambda runtime's JSON error record", () => {
