@@ -26,7 +26,7 @@ import { node22 } from '../tests/support/conformance-cli.js';
 import { bundle } from './floor.js';
 import { event } from './mcp-handler.js';
 import { type ColdStartOptions, coldLoad, coldStart, percentile } from './measure.js';
-import { type PackagedFunction, REGION, packagedFunctions } from './packaged-functions.js';
+import { type PackagedFunction, REGION, nodeOf, packagedFunctions } from './packaged-functions.js';
 import { toolsCall } from './warm-process.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -49,14 +49,6 @@ function floorOf(name: string): Floor | undefined {
   if (name === 'authorizer') return 'bare authorizer';
   if (name === 'health') return undefined;
   return 'bare DynamoDB';
-}
-
-/** The Node binary of a Lambda runtime: its major, as installed here. */
-function nodeOf(runtime: string): string {
-  const major = /^nodejs(\d+)\.x$/.exec(runtime)?.[1];
-  if (major === '22') return node22();
-  if (major !== undefined && process.versions.node.startsWith(`${major}.`)) return process.execPath;
-  throw new Error(`no Node ${major ?? runtime} here to start ${runtime} functions with`);
 }
 
 const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);

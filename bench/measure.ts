@@ -53,9 +53,9 @@ export function coldStart(
 }
 
 /** Median wall time of `runs` cold imports of a bundle (coldLoad). */
-export function medianColdLoadMs(file: string, env: Record<string, string | undefined>, runs: number): number {
+export function medianColdLoadMs(file: string, env: Record<string, string | undefined>, runs: number, options?: ColdStartOptions): number {
   const times: number[] = [];
-  for (let run = 0; run < runs; run++) times.push(coldLoad(file, env).wallMs);
+  for (let run = 0; run < runs; run++) times.push(coldLoad(file, env, options).wallMs);
   return percentile(times.sort((a, b) => a - b), 50);
 }
 

@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { packageInScratchCopy } from '../scripts/package-service.js';
 import { type CfnTemplate, type RenderContext, renderings } from '../tests/support/template/cloudformation.js';
+import { node22 } from '../tests/support/conformance-cli.js';
 import { PLACEHOLDER_ACCOUNT_ID, placeholderContext } from '../tests/support/template/placeholders.js';
 
 export const REGION = 'us-east-1';
@@ -47,6 +48,11 @@ function lambdaContext(template: CfnTemplate, placeholders: RenderContext): Rend
 /** Packages the service in a scratch copy (the caller removes `dir`) and returns its functions. */
 export function packagedFunctions(): { dir: string; functions: PackagedFunction[] } {
   const dir = packageInScratchCopy({ stage: STAGE, region: REGION, prefix: 'mcp-bench-deployed-' });
+  return { dir, functions: functionsIn(dir) };
+}
+
+/** The functions of a service `serverless package --stage bench` packaged in `dir` (unzipped into `dir`/task). */
+export function functionsIn(dir: string): PackagedFunction[] {
   const template = JSON.parse(readFileSync(join(dir, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8')) as CfnTemplate;
   const context = lambdaContext(template, placeholderContext(template, { region: REGION, stackName: `secure-mcp-${STAGE}` }));
   const functions: PackagedFunction[] = [];
@@ -91,5 +97,13 @@ export function packagedFunctions(): { dir: string; functions: PackagedFunction[
       },
     });
   }
-  return { dir, functions: functions.sort((a, b) => a.name.localeCompare(b.name)) };
+  return functions.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The Node binary of a Lambda runtime: its major, as installed here. */
+export function nodeOf(runtime: string): string {
+  const major = /^nodejs(\d+)\.x$/.exec(runtime)?.[1];
+  if (major === '22') return node22();
+  if (major !== undefined && process.versions.node.startsWith(`${major}.`)) return process.execPath;
+  throw new Error(`no Node ${major ?? runtime} here to start ${runtime} functions with`);
 }
