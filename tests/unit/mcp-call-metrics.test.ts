@@ -24,6 +24,7 @@ const event = (overrides: Partial<AuditEvent> = {}): AuditEvent => ({
   sourceIp: '192.0.2.1',
   userAgent: 'test',
   era: 'modern',
+  protocolVersion: '2026-07-28',
   ...overrides,
 });
 
