@@ -41,8 +41,14 @@ const ENVIRONMENT = {
 /** The rate limit's lease the MCP handler is measured with: the default, as deployed (bench/mcp-handler.ts). */
 const LEASE = loadMcpConfig(ENVIRONMENT).rateLimit.lease;
 
-/** A bundle built as serverless.yml's esbuild settings and plugins build the functions. */
-export async function bundle(entry: string, outfile: string): Promise<void> {
+/** The esbuild settings a stack-trace option changes (bench/deployed.ts measures them). */
+export interface BundleOverrides {
+  sourcemap?: 'linked' | 'external' | false;
+  keepNames?: boolean;
+}
+
+/** A bundle built as serverless.yml's esbuild settings and plugins build the functions (source map and names as there, unless overridden). */
+export async function bundle(entry: string, outfile: string, overrides: BundleOverrides = {}): Promise<void> {
   const settings = (parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as { custom: { esbuild: Record<string, unknown> } }).custom.esbuild;
   await build({
     entryPoints: [entry],
@@ -53,6 +59,9 @@ export async function bundle(entry: string, outfile: string): Promise<void> {
     platform: 'node',
     format: 'esm',
     banner: settings.banner as Record<string, string>,
+    sourcemap: (settings.sourcemap as BundleOverrides['sourcemap']) ?? false,
+    keepNames: (settings.keepNames as boolean | undefined) ?? false,
+    ...overrides,
     plugins: createRequire(import.meta.url)(join(ROOT, 'serverless-plugins', 'esbuild-plugins.cjs')),
     absWorkingDir: ROOT,
     logLevel: 'error',

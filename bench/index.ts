@@ -4,12 +4,14 @@
 import { benchAuthorizer } from './authorizer.js';
 import { benchBundles } from './bundles.js';
 import { benchCredentials } from './credentials.js';
+import { benchDeployed } from './deployed.js';
 import { benchFloor } from './floor.js';
 import { benchMcpHandler } from './mcp-handler.js';
 import { benchOAuthFacade } from './oauth-facade.js';
 import { benchSigner } from './signer.js';
 
 const benchmarks: Array<[string, () => void | Promise<void>]> = [
+  ['deployed', benchDeployed],
   ['bundles', benchBundles],
   ['mcp-handler', benchMcpHandler],
   ['floor', benchFloor],

@@ -60,14 +60,15 @@ export function countingDynamoDbFetch() {
   return { calls, fetch: fetch as typeof globalThis.fetch };
 }
 
-export function event(body: unknown, headers: Record<string, string> = { 'MCP-Protocol-Version': '2025-06-18' }): APIGatewayProxyEvent {
+/** An API Gateway event for /mcp from an authorized caller with read and write scopes of `resource` (the MCP_RESOURCE_URL the handler runs with). */
+export function event(body: unknown, headers: Record<string, string> = { 'MCP-Protocol-Version': '2025-06-18' }, resource = RESOURCE): APIGatewayProxyEvent {
   const context = toAuthorizerContext({
     principal: 'bench-user',
     authMethod: 'jwt',
     sub: 'bench-user',
     username: 'bench',
     clientId: 'bench-client',
-    scopes: [`${RESOURCE}/read`, `${RESOURCE}/write`],
+    scopes: [`${resource}/read`, `${resource}/write`],
     groups: [],
     tokenId: 'jti',
     expiresAt: 2_000_000_000,

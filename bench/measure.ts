@@ -10,11 +10,21 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 const COLD_START_PROCESS = join(import.meta.dirname, 'cold-start-process.mjs');
 
-/** Runs bench/cold-start-process.mjs once and returns the numbers of its last line. */
-function coldStartProcess(file: string, env: Record<string, string | undefined>, event?: unknown): number[] {
-  const output = execFileSync(process.execPath, [COLD_START_PROCESS, file, ...(event === undefined ? [] : [JSON.stringify(event)])], {
+/** The Node binary a cold start runs on: this process's unless given (bench/deployed.ts starts Lambda's Node major). */
+export interface ColdStartOptions {
+  node?: string;
+}
+
+/**
+ * Runs bench/cold-start-process.mjs once and returns the numbers of its last line. What the
+ * function logs (Powertools writes its log records to standard output, as on Lambda) is not
+ * printed; standard error only when the process fails.
+ */
+function coldStartProcess(file: string, env: Record<string, string | undefined>, event?: unknown, options: ColdStartOptions = {}): number[] {
+  const output = execFileSync(options.node ?? process.execPath, [COLD_START_PROCESS, file, ...(event === undefined ? [] : [JSON.stringify(event)])], {
     env: { PATH: process.env.PATH, ...env },
     encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   return output.trim().split('\n').pop()!.split(' ').map(Number);
 }
@@ -26,21 +36,26 @@ function coldStartProcess(file: string, env: Record<string, string | undefined>,
  * a busy machine the wall time includes waiting for a core; the CPU time does not, so it is the
  * steadier figure for a ratio.
  */
-export function coldLoad(file: string, env: Record<string, string | undefined>): { wallMs: number; cpuMs: number } {
-  const [wallMs, cpuMs] = coldStartProcess(file, env);
+export function coldLoad(file: string, env: Record<string, string | undefined>, options?: ColdStartOptions): { wallMs: number; cpuMs: number } {
+  const [wallMs, cpuMs] = coldStartProcess(file, env, undefined, options);
   return { wallMs: wallMs!, cpuMs: cpuMs! };
 }
 
 /** A cold import as coldLoad's, then the first request: the bundle's handler called once with `event` (its rate-limit write answered by a DynamoDB stand-in). */
-export function coldStart(file: string, env: Record<string, string | undefined>, event: unknown): { loadWallMs: number; loadCpuMs: number; callWallMs: number; callCpuMs: number } {
-  const [loadWallMs, loadCpuMs, callWallMs, callCpuMs] = coldStartProcess(file, env, event);
+export function coldStart(
+  file: string,
+  env: Record<string, string | undefined>,
+  event: unknown,
+  options?: ColdStartOptions,
+): { loadWallMs: number; loadCpuMs: number; callWallMs: number; callCpuMs: number } {
+  const [loadWallMs, loadCpuMs, callWallMs, callCpuMs] = coldStartProcess(file, env, event, options);
   return { loadWallMs: loadWallMs!, loadCpuMs: loadCpuMs!, callWallMs: callWallMs!, callCpuMs: callCpuMs! };
 }
 
 /** Median wall time of `runs` cold imports of a bundle (coldLoad). */
-export function medianColdLoadMs(file: string, env: Record<string, string | undefined>, runs: number): number {
+export function medianColdLoadMs(file: string, env: Record<string, string | undefined>, runs: number, options?: ColdStartOptions): number {
   const times: number[] = [];
-  for (let run = 0; run < runs; run++) times.push(coldLoad(file, env).wallMs);
+  for (let run = 0; run < runs; run++) times.push(coldLoad(file, env, options).wallMs);
   return percentile(times.sort((a, b) => a - b), 50);
 }
 

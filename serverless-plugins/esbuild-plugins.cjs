@@ -1,6 +1,7 @@
 'use strict';
 
 const path = require('node:path');
+const { esbuildPlugin: sourceMapsOutsideZips } = require('./source-maps.cjs');
 
 /**
  * esbuild plugins for the function bundles (custom.esbuild.plugins in serverless.yml).
@@ -38,4 +39,5 @@ const mcpServerWithoutAjv = {
   },
 };
 
-module.exports = [zodEnglishOnly, mcpServerWithoutAjv];
+// source-maps.cjs: each bundle's map goes beside the package (.serverless/sourcemaps), not into its zip.
+module.exports = [zodEnglishOnly, mcpServerWithoutAjv, sourceMapsOutsideZips];

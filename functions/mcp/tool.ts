@@ -87,12 +87,12 @@ export function defineTool<Input extends z.ZodRawShape, Output extends z.ZodRawS
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyToolDefinition = ToolDefinition<any, any>;
 
-/** A tool ready to serve: its schemas compiled once, at cold start. */
+/** A tool ready to serve: its schemas compiled once, on first use. */
 export interface CompiledTool {
   definition: AnyToolDefinition;
-  input: z.ZodObject;
+  readonly input: z.ZodObject;
   /** Undefined for a tool without an output schema (content only). */
-  output?: z.ZodObject;
+  readonly output?: z.ZodObject;
   /** The tools/list entry, built on first use. */
   readonly listing: {
     name: string;
@@ -111,14 +111,20 @@ export function compileTools(definitions: readonly AnyToolDefinition[]): Readonl
   for (const definition of definitions) {
     if (!TOOL_NAME.test(definition.name)) throw new Error(`Tool name "${definition.name}" must match ${TOOL_NAME}`);
     if (compiled.has(definition.name)) throw new Error(`Two tools are named "${definition.name}"`);
-    // Unknown arguments are refused rather than ignored: a typo must not silently change a call.
-    const input = z.strictObject(definition.inputSchema);
-    const output = definition.outputSchema ? z.object(definition.outputSchema) : undefined;
+    let input: z.ZodObject | undefined;
+    let output: z.ZodObject | undefined;
     let listing: CompiledTool['listing'] | undefined;
     compiled.set(definition.name, {
       definition,
-      input,
-      output,
+      // Built on the tool's first call or listing, not at cold start (issue 19): a container
+      // builds the schemas of the tools it serves only.
+      // Unknown arguments are refused rather than ignored: a typo must not silently change a call.
+      get input() {
+        return (input ??= z.strictObject(definition.inputSchema));
+      },
+      get output() {
+        return definition.outputSchema ? (output ??= z.object(definition.outputSchema)) : undefined;
+      },
       // The JSON Schemas are built on the first tools/list that shows the tool, not at cold
       // start: converting every zod schema was the largest part of this function's module load
       // (bench/floor.ts), and many containers serve only calls. Once built, kept.
@@ -127,8 +133,8 @@ export function compileTools(definitions: readonly AnyToolDefinition[]): Readonl
           name: definition.name,
           title: definition.title,
           description: definition.description,
-          inputSchema: jsonSchemaOf(input, 'input'),
-          ...(output ? { outputSchema: jsonSchemaOf(output, 'output') } : {}),
+          inputSchema: jsonSchemaOf(this.input, 'input'),
+          ...(this.output ? { outputSchema: jsonSchemaOf(this.output, 'output') } : {}),
           annotations: { title: definition.title, ...definition.annotations },
         });
       },

@@ -7,21 +7,19 @@ const PREFIX = { tool: 'Tool', resource: 'Resource', prompt: 'Prompt' } as const
  * CloudWatch metrics (embedded metric format, written with the log) for every call, by its
  * target: ToolCalls and ToolLatency by tool, ToolDenied when the caller lacked the scope,
  * ToolErrors for internal errors; the same as ResourceCalls... by resource template and
- * PromptCalls... by prompt.
- *
- * One single-metric object per metric: Powertools publishes a single metric as soon as it is added
- * and drops its dimensions with it, so a second metric added to the same object would be written
- * without the target's dimension (tests/unit/template-operations.test.ts reads what is written).
+ * PromptCalls... by prompt. One record per call, every metric under the target's dimension. Not
+ * `metrics.singleMetric()`: it publishes at each addMetric and then drops the dimension, so only
+ * the first metric carried it, and the publish after them logged Powertools' "No application
+ * metrics to publish" warning on every call. Synchronous from the dimension to the publish, so no
+ * other call's metrics can interleave.
  */
 export function recordCallMetrics(metrics: Metrics, event: AuditEvent): void {
   const prefix = PREFIX[event.kind];
-  const byTarget = (name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number) => {
-    const single = metrics.singleMetric();
-    single.addDimension(event.kind, event.target);
-    single.addMetric(name, unit, value);
-  };
-  byTarget(`${prefix}Calls`, MetricUnit.Count, 1);
-  byTarget(`${prefix}Latency`, MetricUnit.Milliseconds, event.durationMs);
-  if (event.outcome === 'denied') byTarget(`${prefix}Denied`, MetricUnit.Count, 1);
-  if (event.outcome === 'error' && event.reason === 'internal') byTarget(`${prefix}Errors`, MetricUnit.Count, 1);
+  metrics.addDimension(event.kind, event.target);
+  metrics.addMetric(`${prefix}Calls`, MetricUnit.Count, 1);
+  metrics.addMetric(`${prefix}Latency`, MetricUnit.Milliseconds, event.durationMs);
+  if (event.outcome === 'denied') metrics.addMetric(`${prefix}Denied`, MetricUnit.Count, 1);
+  if (event.outcome === 'error' && event.reason === 'internal') metrics.addMetric(`${prefix}Errors`, MetricUnit.Count, 1);
+  // Clears the metrics and the target's dimension (the default ones stay) for the next call.
+  metrics.publishStoredMetrics();
 }
