@@ -3,10 +3,8 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { createAccessTokenVerifier } from '../authorizer/access-token.js';
 import { DEFAULT_CLOCK_SKEW_SECONDS } from '../authorizer/config.js';
-import { localJwksOrigin } from '../authorizer/local-jwks.js';
 import { dynamoDbClientRegistry } from '../dcr/client-registry.js';
 import { cognitoAppClients } from '../dcr/cognito-app-clients.js';
-import { loadDcrConfig } from '../dcr/config.js';
 import { cognitoApiFromEnvironment } from '../lib/cognito/json-api.js';
 import { dynamoDbDocumentsFromEnvironment } from '../lib/dynamodb/documents.js';
 import { jsonResponse } from '../lib/http/json-response.js';
@@ -14,12 +12,11 @@ import { headerValue } from '../lib/http/request-body.js';
 import { createLogger } from '../lib/logger.js';
 import { dynamoDbRevocationStore } from '../lib/revocations.js';
 import { loggedTokenTypeHint, readRevocationForm } from './revoke/revocation-request.js';
+import { loadRevokeConfig } from './revoke/revoke-config.js';
 import { RevocationRequestError, revokeToken } from './revoke/revoke-token.js';
 
 const logger = createLogger('revoke');
-const config = loadDcrConfig();
-const revocationsTable = process.env.REVOCATIONS_TABLE;
-if (!revocationsTable) throw new Error('Invalid configuration: REVOCATIONS_TABLE is required');
+const { dcr: config, revocationsTable, localJwksOrigin } = loadRevokeConfig();
 const documents = dynamoDbDocumentsFromEnvironment();
 const cognito = cognitoApiFromEnvironment();
 const appClients = cognitoAppClients(config.userPoolId, config.appClientSettings, cognito);
@@ -28,7 +25,7 @@ const accessTokens = createAccessTokenVerifier({
   userPoolId: config.userPoolId,
   resourceUrl: config.resourceServerId,
   clockSkewSeconds: DEFAULT_CLOCK_SKEW_SECONDS,
-  localJwksOrigin: localJwksOrigin(process.env),
+  localJwksOrigin,
 });
 
 const dependencies = {
