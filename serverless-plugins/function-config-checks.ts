@@ -2,6 +2,7 @@ import { loadAuthorizerConfig } from '../authorizer/config.js';
 import { loadCleanupSettings, loadDcrConfig } from '../dcr/config.js';
 import { loadMcpConfig } from '../functions/mcp/config.js';
 import { createToolServices } from '../functions/mcp/services.js';
+import { loadGroupMappingConfig } from '../functions/pre-token/group-mapping.js';
 import {
   type ColdStartCheck,
   type ConfigurationFinding,
@@ -39,6 +40,7 @@ export const coldStartChecks: Record<string, ColdStartCheck> = {
   'oauth/authorize-handler': oauth,
   'oauth/token-handler': oauth,
   'oauth/metadata-handler': loadMetadataSettings,
+  'functions/pre-token/handler': loadGroupMappingConfig,
   // Reads no configuration.
   'functions/health/handler': () => undefined,
 };

@@ -274,6 +274,7 @@ const CALLS: Record<string, Call[]> = {
   OAuthTokenRole: [logs('OauthTokenLogGroup'), table('OAuthStateTable', ['dynamodb:DeleteItem']), table('ClientsTable', ['dynamodb:GetItem'])],
   MetadataRole: [logs('MetadataLogGroup')],
   HealthRole: [logs('HealthLogGroup')],
+  PreTokenGenerationRole: [logs('PreTokenGenerationLogGroup')],
 };
 
 const GROUP_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/secure-mcp/prod/ops-tools`;

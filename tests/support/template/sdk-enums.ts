@@ -37,6 +37,9 @@ export const ENUM_RULES: Record<string, EnumRule> = {
   'AWS::Cognito::UserPool.EmailConfiguration.EmailSendingAccount': sdk(cognito.EmailSendingAccountType, 'cognito-identity-provider EmailSendingAccountType'),
   'AWS::Cognito::UserPool.VerificationMessageTemplate.DefaultEmailOption': sdk(cognito.DefaultEmailOptionType, 'cognito-identity-provider DefaultEmailOptionType'),
   // Version 1 is the classic hosted UI, 2 managed login (UserPoolDomain, ManagedLoginVersion).
+  'AWS::Cognito::UserPool.Schema[].AttributeDataType': sdk(cognito.AttributeDataType, 'cognito-identity-provider AttributeDataType'),
+  'AWS::Cognito::UserPool.LambdaConfig.PreTokenGenerationConfig.LambdaVersion': sdk(cognito.PreTokenGenerationLambdaVersionType, 'cognito-identity-provider PreTokenGenerationLambdaVersionType'),
+  'AWS::Cognito::UserPoolIdentityProvider.ProviderType': sdk(cognito.IdentityProviderTypeType, 'cognito-identity-provider IdentityProviderTypeType'),
   'AWS::Cognito::UserPoolDomain.ManagedLoginVersion': documented([1, 2], 'Cognito CreateUserPoolDomain ManagedLoginVersion'),
   'AWS::Cognito::UserPoolClient.ExplicitAuthFlows[]': sdk(cognito.ExplicitAuthFlowsType, 'cognito-identity-provider ExplicitAuthFlowsType'),
   'AWS::Cognito::UserPoolClient.AllowedOAuthFlows[]': sdk(cognito.OAuthFlowType, 'cognito-identity-provider OAuthFlowType'),
@@ -97,11 +100,9 @@ export const ENUM_RULES: Record<string, EnumRule> = {
 export const KNOWN_ENUM_PROPERTIES = [
   ...Object.keys(ENUM_RULES),
   'AWS::Cognito::UserPool.UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate[]',
-  'AWS::Cognito::UserPool.Schema[].AttributeDataType',
   'AWS::Cognito::UserPoolClient.TokenValidityUnits.AccessToken',
   'AWS::Cognito::UserPoolClient.TokenValidityUnits.IdToken',
   'AWS::Cognito::UserPoolClient.TokenValidityUnits.RefreshToken',
-  'AWS::Cognito::UserPoolIdentityProvider.ProviderType',
   'AWS::Cognito::UserPoolRiskConfigurationAttachment.AccountTakeoverRiskConfiguration.Actions.HighAction.EventAction',
   'AWS::DynamoDB::Table.ContributorInsightsSpecification.Mode',
   'AWS::Lambda::Function.SnapStart.ApplyOn',
