@@ -7,6 +7,10 @@
  * line arrives as a string, and the registry types MinimumLength as an integer; it is checked
  * (8 to 99: Cognito's ceiling, and NIST SP 800-63B's floor) and written as a number.
  *
+ * E-mail through Amazon SES (emailSourceArn, emailFrom): Cognito's own e-mail (invitations,
+ * password resets) is limited to a few dozen messages a day per account; with a verified SES
+ * identity Cognito sends through SES (EmailSendingAccount DEVELOPER) at the account's SES quota.
+ *
  * The company's own sign-in: adds an OIDC or SAML identity provider to the user pool when the
  * identityProviderType parameter is set (README, "Your company's sign-in"), and, when
  * identityProviderGroups is set, the pre-token-generation trigger that turns the provider's
@@ -42,6 +46,7 @@ class IdentityProvider {
   additions() {
     try {
       passwordMinimumLength(this.serverless.service.custom?.passwordMinimumLength);
+      emailConfiguration(this.serverless.service.custom?.email ?? {});
       return identityProviderResources(this.serverless.service.custom?.identityProvider ?? {});
     } catch (error) {
       if (error instanceof IdentityProviderError) throw new this.serverless.classes.Error(error.message, 'INVALID_USER_POOL_SETTINGS');
@@ -59,6 +64,8 @@ class IdentityProvider {
     }
     Object.assign(resources[POOL].Properties, additions.poolProperties);
     resources[POOL].Properties.Policies.PasswordPolicy.MinimumLength = passwordMinimumLength(this.serverless.service.custom?.passwordMinimumLength);
+    const email = emailConfiguration(this.serverless.service.custom?.email ?? {});
+    if (email) resources[POOL].Properties.EmailConfiguration = email;
   }
 }
 
@@ -157,6 +164,20 @@ function passwordMinimumLength(value) {
   return length;
 }
 
+/** The pool's EmailConfiguration for an SES identity; undefined (Cognito's own e-mail) without one. */
+function emailConfiguration(settings) {
+  const sourceArn = String(settings.sourceArn ?? '').trim();
+  const from = String(settings.from ?? '').trim();
+  if (sourceArn === '') {
+    if (from !== '') throw new IdentityProviderError('user-pool-settings: emailFrom needs emailSourceArn (Cognito\'s own e-mail always comes from no-reply@verificationemail.com)');
+    return undefined;
+  }
+  if (!/^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity\/\S+$/.test(sourceArn)) {
+    throw new IdentityProviderError(`user-pool-settings: emailSourceArn must be the ARN of a verified SES identity (arn:aws:ses:{region}:{account}:identity/{address or domain}), not "${sourceArn}"`);
+  }
+  return { EmailSendingAccount: 'DEVELOPER', SourceArn: sourceArn, ...(from ? { From: from } : {}) };
+}
+
 /** `poolAttribute=idpAttribute;...` (SAML attribute names are URLs, so `;` separates) → AttributeMapping. */
 function parseAttributeMapping(text, refuse) {
   const mapping = {};
@@ -183,4 +204,5 @@ function parameterOf(key) {
 module.exports = IdentityProvider;
 module.exports.identityProviderResources = identityProviderResources;
 module.exports.passwordMinimumLength = passwordMinimumLength;
+module.exports.emailConfiguration = emailConfiguration;
 module.exports.IdentityProviderError = IdentityProviderError;

@@ -19,12 +19,13 @@ import { enumValueProblems } from '../support/template/sdk-enums.js';
  * is called with events of the shape Cognito documents for V2_0 (a federated user's `identities`
  * attribute, the group list as Cognito stores a mapped multi-valued claim).
  */
-const { identityProviderResources, passwordMinimumLength } = createRequire(import.meta.url)('../../serverless-plugins/user-pool-settings.cjs') as {
+const { identityProviderResources, passwordMinimumLength, emailConfiguration } = createRequire(import.meta.url)('../../serverless-plugins/user-pool-settings.cjs') as {
   identityProviderResources: (settings: Record<string, string>) => {
     resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
     poolProperties: Record<string, unknown>;
   };
   passwordMinimumLength: (value: unknown) => number;
+  emailConfiguration: (settings: Record<string, string>) => Record<string, string> | undefined;
 };
 
 const REGION = 'eu-west-1';
@@ -40,6 +41,7 @@ const OIDC_PARAMS = {
   dcrIdentityProviders: 'COGNITO CorpSSO',
   mfaConfiguration: 'ON',
   passwordMinimumLength: '14',
+  emailSourceArn: 'arn:aws:ses:eu-west-1:123456789012:identity/example.com',
 };
 
 describe('a stage with an OIDC provider and its groups, packaged (serverless package)', () => {
@@ -71,6 +73,7 @@ describe('a stage with an OIDC provider and its groups, packaged (serverless pac
       'AWS::Cognito::UserPool.Schema[].AttributeDataType',
       'AWS::Cognito::UserPool.LambdaConfig.PreTokenGenerationConfig.LambdaVersion',
       'AWS::Cognito::UserPool.MfaConfiguration',
+      'AWS::Cognito::UserPool.EmailConfiguration.EmailSendingAccount',
     ]) {
       expect(checked, path).toContain(path);
     }
@@ -114,11 +117,12 @@ describe('a stage with an OIDC provider and its groups, packaged (serverless pac
     }
   });
 
-  it('sets the password policy and MFA from the parameters', () => {
+  it('sets the password policy, MFA and SES e-mail from the parameters', () => {
     const pool = resource('CognitoUserPool').Properties;
     expect(pool.MfaConfiguration).toBe('ON');
     expect(pool.EnabledMfas).toEqual(['SOFTWARE_TOKEN_MFA']);
     expect(pool.Policies.PasswordPolicy.MinimumLength).toBe(14);
+    expect(pool.EmailConfiguration).toEqual({ EmailSendingAccount: 'DEVELOPER', SourceArn: 'arn:aws:ses:eu-west-1:123456789012:identity/example.com' });
   });
 });
 
@@ -137,6 +141,17 @@ describe('identity provider settings (serverless-plugins/user-pool-settings.cjs)
     expect(passwordMinimumLength('14')).toBe(14);
     expect(passwordMinimumLength(12)).toBe(12);
     for (const bad of ['7', '100', '12.5', 'twelve', '']) expect(() => passwordMinimumLength(bad)).toThrow(`passwordMinimumLength must be an integer from 8 to 99, not "${bad}"`);
+  });
+
+  it('sends e-mail through a verified SES identity when one is given, else leaves Cognito\'s own', () => {
+    expect(emailConfiguration({ sourceArn: '', from: '' })).toBeUndefined();
+    expect(emailConfiguration({ sourceArn: 'arn:aws:ses:eu-west-1:123456789012:identity/example.com', from: 'MCP <no-reply@example.com>' })).toEqual({
+      EmailSendingAccount: 'DEVELOPER',
+      SourceArn: 'arn:aws:ses:eu-west-1:123456789012:identity/example.com',
+      From: 'MCP <no-reply@example.com>',
+    });
+    expect(() => emailConfiguration({ sourceArn: 'no-reply@example.com' })).toThrow(/emailSourceArn must be the ARN of a verified SES identity/);
+    expect(() => emailConfiguration({ sourceArn: '', from: 'a@example.com' })).toThrow(/emailFrom needs emailSourceArn/);
   });
 
   it('adds nothing when no provider is configured', () => {
