@@ -7,9 +7,10 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { HELP, runAdmin } from '../../admin/cli.js';
+import { HELP } from '../../admin/cli.js';
 import { localCognitoClient } from '../../local/cognito.js';
 import { localDynamoDbClient } from '../../local/dynamodb.js';
+import { localAdminRunner } from '../support/admin-runner.js';
 import { listToolNames, scopeOf } from '../support/mcp-calls.js';
 import { signInDemoUser } from '../support/demo-login.js';
 
@@ -33,12 +34,7 @@ describe('npm run admin: operator-client create and user make-admin (local stack
   const adminTools = ['users_revocation_status', 'users_revoke_tokens'];
   const CLIENTS_TABLE = 'secure-mcp-local-clients';
 
-  async function admin(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runAdmin([...args, '--local-dir', stack.dataDir], (line) => out.push(line), (line) => err.push(line));
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const admin = localAdminRunner(stack.dataDir);
   const clientIdIn = (output: string) => /Operator client: (\S+)/.exec(output)?.[1] ?? '';
   const signIn = (clientId: string, user: { username: string; password: string }) =>
     signInDemoUser(stack, { clientId, user, scope: ['read', 'write', 'admin'].map((name) => scopeOf(stack, name as 'read')).join(' ') });

@@ -8,8 +8,8 @@ import { renderings } from '../support/template/cloudformation.js';
 import { danglingDependsOn, dependencyCycles, dependencyGraph } from '../support/template/dependency-cycles.js';
 import { packageTemplate } from '../support/template/packaged-template.js';
 import { placeholderContext } from '../support/template/placeholders.js';
-import { type Registry, leaves, loadRegistry, referenceProblems, registryProblems } from '../support/template/registry.js';
-import { enumValueProblems } from '../support/template/sdk-enums.js';
+import { type Registry, loadRegistry, referenceProblems, registryProblems } from '../support/template/registry.js';
+import { enumLeaves, enumValueProblems, unmappedEnumProblems } from '../support/template/sdk-enums.js';
 
 /**
  * The company's sign-in (serverless-plugins/user-pool-settings.cjs, functions/pre-token/). Cognito
@@ -61,12 +61,9 @@ describe('a stage with an OIDC provider and its groups, packaged (serverless pac
     expect(danglingDependsOn(template)).toEqual([]);
     expect(dependencyCycles(dependencyGraph(template))).toEqual([]);
     const context = placeholderContext(template, { region: REGION, stackName: 'secure-mcp-prod' });
-    const all = leaves(registry, template).map((leaf) => ({
-      ...leaf,
-      registryRestricted: !!(leaf.type && 'allowedValues' in leaf.type && leaf.type.allowedValues),
-      scalar: leaf.type?.type === 'string' || leaf.type?.type === 'integer',
-    }));
+    const all = enumLeaves(registry, template);
     expect(enumValueProblems(all, (value) => (typeof value === 'number' ? [value] : renderings(value, context)))).toEqual([]);
+    expect(unmappedEnumProblems(all)).toEqual([]);
     const checked = new Set(all.map((leaf) => leaf.path));
     for (const path of [
       'AWS::Cognito::UserPoolIdentityProvider.ProviderType',

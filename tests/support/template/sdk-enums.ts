@@ -3,6 +3,8 @@ import * as cloudWatch from '@aws-sdk/client-cloudwatch';
 import * as cognito from '@aws-sdk/client-cognito-identity-provider';
 import * as dynamodb from '@aws-sdk/client-dynamodb';
 import * as lambda from '@aws-sdk/client-lambda';
+import type { CfnTemplate } from './cloudformation.js';
+import { type Registry, leaves } from './registry.js';
 
 /**
  * The values an enum-valued property may take. The CloudFormation registry types most of these
@@ -157,6 +159,15 @@ export interface EnumLeaf {
   registryRestricted: boolean;
   /** Whether the registry types it as a string or an integer (the types an enum can hide in). */
   scalar: boolean;
+}
+
+/** Every property value of the template, with what the registry says of its type. */
+export function enumLeaves(registry: Registry, template: CfnTemplate): EnumLeaf[] {
+  return leaves(registry, template).map((leaf) => ({
+    ...leaf,
+    registryRestricted: !!(leaf.type && 'allowedValues' in leaf.type && leaf.type.allowedValues),
+    scalar: leaf.type?.type === 'string' || leaf.type?.type === 'integer',
+  }));
 }
 
 /** Enum-valued properties the template sets without a rule to check them against. */
