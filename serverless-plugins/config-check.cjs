@@ -56,7 +56,7 @@ class ConfigCheck {
 /**
  * Bundles the checks (TypeScript, ESM; the service's own files only, packages stay external) into
  * one temporary module under .serverless, where its imports of zod and the rest resolve from the
- * service's node_modules, and imports it. About 0.1 s of bundling and 0.2 s of loading.
+ * service's node_modules, and imports it. About 0.05 to 0.2 s of bundling and 0.15 s of loading (measured on the team machine).
  */
 async function loadChecks(serviceDir) {
   const esbuild = require('esbuild');
