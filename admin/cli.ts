@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-key-commands.js';
 import { registerClient } from './client-commands.js';
+import { createOperatorClient, makeAdmin } from './operator-commands.js';
 import { type Output, listRevocations, revoke, undo } from './revocation-commands.js';
 import { type AdminTarget, resolveTarget } from './target.js';
 
@@ -40,6 +41,17 @@ Client registry:
                                         URIs the registry has when the app client has no callback URL
                                         of its own besides the facade's. --redirect-uri (repeatable)
                                         records these instead. Needs --resource-url.
+
+First admin after a deploy (the pool and MCP URL are found by the stage's names, or --user-pool-id/--resource-url):
+  operator-client create [--name <name>] [--redirect-uri <uri>]...
+                                        Creates the operator's app client (public, PKCE; scopes read, write,
+                                        admin; the pool's identity providers) and registers it. Default
+                                        name "operator console"; default redirect URIs the MCP Inspector's
+                                        (http://localhost:6274/oauth/callback[/debug]) and
+                                        http://localhost:53682/callback. Run again: finds it, refreshes them.
+  user make-admin <e-mail | username> [--invite]
+                                        Adds the user to mcp-admins; with --invite, a new user is created
+                                        and Cognito e-mails a temporary password (AdminCreateUser).
 
 API keys (for machine clients that cannot do OAuth; sent as "Authorization: Bearer mcpk_..."):
   api-key create --owner <name> [--scopes "read write"] [--expires-in 90d]
@@ -82,7 +94,9 @@ export async function runAdmin(argv: string[], out: Output = console.log, err: O
         owner: { type: 'string' },
         scopes: { type: 'string' },
         update: { type: 'boolean' },
+        name: { type: 'string' },
         'redirect-uri': { type: 'string', multiple: true },
+        invite: { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -123,6 +137,14 @@ export async function runAdmin(argv: string[], out: Output = console.log, err: O
       case 'client':
         if (sub !== 'register') throw new Error('Usage: client register <app client id> [--update] [--redirect-uri <uri>]...');
         await registerClient(target, argument, out, { update: values.update === true, ...(values['redirect-uri'] ? { redirectUris: values['redirect-uri'] } : {}) });
+        break;
+      case 'operator-client':
+        if (sub !== 'create') throw new Error('Usage: operator-client create [--name <name>] [--redirect-uri <uri>]...');
+        await createOperatorClient(target, { name: values.name, redirectUris: values['redirect-uri'] }, out);
+        break;
+      case 'user':
+        if (sub !== 'make-admin') throw new Error('Usage: user make-admin <e-mail | username> [--invite]');
+        await makeAdmin(target, argument, { invite: values.invite }, out);
         break;
       case 'api-key':
         if (sub === 'create') await createApiKey(target, { owner: values.owner, scopes: values.scopes, expiresIn: values['expires-in'] }, out);

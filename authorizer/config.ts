@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../lib/configuration-error.js';
+import { ConfigurationError, type ConfigurationProblem } from '../lib/configuration-error.js';
 import { localJwksOrigin } from './local-jwks.js';
 
 /**
@@ -40,14 +40,14 @@ export interface AuthorizerConfig {
 }
 
 export function loadAuthorizerConfig(env: Record<string, string | undefined> = process.env): AuthorizerConfig {
-  const problems: string[] = [];
+  const problems: ConfigurationProblem[] = [];
   const read = (name: string, valid: (value: string) => boolean, what: string, fallback?: string): string => {
     const value = env[name] === undefined || env[name] === '' ? fallback : env[name];
     if (value === undefined) {
-      problems.push(`${name}: is required`);
+      problems.push({ variable: name, message: 'is required' });
       return '';
     }
-    if (!valid(value)) problems.push(`${name}: ${what}`);
+    if (!valid(value)) problems.push({ variable: name, message: what });
     return value;
   };
   const integer = (min: number, max: number) => (value: string) =>
@@ -61,7 +61,7 @@ export function loadAuthorizerConfig(env: Record<string, string | undefined> = p
   const timeout = read('AUTHORIZER_DYNAMODB_TIMEOUT_MS', integer(50, 10_000), 'must be an integer from 50 to 10000', String(DEFAULT_DYNAMODB_TIMEOUT_MS));
   const touch = read('AUTHORIZER_TOUCH_TIMEOUT_MS', integer(10, 5_000), 'must be an integer from 10 to 5000', String(DEFAULT_TOUCH_TIMEOUT_MS));
   const skew = read('AUTHORIZER_CLOCK_SKEW_SECONDS', integer(0, 300), 'must be an integer from 0 to 300', String(DEFAULT_CLOCK_SKEW_SECONDS));
-  if (problems.length > 0) throw new ConfigurationError(`Invalid configuration: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new ConfigurationError(problems);
   return {
     userPoolId,
     resourceUrl,

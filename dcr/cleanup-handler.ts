@@ -1,8 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
-import { parseConfig } from '../lib/config.js';
 import { dynamoDbDocumentsFromEnvironment } from '../lib/dynamodb/documents.js';
 import { createLogger } from '../lib/logger.js';
 import { dynamoDbCimdRetirement } from './cimd/cimd-retirement.js';
@@ -10,17 +8,12 @@ import { cleanUpClients } from './cleanup.js';
 import { createDcrMetrics, recordClientCount } from './client-count-metric.js';
 import { dynamoDbClientRegistry } from './client-registry.js';
 import { cognitoAppClients } from './cognito-app-clients.js';
-import { loadDcrConfig } from './config.js';
+import { loadCleanupSettings, loadDcrConfig } from './config.js';
 
 const logger = createLogger('dcr-cleanup');
 const metrics = createDcrMetrics();
 const config = loadDcrConfig();
-const { DCR_UNUSED_CLIENT_DAYS: unusedDays, DCR_NEVER_USED_CLIENT_HOURS: neverUsedHours } = parseConfig(
-  z.object({
-    DCR_UNUSED_CLIENT_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
-    DCR_NEVER_USED_CLIENT_HOURS: z.coerce.number().int().min(1).max(87_600).default(24),
-  }),
-);
+const { unusedDays, neverUsedHours } = loadCleanupSettings();
 const documents = dynamoDbDocumentsFromEnvironment();
 const dependencies = {
   registry: dynamoDbClientRegistry(config.clientsTable, documents),

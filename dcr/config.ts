@@ -66,3 +66,15 @@ export function loadDcrConfig(env: Record<string, string | undefined> = process.
       parsed.DCR_INITIAL_ACCESS_TOKEN_SHA256 === 'none' ? undefined : parsed.DCR_INITIAL_ACCESS_TOKEN_SHA256 || undefined,
   };
 }
+
+/** The hourly clean-up's own settings (dcr/cleanup-handler.ts), beside the registration settings. */
+export function loadCleanupSettings(env: Record<string, string | undefined> = process.env) {
+  const parsed = parseConfig(
+    z.object({
+      DCR_UNUSED_CLIENT_DAYS: integer(1, 3650).default(90),
+      DCR_NEVER_USED_CLIENT_HOURS: integer(1, 87_600).default(24),
+    }),
+    env,
+  );
+  return { unusedDays: parsed.DCR_UNUSED_CLIENT_DAYS, neverUsedHours: parsed.DCR_NEVER_USED_CLIENT_HOURS };
+}

@@ -20,10 +20,9 @@ export function parseConfig<Schema extends z.ZodType>(
 ): z.infer<Schema> {
   const result = isPlainObject(schema) ? parseFields(schema, env) : schema.safeParse(env);
   if (!result.success) {
-    const problems = result.error.issues
-      .map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`)
-      .join('; ');
-    throw new ConfigurationError(`Invalid configuration: ${problems}`);
+    throw new ConfigurationError(
+      result.error.issues.map((issue) => ({ variable: issue.path.join('.') || '(environment)', message: issue.message })),
+    );
   }
   return result.data as z.infer<Schema>;
 }

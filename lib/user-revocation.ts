@@ -1,6 +1,6 @@
 import { type CognitoApi, cognitoApiFromEnvironment } from './cognito/json-api.js';
 import { type CognitoOutcome, attempt, outcomeOf } from './cognito-outcome.js';
-import { ConfigurationError } from './configuration-error.js';
+import { ConfigurationError, type ConfigurationProblem } from './configuration-error.js';
 import type { RevocationRecord, RevocationStore } from './revocations.js';
 
 /**
@@ -43,12 +43,12 @@ export function sessionRevocationSeconds(lifetimes: TokenLifetimes): number {
  *  - MCP_MAX_TOKEN_LIFETIME_SECONDS (param maxAccessTokenLifetimeSeconds): defaults to Cognito's ceiling.
  */
 export function loadTokenLifetimes(env: Record<string, string | undefined> = process.env): TokenLifetimes {
-  const problems: string[] = [];
+  const problems: ConfigurationProblem[] = [];
   const integer = (name: string, min: number, max: number, fallback?: number): number | undefined => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
     if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-      problems.push(`${name}: must be an integer from ${min} to ${max}`);
+      problems.push({ variable: name, message: `must be an integer from ${min} to ${max}` });
       return fallback;
     }
     return Number(raw);
@@ -58,11 +58,12 @@ export function loadTokenLifetimes(env: Record<string, string | undefined> = pro
   // Cognito's access token validity: 5 minutes to 1 day.
   const maxAccessTokenSeconds = integer('MCP_MAX_TOKEN_LIFETIME_SECONDS', 300, COGNITO_MAX_ACCESS_TOKEN_SECONDS, COGNITO_MAX_ACCESS_TOKEN_SECONDS)!;
   if (dcrRefreshTokenDays !== undefined && maxRefreshTokenDays < dcrRefreshTokenDays) {
-    problems.push(
-      `MAX_REFRESH_TOKEN_DAYS: ${maxRefreshTokenDays} is below DCR_REFRESH_TOKEN_DAYS (${dcrRefreshTokenDays}), the refresh token lifetime of dynamic clients`,
-    );
+    problems.push({
+      variable: 'MAX_REFRESH_TOKEN_DAYS',
+      message: `${maxRefreshTokenDays} is below DCR_REFRESH_TOKEN_DAYS (${dcrRefreshTokenDays}), the refresh token lifetime of dynamic clients`,
+    });
   }
-  if (problems.length > 0) throw new ConfigurationError(`Invalid configuration: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new ConfigurationError(problems);
   return { maxRefreshTokenDays, maxAccessTokenSeconds };
 }
 

@@ -3,7 +3,6 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { createAccessTokenVerifier } from '../authorizer/access-token.js';
 import { DEFAULT_CLOCK_SKEW_SECONDS } from '../authorizer/config.js';
-import { localJwksOrigin } from '../authorizer/local-jwks.js';
 import { dynamoDbClientRegistry } from '../dcr/client-registry.js';
 import { cognitoAppClients } from '../dcr/cognito-app-clients.js';
 import { cognitoApiFromEnvironment } from '../lib/cognito/json-api.js';
@@ -13,17 +12,12 @@ import { headerValue } from '../lib/http/request-body.js';
 import { createLogger } from '../lib/logger.js';
 import { dynamoDbRevocationStore } from '../lib/revocations.js';
 import { clientAssertionDependencies } from './client-auth/assertion-dependencies.js';
-import { loadOAuthConfig } from './config.js';
 import { loggedTokenTypeHint, readRevocationForm } from './revoke/revocation-request.js';
+import { loadRevokeConfig } from './revoke/revoke-config.js';
 import { RevocationRequestError, revokeToken } from './revoke/revoke-token.js';
 
 const logger = createLogger('revoke');
-// The facade's settings: the issuer (the audience of client assertions), the OAuthStateTable
-// (their used jtis) and the CIMD fetch rules (their clients' jwks_uri), with the registration ones.
-const oauthConfig = loadOAuthConfig();
-const config = oauthConfig.dcr;
-const revocationsTable = process.env.REVOCATIONS_TABLE;
-if (!revocationsTable) throw new Error('Invalid configuration: REVOCATIONS_TABLE is required');
+const { oauth: oauthConfig, dcr: config, revocationsTable, localJwksOrigin } = loadRevokeConfig();
 const documents = dynamoDbDocumentsFromEnvironment();
 const cognito = cognitoApiFromEnvironment();
 const appClients = cognitoAppClients(config.userPoolId, config.appClientSettings, cognito);
@@ -32,7 +26,7 @@ const accessTokens = createAccessTokenVerifier({
   userPoolId: config.userPoolId,
   resourceUrl: config.resourceServerId,
   clockSkewSeconds: DEFAULT_CLOCK_SKEW_SECONDS,
-  localJwksOrigin: localJwksOrigin(process.env),
+  localJwksOrigin,
 });
 
 const dependencies = {

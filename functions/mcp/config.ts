@@ -58,7 +58,7 @@ export function loadMcpConfig(env: Record<string, string | undefined> = process.
   const resourceMetadataUrl = `${parsed.PUBLIC_BASE_URL}/.well-known/oauth-protected-resource/mcp`;
   if (!CHALLENGE_VALUE.test(resourceMetadataUrl)) {
     // It goes into the 403 challenge as a quoted-string with nothing escaped (policy/bearer-challenge.ts).
-    throw new ConfigurationError('Invalid configuration: PUBLIC_BASE_URL: must not contain quotes, backslashes or non-ASCII characters');
+    throw new ConfigurationError([{ variable: 'PUBLIC_BASE_URL', message: 'must not contain quotes, backslashes or non-ASCII characters' }]);
   }
   return {
     publicBaseUrl: parsed.PUBLIC_BASE_URL,

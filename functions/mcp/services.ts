@@ -55,7 +55,7 @@ export function createToolServices(
 ): ToolServices {
   const tokenLifetimes = loadTokenLifetimes(env);
   const userPoolId = env.USER_POOL_ID;
-  if (!userPoolId) throw new ConfigurationError('Invalid configuration: USER_POOL_ID: is required (users_revoke_tokens signs users out of it, whoami reads the e-mail)');
+  if (!userPoolId) throw new ConfigurationError([{ variable: 'USER_POOL_ID', message: 'is required (users_revoke_tokens signs users out of it, whoami reads the e-mail)' }]);
   const fetchOverride = overrides.fetch ? { fetch: overrides.fetch } : {};
   const credentials = toolCredentialsFromEnvironment(env, fetchOverride);
   const notesDocuments = overrides.notesDocuments ?? callerDocuments((caller) => credentials.credentialsFor(caller), env, fetchOverride);

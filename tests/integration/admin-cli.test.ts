@@ -19,6 +19,7 @@ import { PROJECT_ROOT } from '../../local/settings.js';
 import { OPERATOR_CLIENT_REDIRECT_URIS } from '../../local/operator-client.js';
 import { authorizeThroughFacade } from '../support/authorization-code.js';
 import { copyTableDefinition } from '../support/scratch-tables.js';
+import { localAdminRunner } from '../support/admin-runner.js';
 import { initializeRequest, mcpPost, signInDemoUser } from '../support/demo-login.js';
 
 /** The operator CLI against the local stack, each effect checked through the real API (/mcp). */
@@ -32,12 +33,7 @@ describe('npm run admin (local stack: DynamoDB Local, cognito-local, serverless-
     dynamoDb.destroy();
   });
 
-  async function admin(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runAdmin([...args, '--local-dir', stack.dataDir], (line) => out.push(line), (line) => err.push(line));
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const admin = localAdminRunner(stack.dataDir);
   const status = async (token: string) => (await mcpPost(stack, initializeRequest, { token })).status;
 
   /** A user of its own, so that revoking it cannot disturb other tests signed in as the demo user. */

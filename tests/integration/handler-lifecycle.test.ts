@@ -40,6 +40,7 @@ const HANDLER_MODULES: Record<string, string> = {
   oauthAuthorize: '../../oauth/authorize-handler.js',
   oauthToken: '../../oauth/token-handler.js',
   health: '../../functions/health/handler.js',
+  preTokenGeneration: '../../functions/pre-token/handler.js',
 };
 
 interface Invocation {
@@ -301,12 +302,19 @@ describe('no handler returns while a DynamoDB request it started is pending', ()
     expectNothingPending(token);
   });
 
-  it('metadata and health: no DynamoDB at all', async () => {
+  it('metadata, health and the pre-token-generation trigger: no DynamoDB at all', async () => {
     const metadata = await invoke('metadata', proxyEvent({ method: 'GET', resource: '/.well-known/oauth-protected-resource/mcp' }));
     expect(metadata.value?.statusCode).toBe(200);
     const health = await invoke('health', proxyEvent({ method: 'GET', resource: '/health' }));
     expect(health.value?.statusCode).toBe(200);
-    for (const invocation of [metadata, health]) {
+    const trigger = await invoke('preTokenGeneration', {
+      version: '2',
+      triggerSource: 'TokenGeneration_HostedAuth',
+      request: { userAttributes: { sub: 'x' }, groupConfiguration: { groupsToOverride: [] } },
+      response: { claimsAndScopeOverrideDetails: {} },
+    });
+    expect(trigger.value?.triggerSource).toBe('TokenGeneration_HostedAuth');
+    for (const invocation of [metadata, health, trigger]) {
       expect(invocation.operations).toEqual([]);
       expectNothingPending(invocation);
     }

@@ -43,7 +43,15 @@ const method = (logicalId: string) => resources[logicalId]!.Properties;
 
 describe('the packaged CloudFormation template', () => {
   it('packages one bundle per function', () => {
-    expect(Object.keys(bundleSizes).sort()).toEqual(['authorizer', 'dcr', 'dcrCleanup', 'health', 'mcp', 'metadata', 'oauthAuthorize', 'oauthToken', 'revoke']);
+    expect(Object.keys(bundleSizes).sort()).toEqual(['authorizer', 'dcr', 'dcrCleanup', 'health', 'mcp', 'metadata', 'oauthAuthorize', 'oauthToken', 'preTokenGeneration', 'revoke']);
+  });
+
+  it('has no company identity provider and no pre-token trigger attached unless the parameters ask (serverless-plugins/user-pool-settings.cjs)', () => {
+    expect(Object.values(resources).filter((resource) => resource.Type === 'AWS::Cognito::UserPoolIdentityProvider')).toEqual([]);
+    expect(resources.CognitoUserPool!.Properties.LambdaConfig).toBeUndefined();
+    expect(resources.CognitoUserPool!.Properties.Schema).toBeUndefined();
+    expect(resources.CognitoUserPool!.Properties.Policies.PasswordPolicy.MinimumLength).toBe(12);
+    expect(resources.CognitoUserPool!.Properties.MfaConfiguration).toBe('OPTIONAL');
   });
 
   it('puts the REQUEST authorizer, keyed on the Authorization header, in front of every /mcp method', () => {

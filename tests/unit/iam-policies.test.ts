@@ -281,8 +281,8 @@ const CALLS: Record<string, Call[]> = {
       foreign: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:another-secret-AbCdEf`,
     },
   ],
-  // DeleteItem: redeeming a code; GetItem: its method after a refused redeem (oauth/code-grants.ts
-  // boundMethod); PutItem: the used jtis of client assertions.
+  // GetItem: a code's binding, checked before it is spent (oauth/code-grants.ts find); DeleteItem:
+  // redeeming it; PutItem: the used jtis of client assertions.
   OAuthTokenRole: [
     logs('OauthTokenLogGroup'),
     table('OAuthStateTable', ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']),
@@ -293,6 +293,7 @@ const CALLS: Record<string, Call[]> = {
   // API Gateway's account-level logging role (resources/api-logs.yml): no inline policy, only AWS's
   // managed AmazonAPIGatewayPushToCloudWatchLogs, held to that in template-operations.test.ts.
   ApiGatewayCloudWatchRole: [],
+  PreTokenGenerationRole: [logs('PreTokenGenerationLogGroup')],
 };
 
 const GROUP_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/secure-mcp/prod/ops-tools`;

@@ -7,8 +7,8 @@ import { callbackUrlProblem, cognitoProblems, domainPrefixProblem } from '../sup
 import { danglingDependsOn, dependencyCycles, dependencyGraph } from '../support/template/dependency-cycles.js';
 import { packageTemplate } from '../support/template/packaged-template.js';
 import { PLACEHOLDER_ACCOUNT_ID, PLACEHOLDER_REST_API_ID, placeholderContext } from '../support/template/placeholders.js';
-import { type Registry, leaves, loadRegistry, referenceProblems, registryProblems } from '../support/template/registry.js';
-import { type EnumLeaf, enumValueProblems, unmappedEnumProblems } from '../support/template/sdk-enums.js';
+import { type Registry, loadRegistry, referenceProblems, registryProblems } from '../support/template/registry.js';
+import { type EnumLeaf, enumLeaves as templateEnumLeaves, enumValueProblems, unmappedEnumProblems } from '../support/template/sdk-enums.js';
 
 /**
  * The template `serverless package` produces, checked offline against AWS's own definitions: the
@@ -35,12 +35,7 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const enumLeaves = (source: CfnTemplate): EnumLeaf[] =>
-  leaves(registry, source).map((leaf) => ({
-    ...leaf,
-    registryRestricted: !!(leaf.type && 'allowedValues' in leaf.type && leaf.type.allowedValues),
-    scalar: leaf.type?.type === 'string' || leaf.type?.type === 'integer',
-  }));
+const enumLeaves = (source: CfnTemplate): EnumLeaf[] => templateEnumLeaves(registry, source);
 const renderEnum = (value: unknown) => (typeof value === 'number' ? [value] : render(value));
 const ofType = (type: string) => Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
 

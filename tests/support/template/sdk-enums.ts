@@ -3,6 +3,8 @@ import * as cloudWatch from '@aws-sdk/client-cloudwatch';
 import * as cognito from '@aws-sdk/client-cognito-identity-provider';
 import * as dynamodb from '@aws-sdk/client-dynamodb';
 import * as lambda from '@aws-sdk/client-lambda';
+import type { CfnTemplate } from './cloudformation.js';
+import { type Registry, leaves } from './registry.js';
 
 /**
  * The values an enum-valued property may take. The CloudFormation registry types most of these
@@ -37,6 +39,9 @@ export const ENUM_RULES: Record<string, EnumRule> = {
   'AWS::Cognito::UserPool.EmailConfiguration.EmailSendingAccount': sdk(cognito.EmailSendingAccountType, 'cognito-identity-provider EmailSendingAccountType'),
   'AWS::Cognito::UserPool.VerificationMessageTemplate.DefaultEmailOption': sdk(cognito.DefaultEmailOptionType, 'cognito-identity-provider DefaultEmailOptionType'),
   // Version 1 is the classic hosted UI, 2 managed login (UserPoolDomain, ManagedLoginVersion).
+  'AWS::Cognito::UserPool.Schema[].AttributeDataType': sdk(cognito.AttributeDataType, 'cognito-identity-provider AttributeDataType'),
+  'AWS::Cognito::UserPool.LambdaConfig.PreTokenGenerationConfig.LambdaVersion': sdk(cognito.PreTokenGenerationLambdaVersionType, 'cognito-identity-provider PreTokenGenerationLambdaVersionType'),
+  'AWS::Cognito::UserPoolIdentityProvider.ProviderType': sdk(cognito.IdentityProviderTypeType, 'cognito-identity-provider IdentityProviderTypeType'),
   'AWS::Cognito::UserPoolDomain.ManagedLoginVersion': documented([1, 2], 'Cognito CreateUserPoolDomain ManagedLoginVersion'),
   'AWS::Cognito::UserPoolClient.ExplicitAuthFlows[]': sdk(cognito.ExplicitAuthFlowsType, 'cognito-identity-provider ExplicitAuthFlowsType'),
   'AWS::Cognito::UserPoolClient.AllowedOAuthFlows[]': sdk(cognito.OAuthFlowType, 'cognito-identity-provider OAuthFlowType'),
@@ -99,11 +104,9 @@ export const ENUM_RULES: Record<string, EnumRule> = {
 export const KNOWN_ENUM_PROPERTIES = [
   ...Object.keys(ENUM_RULES),
   'AWS::Cognito::UserPool.UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate[]',
-  'AWS::Cognito::UserPool.Schema[].AttributeDataType',
   'AWS::Cognito::UserPoolClient.TokenValidityUnits.AccessToken',
   'AWS::Cognito::UserPoolClient.TokenValidityUnits.IdToken',
   'AWS::Cognito::UserPoolClient.TokenValidityUnits.RefreshToken',
-  'AWS::Cognito::UserPoolIdentityProvider.ProviderType',
   'AWS::Cognito::UserPoolRiskConfigurationAttachment.AccountTakeoverRiskConfiguration.Actions.HighAction.EventAction',
   'AWS::DynamoDB::Table.ContributorInsightsSpecification.Mode',
   'AWS::Lambda::Function.SnapStart.ApplyOn',
@@ -158,6 +161,15 @@ export interface EnumLeaf {
   registryRestricted: boolean;
   /** Whether the registry types it as a string or an integer (the types an enum can hide in). */
   scalar: boolean;
+}
+
+/** Every property value of the template, with what the registry says of its type. */
+export function enumLeaves(registry: Registry, template: CfnTemplate): EnumLeaf[] {
+  return leaves(registry, template).map((leaf) => ({
+    ...leaf,
+    registryRestricted: !!(leaf.type && 'allowedValues' in leaf.type && leaf.type.allowedValues),
+    scalar: leaf.type?.type === 'string' || leaf.type?.type === 'integer',
+  }));
 }
 
 /** Enum-valued properties the template sets without a rule to check them against. */
