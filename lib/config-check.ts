@@ -35,6 +35,8 @@ export interface DeploymentContext {
   resourceTypes: Record<string, string>;
   /** Logical id → resource properties (an IAM role's Path and RoleName make its ARN). */
   resourceProperties?: Record<string, Record<string, unknown>>;
+  /** The template's Conditions, by name, for `Fn::If` (decided here when they compare known values). */
+  conditions?: Record<string, unknown>;
 }
 
 export interface ConfigurationFinding {
@@ -161,6 +163,9 @@ export function standInFor(value: unknown, context: DeploymentContext): string {
       if (fn === 'Fn::Join' && Array.isArray(argument) && typeof argument[0] === 'string' && Array.isArray(argument[1])) {
         return argument[1].map((part: unknown) => standInFor(part, context)).join(argument[0]);
       }
+      if (fn === 'Fn::If' && Array.isArray(argument) && argument.length === 3 && typeof argument[0] === 'string') {
+        return standInFor(conditionHolds(argument[0], context) ? argument[1] : argument[2], context);
+      }
       if (fn === 'Fn::Sub' && typeof argument === 'string') {
         return argument.replace(/\$\{([^}!]+)\}/g, (_, name: string) => {
           const [id, attribute] = name.split('.');
@@ -170,6 +175,33 @@ export function standInFor(value: unknown, context: DeploymentContext): string {
     }
   }
   throw new Error(`config-check: no stand-in for the CloudFormation value ${JSON.stringify(value)}; teach lib/config-check.ts its shape`);
+}
+
+/**
+ * A condition of the template, decided: parameters are resolved by now, so the conditions that
+ * choose a value for a function (a custom domain given or not) compare literals.
+ */
+function conditionHolds(name: string, context: DeploymentContext): boolean {
+  const condition = context.conditions?.[name];
+  if (condition === undefined) throw new Error(`config-check: the condition ${name} is not in the template`);
+  return evaluateCondition(condition, context);
+}
+
+function evaluateCondition(expression: unknown, context: DeploymentContext): boolean {
+  if (expression && typeof expression === 'object' && !Array.isArray(expression)) {
+    const entries = Object.entries(expression);
+    if (entries.length === 1) {
+      const [fn, argument] = entries[0]!;
+      if (fn === 'Condition' && typeof argument === 'string') return conditionHolds(argument, context);
+      if (Array.isArray(argument)) {
+        if (fn === 'Fn::Equals' && argument.length === 2) return standInFor(argument[0], context) === standInFor(argument[1], context);
+        if (fn === 'Fn::Not' && argument.length === 1) return !evaluateCondition(argument[0], context);
+        if (fn === 'Fn::And') return argument.every((part) => evaluateCondition(part, context));
+        if (fn === 'Fn::Or') return argument.some((part) => evaluateCondition(part, context));
+      }
+    }
+  }
+  throw new Error(`config-check: cannot decide the condition ${JSON.stringify(expression)}; teach lib/config-check.ts its shape`);
 }
 
 function refStandIn(id: string, context: DeploymentContext): string {

@@ -83,17 +83,19 @@ async function loadChecks(serviceDir) {
   }
 }
 
-/** Types and properties of the stack's own resources (resources/*.yml), by logical id. */
+/** Types and properties of the stack's own resources (resources/*.yml), by logical id, and its conditions. */
 function resourcesOf(resources) {
   const resourceTypes = {};
   const resourceProperties = {};
+  const conditions = {};
   for (const block of Array.isArray(resources) ? resources : [resources ?? {}]) {
     for (const [id, resource] of Object.entries(block?.Resources ?? {})) {
       resourceTypes[id] = resource.Type;
       resourceProperties[id] = resource.Properties ?? {};
     }
+    Object.assign(conditions, block?.Conditions ?? {});
   }
-  return { resourceTypes, resourceProperties };
+  return { resourceTypes, resourceProperties, conditions };
 }
 
 module.exports = ConfigCheck;

@@ -36,7 +36,8 @@ export const coldStartChecks: Record<string, ColdStartCheck> = {
   'functions/mcp/stream-handler': mcp,
   'dcr/handler': loadDcrConfig,
   'dcr/cleanup-handler': everyCheck(loadDcrConfig, loadCleanupSettings),
-  'oauth/revoke-handler': loadRevokeConfig,
+  // loadRevokeConfig stops at the facade's first bad value; the registration settings it holds are checked on their own too.
+  'oauth/revoke-handler': everyCheck(loadDcrConfig, loadRevokeConfig),
   'oauth/authorize-handler': oauth,
   'oauth/token-handler': oauth,
   'oauth/metadata-handler': loadMetadataSettings,

@@ -45,7 +45,8 @@ describe('serverless package refuses what the functions would refuse at cold sta
     );
     // One line for a parameter several functions read.
     expect(output).toContain('parameter dcrAccessTokenMinutes (DCR_ACCESS_TOKEN_MINUTES="2", functions dcr, revoke, dcrCleanup, oauthAuthorize, oauthToken): Too small: expected number to be >=5');
-    expect(output).toContain('parameter publicBaseUrl (MCP_RESOURCE_URL="ftp://mcp.example.com/mcp", function authorizer): must be an absolute http(s) URL');
+    // Both parameters make the public URL (publicBaseUrl if set, else https://{customDomain}, else execute-api).
+    expect(output).toContain('parameter publicBaseUrl / customDomain (MCP_RESOURCE_URL="ftp://mcp.example.com/mcp", function authorizer): must be an absolute http(s) URL');
     expect(output).toContain('parameter mcpGroupScopes (MCP_GROUP_SCOPES="mcp-admins=root", function mcp): "mcp-admins=root" is not group=scope[+scope]');
     // Refused before the bundling step.
     expect(output).not.toMatch(/esbuild|Service packaged/i);
@@ -73,6 +74,22 @@ describe('the check itself (lib/config-check.ts)', () => {
     );
     expect(standInFor({ 'Fn::Sub': 'arn:${AWS::Partition}:x:${AWS::Region}:${AWS::AccountId}:y' }, context)).toBe('arn:aws:x:eu-west-1:123456789012:y');
     expect(() => standInFor({ 'Fn::ImportValue': 'other-stack-output' }, context)).toThrow(/no stand-in for the CloudFormation value/);
+  });
+
+  it('decides Fn::If by the template\'s own conditions over the resolved parameters (a custom domain given or not)', () => {
+    const choice = { 'Fn::If': ['HasCustomDomain', 'https://mcp.example.com', { 'Fn::Join': ['', ['https://', { Ref: 'ApiGatewayRestApi' }, '.example']] }] };
+    const withDomain = (domain: string): DeploymentContext => ({
+      ...context,
+      conditions: {
+        HasCustomDomain: { 'Fn::Not': [{ 'Fn::Equals': [domain, ''] }] },
+        HasRecord: { 'Fn::And': [{ Condition: 'HasCustomDomain' }, { 'Fn::Or': [{ 'Fn::Equals': ['a', 'b'] }, { 'Fn::Equals': ['Z1', 'Z1'] }] }] },
+      },
+    });
+    expect(standInFor(choice, withDomain('mcp.example.com'))).toBe('https://mcp.example.com');
+    expect(standInFor(choice, withDomain(''))).toBe('https://apigatewayrestapi.example');
+    expect(standInFor({ 'Fn::If': ['HasRecord', 'yes', 'no'] }, withDomain('mcp.example.com'))).toBe('yes');
+    expect(() => standInFor({ 'Fn::If': ['Unknown', 'a', 'b'] }, withDomain(''))).toThrow(/condition Unknown is not in the template/);
+    expect(() => standInFor(choice, { ...context, conditions: { HasCustomDomain: { 'Fn::Contains': ['x'] } } })).toThrow(/cannot decide the condition/);
   });
 
   it('traces a variable back to the parameters it is made from, through ${self:} references', () => {
