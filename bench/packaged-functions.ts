@@ -33,6 +33,8 @@ export interface PackagedFunction {
 function lambdaContext(template: CfnTemplate, placeholders: RenderContext): RenderContext {
   const typeOf = (id: string) => template.Resources[id]?.Type;
   return {
+    // The template's conditions (a custom domain or not) decide its Fn::If values, as CloudFormation does.
+    condition: (name) => placeholders.condition?.(name),
     // Ref of a secret is its ARN (random suffix included).
     ref: (name) => (typeOf(name) === 'AWS::SecretsManager::Secret' ? `arn:aws:secretsmanager:${REGION}:${PLACEHOLDER_ACCOUNT_ID}:secret:${placeholders.ref(name)}-AbCdEf` : placeholders.ref(name)),
     getAtt(id, attribute) {
