@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { checkRedirectUri } from '../dcr/redirect-uri.js';
-import { type OperatorRegistration, clientItem, operatorClientRecord, operatorClientUpdate } from '../lib/client-record.js';
+import { type OperatorRegistration, clientItem, isCimdAlias, operatorClientRecord, operatorClientUpdate, parseClientItem } from '../lib/client-record.js';
 import { describeAppClient } from './cognito-calls.js';
 import type { Output } from './revocation-commands.js';
 import { type AdminTarget, requireUserPoolId } from './target.js';
@@ -150,6 +150,8 @@ export async function registerClient(
 
 async function registeredRedirectUris(target: AdminTarget, clientId: string): Promise<string[] | undefined> {
   const found = await target.documents.send(new GetCommand({ TableName: target.tables.clients, Key: { clientId } }));
-  const uris = found.Item?.redirectUris as unknown;
-  return Array.isArray(uris) ? uris.filter((uri): uri is string => typeof uri === 'string') : undefined;
+  if (!found.Item) return undefined;
+  // A row that does not parse stops the update here, with the parse's reason (MalformedClientRecordError).
+  const row = parseClientItem(found.Item);
+  return isCimdAlias(row) ? undefined : row.redirectUris;
 }
