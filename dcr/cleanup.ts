@@ -73,8 +73,11 @@ export function isDynamic(client: Pick<AppClientRecord, 'source' | 'registration
 /** A CIMD client's own row (keyed by its app client id); its alias row (kind 'cimd') is not a client. */
 export const isCimdClient = (client: Pick<AppClientRecord, 'source'>): boolean => client.source === 'cimd';
 
+// A row without createdAt (only ever written by hand) is never idle: nothing shows when it was made.
+const lastActivity = (client: Pick<AppClientRecord, 'lastUsedAt' | 'createdAt'>) => client.lastUsedAt ?? client.createdAt ?? Number.POSITIVE_INFINITY;
+
 const isNeverUsed = (client: Pick<AppClientRecord, 'lastUsedAt' | 'createdAt'>, before: number | undefined) =>
-  before !== undefined && client.lastUsedAt === undefined && client.createdAt < before;
+  before !== undefined && client.lastUsedAt === undefined && lastActivity(client) < before;
 
 export async function cleanUpClients(
   dependencies: { registry: ClientRegistry; appClients: AppClients; cimd?: CimdRetirement },
@@ -128,7 +131,7 @@ export async function cleanUpClients(
         await appClients.deleteClient(client.clientId);
         await registry.remove(client.clientId);
       });
-    } else if (active && ((client.lastUsedAt ?? client.createdAt) < unusedBefore || isNeverUsed(client, neverUsedBefore))) {
+    } else if (active && (lastActivity(client) < unusedBefore || isNeverUsed(client, neverUsedBefore))) {
       const neverUsed = isNeverUsed(client, neverUsedBefore);
       try {
         // Only if still unused at this moment (a never-used client has no lastUsedAt, so any use since counts).

@@ -5,7 +5,7 @@ import {
   type DynamicClientRecord,
   MalformedClientRecordError,
   clientItem,
-  isCimdAlias,
+  isDynamicClient,
   parseClientItem,
 } from '../lib/client-record.js';
 import { type Documents, dynamoDbDocumentsFromEnvironment, type UpdateInput } from '../lib/dynamodb/documents.js';
@@ -150,7 +150,7 @@ export function dynamoDbClientRegistry(
       });
       const found = result.Items?.[0] ? parseClientItem(result.Items[0]) : undefined;
       // Only DCR rows carry a fingerprint.
-      return found && !isCimdAlias(found) && (found.source === undefined || found.source === 'dcr') ? found : undefined;
+      return found && isDynamicClient(found) ? found : undefined;
     },
     async countActive() {
       let count = 0;

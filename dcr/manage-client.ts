@@ -1,6 +1,6 @@
 import type { AppClients } from './cognito-app-clients.js';
 import { isCognitoClientId } from './client-id.js';
-import { type DynamicClientRecord, MalformedClientRecordError, isActiveClient, isCimdAlias } from '../lib/client-record.js';
+import { type DynamicClientRecord, MalformedClientRecordError, isActiveClient, isDynamicClient } from '../lib/client-record.js';
 import { ClientNotActiveError, type ClientRegistry } from './client-registry.js';
 import { type ClientMetadata, RegistrationError } from './client-metadata.js';
 import { InvalidTokenError } from './errors.js';
@@ -42,7 +42,7 @@ export async function authenticateManagement(
     throw error;
   });
   // Only DCR rows have a registration access token (a CIMD row's is '').
-  if (!record || isCimdAlias(record) || record.source === 'manual' || record.source === 'cimd') throw new InvalidTokenError(INVALID);
+  if (!record || !isDynamicClient(record)) throw new InvalidTokenError(INVALID);
   if (!isActiveClient(record) || !record.registrationTokenHash || !tokenMatchesHash(token, record.registrationTokenHash)) {
     throw new InvalidTokenError(INVALID);
   }

@@ -111,8 +111,20 @@ export interface OperatorClientRecord extends AppClientFields {
   softwareVersion?: undefined;
 }
 
-/** A row of an app client, whoever registered it: told apart by `source`. */
-export type AppClientRecord = DynamicClientRecord | CimdClientRecord | OperatorClientRecord;
+/**
+ * A row without `source` that lacks metadata DCR has always written: written by hand (the clean-up
+ * leaves it alone, see dcr/cleanup.ts isDynamic). Only its key and status are certain; every other
+ * attribute is read, and type-checked, when present. The authorizer accepts it while it is active;
+ * /authorize refuses it (it names no authorization code grant).
+ */
+export interface HandWrittenClientRecord extends Partial<Omit<DynamicClientRecord, 'clientId' | 'status' | 'source'>> {
+  clientId: string;
+  status: ClientStatus;
+  source?: undefined;
+}
+
+/** A row of an app client, whoever registered it: told apart by `source` (see isDynamicClient for rows without). */
+export type AppClientRecord = DynamicClientRecord | HandWrittenClientRecord | CimdClientRecord | OperatorClientRecord;
 
 /**
  * A CIMD document URL's alias row, keyed by the URL (`kind: 'cimd'`): what /authorize, /token and
@@ -142,6 +154,13 @@ export interface CimdAliasRecord {
 export type ClientItem = AppClientRecord | CimdAliasRecord;
 
 export const isCimdAlias = (item: ClientItem): item is CimdAliasRecord => 'kind' in item && item.kind === 'cimd';
+
+/** What DCR has written on every row since its first version: a row without `source` that lacks one was written by hand. */
+const DCR_ATTRIBUTES = ['clientName', 'redirectUris', 'grantTypes', 'responseTypes', 'tokenEndpointAuthMethod', 'scope', 'createdAt'] as const;
+
+/** A DCR row, with or without `source` (rows from before sources carry every DCR attribute). */
+export const isDynamicClient = (item: ClientItem): item is DynamicClientRecord =>
+  !isCimdAlias(item) && (item.source === 'dcr' || (item.source === undefined && DCR_ATTRIBUTES.every((name) => item[name] !== undefined)));
 
 /** Absent or 'active': the client may be used. */
 export const isActiveClient = (item: { status?: string | undefined }): boolean => item.status === undefined || item.status === 'active';
@@ -265,6 +284,29 @@ function parseAlias(read: ReturnType<typeof reader>): CimdAliasRecord {
   });
 }
 
+/** Every attribute a dynamic row may have, each checked only when present. */
+function parseHandWritten(item: Item): HandWrittenClientRecord {
+  const read = reader(item);
+  const optional = (name: string, parse: () => unknown) => (item[name] === undefined ? undefined : parse());
+  // The complete parse of each present attribute: a reader over the row with stand-ins for the absent required ones.
+  const complete = reader({ clientName: '', redirectUris: [], createdAt: 0, grantTypes: [], responseTypes: [], tokenEndpointAuthMethod: '', scope: '', ...item });
+  const base = appClientFields(complete);
+  const metadata = metadataFields(complete);
+  return defined({
+    ...base,
+    ...metadata,
+    clientName: optional('clientName', () => base.clientName) as string | undefined,
+    redirectUris: optional('redirectUris', () => base.redirectUris) as string[] | undefined,
+    createdAt: optional('createdAt', () => base.createdAt) as number | undefined,
+    grantTypes: optional('grantTypes', () => metadata.grantTypes) as string[] | undefined,
+    responseTypes: optional('responseTypes', () => metadata.responseTypes) as string[] | undefined,
+    tokenEndpointAuthMethod: optional('tokenEndpointAuthMethod', () => metadata.tokenEndpointAuthMethod) as string | undefined,
+    scope: optional('scope', () => metadata.scope) as string | undefined,
+    registrationTokenHash: read.optionalString('registrationTokenHash'),
+    fingerprint: read.optionalString('fingerprint'),
+  });
+}
+
 /**
  * A registry row as its record, or MalformedClientRecordError: an attribute of the wrong type, a
  * `source`, `kind` or `status` this code does not know, or a missing attribute that every writer
@@ -288,6 +330,7 @@ export function parseClientItem(item: Item): ClientItem {
       scope: read.optionalString('scope'),
     });
   }
+  if (registeredBy === undefined && DCR_ATTRIBUTES.some((name) => item[name] === undefined)) return parseHandWritten(item);
   const fields = { ...appClientFields(read), ...metadataFields(read), registrationTokenHash: read.optionalString('registrationTokenHash') };
   if (registeredBy === 'cimd') return defined({ ...fields, source: 'cimd' as const, cimdUrl: read.string('cimdUrl') });
   return defined({ ...fields, ...(registeredBy && { source: registeredBy }), fingerprint: read.optionalString('fingerprint') });

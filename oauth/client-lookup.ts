@@ -9,13 +9,14 @@ import { CimdClientError } from '../dcr/cimd/cimd-clients.js';
 import { looksLikeUrl } from '../dcr/cimd/client-id-url.js';
 import { ClientCapacityError, RateLimitedError } from '../dcr/errors.js';
 import {
-  type AppClientRecord,
   type CimdAliasRecord,
   type DynamicClientRecord,
   DAMAGED_CLIENT_RECORD,
   MalformedClientRecordError,
+  type OperatorClientRecord,
   isActiveClient,
   isCimdAlias,
+  isDynamicClient,
 } from '../lib/client-record.js';
 
 /**
@@ -38,7 +39,7 @@ export interface ClientLookupDependencies {
 
 const UNKNOWN = 'This application is not registered with this server (unknown client_id)';
 
-export function toAuthorizeClient(row: AppClientRecord): AuthorizeClient {
+export function toAuthorizeClient(row: DynamicClientRecord | OperatorClientRecord): AuthorizeClient {
   return {
     clientId: row.clientId,
     appClientId: row.clientId,
@@ -117,6 +118,8 @@ export async function lookUpClient(clientId: string, dependencies: ClientLookupD
   }
   if (row.source === 'cimd') throw oauthError('invalid_client', 'This client is known by its metadata document URL; use that as client_id');
   if (!row.grantTypes?.includes('authorization_code')) throw oauthError('unauthorized_client', 'This client may not use the authorization code flow');
+  // A row written by hand without what DCR records (a name, redirect URIs...): nothing to sign in with.
+  if (!isDynamicClient(row)) throw oauthError('invalid_client', DAMAGED_CLIENT_RECORD);
   if (row.cognitoCallbackUrl !== dependencies.callbackUrl) await migrateToFacade(row, dependencies);
   return toAuthorizeClient(row);
 }

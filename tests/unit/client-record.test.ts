@@ -4,6 +4,7 @@ import {
   MalformedClientRecordError,
   clientItem,
   isCimdAlias,
+  isDynamicClient,
   operatorClientRecord,
   operatorClientUpdate,
   parseAuthorizerClientView,
@@ -86,6 +87,8 @@ const operatorRow = {
   status: 'active',
   createdAt: 1_760_000_000,
 };
+/** A row written by hand (no source, none of DCR's metadata): the clean-up leaves it alone, the authorizer accepts it. */
+const handWrittenRow = { clientId: '6example23456789abcdefghij', status: 'active', createdAt: 1_700_000_000 };
 /** What `client register` wrote before the facade. */
 const firstOperatorRow = { clientId: '5example23456789abcdefghij', clientName: 'operators-own', source: 'manual', status: 'active', createdAt: 1_740_000_000 };
 
@@ -107,12 +110,20 @@ describe('parseClientItem: every kind of row deployed stacks wrote', () => {
     expect(parseClientItem(firstOperatorRow)).toEqual({ ...firstOperatorRow, redirectUris: [] });
   });
 
-  it('tells the variants apart by kind and source', () => {
-    const kinds = [dynamicRow, firstDynamicRow, cimdRow, aliasRow, operatorRow].map((row) => {
+  it('reads a row written by hand with only what it has, checking the type of whatever is there', () => {
+    expect(parseClientItem(handWrittenRow)).toEqual(handWrittenRow);
+    expect(parseClientItem({ clientId: 'bare' })).toEqual({ clientId: 'bare', status: 'active' });
+    expect(parseClientItem({ ...handWrittenRow, grantTypes: ['authorization_code'] })).toEqual({ ...handWrittenRow, grantTypes: ['authorization_code'] });
+    expect(() => parseClientItem({ ...handWrittenRow, grantTypes: 'authorization_code' })).toThrow('grantTypes is not a list of strings');
+    expect(() => parseClientItem({ ...handWrittenRow, createdAt: 'long ago' })).toThrow('createdAt is not a number');
+  });
+
+  it('tells the variants apart by kind and source, and DCR rows with or without source by what DCR always wrote', () => {
+    const kinds = [dynamicRow, firstDynamicRow, cimdRow, aliasRow, operatorRow, handWrittenRow].map((row) => {
       const record = parseClientItem(row);
-      return isCimdAlias(record) ? 'alias' : (record.source ?? 'no source');
+      return [isCimdAlias(record) ? 'alias' : (record.source ?? 'no source'), isDynamicClient(record)];
     });
-    expect(kinds).toEqual(['dcr', 'no source', 'cimd', 'alias', 'manual']);
+    expect(kinds).toEqual([['dcr', true], ['no source', true], ['cimd', false], ['alias', false], ['manual', false], ['no source', false]]);
   });
 
   it.each([
@@ -123,8 +134,8 @@ describe('parseClientItem: every kind of row deployed stacks wrote', () => {
     ['an unknown status', { ...dynamicRow, status: 'suspended' }, 'status "suspended" is not one of active, deleted, revoked'],
     ['a status that is not a string', { ...operatorRow, status: true }, 'status is not a string'],
     ['redirect URIs as one string', { ...dynamicRow, redirectUris: 'https://a.example/cb' }, 'redirectUris is not a list of strings'],
-    ['a dynamic row without grant types', without(dynamicRow, 'grantTypes'), 'grantTypes is missing'],
-    ['a dynamic row without scope', without(firstDynamicRow, 'scope'), 'scope is missing'],
+    ['a DCR row (source dcr) without grant types', without(dynamicRow, 'grantTypes'), 'grantTypes is missing'],
+    ['a DCR row (source dcr) without scope', without(dynamicRow, 'scope'), 'scope is missing'],
     ['a createdAt stored as a string', { ...dynamicRow, createdAt: '1760000000' }, 'createdAt is not a number'],
     ['a lastUsedAt that is not a number', { ...dynamicRow, lastUsedAt: 'yesterday' }, 'lastUsedAt is not a number'],
     ['an unknown application type', { ...dynamicRow, applicationType: 'desktop' }, 'applicationType is not web or native'],
