@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { checkRedirectUri } from '../dcr/redirect-uri.js';
+import { type OperatorRegistration, clientItem, isCimdAlias, operatorClientRecord, operatorClientUpdate, parseClientItem } from '../lib/client-record.js';
 import { describeAppClient } from './cognito-calls.js';
 import type { Output } from './revocation-commands.js';
 import { type AdminTarget, requireUserPoolId } from './target.js';
@@ -96,21 +97,24 @@ export async function registerClient(
   const callback = facadeCallbackUrl(target);
   const registered = options.update ? await registeredRedirectUris(target, clientId) : undefined;
   const redirects = chooseRedirectUris(options.redirectUris, (appClient.CallbackURLs ?? []).filter((uri) => uri !== callback), registered);
-  const fields = {
+  const fields: OperatorRegistration = {
+    clientId,
     clientName: appClient.ClientName ?? clientId,
     redirectUris: redirects.uris,
     tokenEndpointAuthMethod: appClient.ClientSecret ? 'client_secret_basic' : 'none',
   };
+  const nowSeconds = Math.floor(Date.now() / 1000);
   if (options.update) {
+    const changes = Object.entries(operatorClientUpdate(fields, nowSeconds));
     try {
       await target.documents.send(
         new UpdateCommand({
           TableName: target.tables.clients,
           Key: { clientId },
-          UpdateExpression: 'SET clientName = :name, redirectUris = :uris, tokenEndpointAuthMethod = :method',
+          UpdateExpression: `SET ${changes.map(([name]) => `#${name} = :${name}`).join(', ')}`,
           ConditionExpression: 'attribute_exists(clientId) AND #source = :manual',
-          ExpressionAttributeNames: { '#source': 'source' },
-          ExpressionAttributeValues: { ':name': fields.clientName, ':uris': fields.redirectUris, ':method': fields.tokenEndpointAuthMethod, ':manual': 'manual' },
+          ExpressionAttributeNames: { '#source': 'source', ...Object.fromEntries(changes.map(([name]) => [`#${name}`, name])) },
+          ExpressionAttributeValues: { ':manual': 'manual', ...Object.fromEntries(changes.map(([name, value]) => [`:${name}`, value])) },
         }),
       );
     } catch (error) {
@@ -122,7 +126,7 @@ export async function registerClient(
       await target.documents.send(
         new PutCommand({
           TableName: target.tables.clients,
-          Item: { clientId, ...fields, source: 'manual', status: 'active', createdAt: Math.floor(Date.now() / 1000) },
+          Item: clientItem(operatorClientRecord(fields, nowSeconds)),
           ConditionExpression: 'attribute_not_exists(clientId)',
         }),
       );
@@ -146,6 +150,8 @@ export async function registerClient(
 
 async function registeredRedirectUris(target: AdminTarget, clientId: string): Promise<string[] | undefined> {
   const found = await target.documents.send(new GetCommand({ TableName: target.tables.clients, Key: { clientId } }));
-  const uris = found.Item?.redirectUris as unknown;
-  return Array.isArray(uris) ? uris.filter((uri): uri is string => typeof uri === 'string') : undefined;
+  if (!found.Item) return undefined;
+  // A row that does not parse stops the update here, with the parse's reason (MalformedClientRecordError).
+  const row = parseClientItem(found.Item);
+  return isCimdAlias(row) ? undefined : row.redirectUris;
 }

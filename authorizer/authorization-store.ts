@@ -1,3 +1,4 @@
+import type { AuthorizerClientView } from '../lib/client-record.js';
 import type { RevocationRecord } from '../lib/revocations.js';
 
 /**
@@ -7,19 +8,6 @@ import type { RevocationRecord } from '../lib/revocations.js';
 
 /** Refresh a client's `lastUsedAt` when it is older than this (the DCR clean-up works in days). */
 export const CLIENT_TOUCH_INTERVAL_SECONDS = 24 * 60 * 60;
-
-/** The registry's row of a client (ClientsTable, written by DCR or `npm run admin -- client register`). */
-export interface ClientRecord {
-  clientId: string;
-  /** Absent or 'active': valid. Anything else ('deleted', 'revoked', ...): refused. */
-  status?: string;
-  /** Epoch seconds of the last authorized request, refreshed at most once a day. */
-  lastUsedAt?: number;
-  /** 'manual' for clients the operator registered (`npm run admin -- client register`); DCR rows have none. */
-  source?: string;
-  /** A CIMD client's metadata document URL: its client_id as the client knows it (the token carries the app client id). */
-  cimdUrl?: string;
-}
 
 /** An API key's row (ApiKeysTable), keyed by the SHA-256 of the key. Never the key itself. */
 export interface ApiKeyRecord {
@@ -37,7 +25,8 @@ export interface ApiKeyRecord {
 export interface TokenRecords {
   /** The revocation rows that exist among those asked for (expired ones included: the caller compares). */
   revocations: RevocationRecord[];
-  client: ClientRecord | undefined;
+  /** The token's client as lib/client-record.ts reads it (a row it refuses is a denial). */
+  client: AuthorizerClientView | undefined;
 }
 
 export interface AuthorizationStore {

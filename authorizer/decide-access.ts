@@ -1,6 +1,7 @@
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { API_KEY_PREFIX, apiKeyHash, isWellFormedApiKey, looksLikeApiKey } from '../lib/api-keys.js';
 import { headerValue } from '../lib/http/request-body.js';
+import { trustOf } from '../lib/client-record.js';
 import type { CallerIdentity } from '../lib/identity.js';
 import type { AccessTokenVerifier } from './access-token.js';
 import { type AuthorizationStore, CLIENT_TOUCH_INTERVAL_SECONDS } from './authorization-store.js';
@@ -62,7 +63,7 @@ async function authorizeAccessToken(token: string, dependencies: AccessDecisionD
   const cimdUrl = records.client?.source === 'cimd' ? records.client.cimdUrl : undefined;
   return {
     ...verified.identity,
-    clientSource: records.client?.source === 'manual' ? 'operator' : 'dynamic',
+    clientSource: trustOf(records.client?.source),
     ...(typeof cimdUrl === 'string' && cimdUrl ? { clientMetadataUrl: cimdUrl } : {}),
   };
 }

@@ -1,7 +1,8 @@
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDbJsonApi } from '../lib/dynamodb/json-api.js';
 import type { RevocationRecord } from '../lib/revocations.js';
-import { type ApiKeyRecord, type AuthorizationStore, CLIENT_TOUCH_INTERVAL_SECONDS, type ClientRecord } from './authorization-store.js';
+import { AUTHORIZER_CLIENT_ATTRIBUTES, MalformedClientRecordError, parseAuthorizerClientView } from '../lib/client-record.js';
+import { type ApiKeyRecord, type AuthorizationStore, CLIENT_TOUCH_INTERVAL_SECONDS } from './authorization-store.js';
 import { DEFAULT_TOUCH_TIMEOUT_MS } from './config.js';
 import { Denial } from './denial.js';
 
@@ -22,6 +23,20 @@ interface BatchGetOutput {
 }
 
 const item = <Row>(attributes: AttributeMap) => unmarshall(attributes as Parameters<typeof unmarshall>[0]) as Row;
+
+// Every attribute by a placeholder name (some, like status, are DynamoDB reserved words).
+const CLIENT_PROJECTION = AUTHORIZER_CLIENT_ATTRIBUTES.map((name) => `#${name}`).join(', ');
+const CLIENT_PROJECTION_NAMES = Object.fromEntries(AUTHORIZER_CLIENT_ATTRIBUTES.map((name) => [`#${name}`, name]));
+
+/** A client row the parse refuses is a denial, like a missing one (fail closed). */
+function clientView(row: AttributeMap) {
+  try {
+    return parseAuthorizerClientView(row);
+  } catch (error) {
+    if (error instanceof MalformedClientRecordError) throw new Denial('unknown_client', error.message.slice(0, 200));
+    throw error;
+  }
+}
 
 /**
  * The authorizer's DynamoDB reads, over DynamoDB's JSON API (lib/dynamodb/json-api.ts) rather than
@@ -50,8 +65,8 @@ export function dynamoDbAuthorizationStore(dynamoDb: DynamoDbJsonApi, options: D
               [options.revocationsTable]: { Keys: keys },
               [options.clientsTable]: {
                 Keys: [marshall({ clientId })],
-                ProjectionExpression: 'clientId, #status, lastUsedAt, #source, cimdUrl',
-                ExpressionAttributeNames: { '#status': 'status', '#source': 'source' },
+                ProjectionExpression: CLIENT_PROJECTION,
+                ExpressionAttributeNames: CLIENT_PROJECTION_NAMES,
               },
             },
           },
@@ -63,7 +78,7 @@ export function dynamoDbAuthorizationStore(dynamoDb: DynamoDbJsonApi, options: D
         }
         const revocations = (result.Responses?.[options.revocationsTable] ?? []).map((row) => item<RevocationRecord>(row));
         const clientRow = result.Responses?.[options.clientsTable]?.[0];
-        const client = clientRow ? item<ClientRecord>(clientRow) : undefined;
+        const client = clientRow ? clientView(item<AttributeMap>(clientRow)) : undefined;
         return { revocations, client };
       });
     },

@@ -1,7 +1,7 @@
 import { isActive, revocationKey } from '../lib/revocation-keys.js';
 import type { RevocationRecord } from '../lib/revocations.js';
 import type { VerifiedToken } from './access-token.js';
-import type { ClientRecord } from './authorization-store.js';
+import type { AuthorizerClientView } from '../lib/client-record.js';
 import { Denial } from './denial.js';
 
 /** The revocation rows that could apply to a token: fetched together in one BatchGetItem. */
@@ -22,7 +22,7 @@ export function revocationKeysOf(token: VerifiedToken): string[] {
  */
 export function assertNotRevoked(
   token: VerifiedToken,
-  records: { revocations: RevocationRecord[]; client: ClientRecord | undefined },
+  records: { revocations: RevocationRecord[]; client: AuthorizerClientView | undefined },
   nowSeconds: number,
 ): void {
   const { identity } = token;

@@ -1,6 +1,7 @@
 import type { CimdRetirement } from './cimd/cimd-retirement.js';
 import type { AppClients } from './cognito-app-clients.js';
-import { ClientNotActiveError, type ClientRegistry, type RegisteredClient } from './client-registry.js';
+import { type AppClientRecord, MalformedClientRecordError, isCimdAlias } from '../lib/client-record.js';
+import { ClientNotActiveError, type ClientRegistry } from './client-registry.js';
 import { DCR_CLIENT_NAME_PREFIX } from './register-client.js';
 
 /**
@@ -64,17 +65,19 @@ export interface CleanupReport {
  * neither `client register` (always `source: 'manual'`) nor a row written by hand has. A row that
  * shows neither is not ours to delete.
  */
-export function isDynamic(client: Pick<RegisteredClient, 'source' | 'registrationTokenHash'>): boolean {
+export function isDynamic(client: Pick<AppClientRecord, 'source' | 'registrationTokenHash'>): boolean {
   if (client.source !== undefined) return client.source === 'dcr';
   return typeof client.registrationTokenHash === 'string' && client.registrationTokenHash.length > 0;
 }
 
 /** A CIMD client's own row (keyed by its app client id); its alias row (kind 'cimd') is not a client. */
-export const isCimdClient = (client: Pick<RegisteredClient, 'source'>): boolean => client.source === 'cimd';
-const isAlias = (row: object): row is { clientId: string; kind: 'cimd'; aliasOf: string } => (row as { kind?: unknown }).kind === 'cimd';
+export const isCimdClient = (client: Pick<AppClientRecord, 'source'>): boolean => client.source === 'cimd';
 
-const isNeverUsed = (client: Pick<RegisteredClient, 'lastUsedAt' | 'createdAt'>, before: number | undefined) =>
-  before !== undefined && client.lastUsedAt === undefined && client.createdAt < before;
+// A row without createdAt (only ever written by hand) is never idle: nothing shows when it was made.
+const lastActivity = (client: Pick<AppClientRecord, 'lastUsedAt' | 'createdAt'>) => client.lastUsedAt ?? client.createdAt ?? Number.POSITIVE_INFINITY;
+
+const isNeverUsed = (client: Pick<AppClientRecord, 'lastUsedAt' | 'createdAt'>, before: number | undefined) =>
+  before !== undefined && client.lastUsedAt === undefined && lastActivity(client) < before;
 
 export async function cleanUpClients(
   dependencies: { registry: ClientRegistry; appClients: AppClients; cimd?: CimdRetirement },
@@ -97,8 +100,19 @@ export async function cleanUpClients(
     }
   };
 
-  for await (const client of registry.all()) {
-    if (isAlias(client)) {
+  // A row that does not parse is left alone, and so is its app client (never taken for an orphan).
+  const malformed = (error: MalformedClientRecordError) => {
+    known.add(error.clientId);
+    report.failed.push({ clientId: error.clientId, error: error.message });
+  };
+  const rowExists = (clientId: string) =>
+    registry.get(clientId).then(Boolean, (error: unknown) => {
+      if (error instanceof MalformedClientRecordError) return true;
+      throw error;
+    });
+
+  for await (const client of registry.all(malformed)) {
+    if (isCimdAlias(client)) {
       // Part of its app client's registration, counted and removed with it (registration's count skips it too).
       aliases.push({ url: client.clientId, appClientId: client.aliasOf });
       continue;
@@ -117,7 +131,7 @@ export async function cleanUpClients(
         await appClients.deleteClient(client.clientId);
         await registry.remove(client.clientId);
       });
-    } else if (active && ((client.lastUsedAt ?? client.createdAt) < unusedBefore || isNeverUsed(client, neverUsedBefore))) {
+    } else if (active && (lastActivity(client) < unusedBefore || isNeverUsed(client, neverUsedBefore))) {
       const neverUsed = isNeverUsed(client, neverUsedBefore);
       try {
         // Only if still unused at this moment (a never-used client has no lastUsedAt, so any use since counts).
@@ -143,7 +157,7 @@ export async function cleanUpClients(
     for (const { url, appClientId } of aliases) {
       if (known.has(appClientId)) continue;
       // A first use writes alias and row together; the scan may have passed the row's place before it existed.
-      if (await registry.get(appClientId)) continue;
+      if (await rowExists(appClientId)) continue;
       await attempt(url, report.danglingAliases, () => cimd.removeAlias(url, appClientId));
     }
   }
@@ -154,7 +168,7 @@ export async function cleanUpClients(
     const created = await appClients.createdAt(candidate.clientId);
     if (!created || now.getTime() - created.getTime() < graceMs) continue;
     // The registry may have gained the row since the scan began.
-    if (await registry.get(candidate.clientId)) continue;
+    if (await rowExists(candidate.clientId)) continue;
     await attempt(candidate.clientId, report.orphans, () => appClients.deleteClient(candidate.clientId));
   }
   return report;

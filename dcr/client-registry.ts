@@ -1,57 +1,18 @@
+import {
+  type AppClientRecord,
+  type ClientItem,
+  type ClientMetadataRecord,
+  type DynamicClientRecord,
+  MalformedClientRecordError,
+  clientItem,
+  isDynamicClient,
+  parseClientItem,
+} from '../lib/client-record.js';
 import { type Documents, dynamoDbDocumentsFromEnvironment, type UpdateInput } from '../lib/dynamodb/documents.js';
-
-/**
- * What the registry keeps about a registered client. Never a secret: the registration access
- * token only as a SHA-256 hash, the client secret not at all (it lives in Cognito).
- * Contract with the authorizer: a client is valid iff its row exists and `status` is absent or
- * 'active'; the authorizer refreshes `lastUsedAt` at most once a day.
- * Statuses: 'deleted' means a deletion has started (RFC 7592 DELETE or the clean-up: markDeleted,
- * nothing else sets it) and the row only waits for its app client to go; 'revoked' is the
- * operator's `revoke client`, undone by `undo client`, and never a deletion.
- */
-export type ClientStatus = 'active' | 'deleted' | 'revoked';
-
-/** Who created the client: dynamic client registration, a client id metadata document, or the operator (`npm run admin -- client register`). */
-export type ClientSource = 'dcr' | 'cimd' | 'manual';
-
-export interface RegisteredClient {
-  clientId: string;
-  status: ClientStatus;
-  /** Absent on rows written before sources were recorded (see dcr/cleanup.ts isDynamic). */
-  source?: ClientSource | undefined;
-  clientName: string;
-  /** The client's own redirect URIs, enforced by the facade at /authorize (Cognito knows only the callback). */
-  redirectUris: string[];
-  applicationType?: 'web' | 'native' | undefined;
-  /** For source 'cimd': the metadata document URL (the client_id clients send). */
-  cimdUrl?: string | undefined;
-  /** The facade callback the app client was given; absent or different: migrated at the next /authorize. */
-  cognitoCallbackUrl?: string | undefined;
-  grantTypes: string[];
-  responseTypes: string[];
-  tokenEndpointAuthMethod: string;
-  scope: string;
-  clientUri?: string | undefined;
-  logoUri?: string | undefined;
-  policyUri?: string | undefined;
-  tosUri?: string | undefined;
-  contacts?: string[] | undefined;
-  softwareId?: string | undefined;
-  softwareVersion?: string | undefined;
-  /** SHA-256 (hex) of the RFC 7592 registration access token. */
-  registrationTokenHash: string;
-  /** Identical registrations from one source within the idempotency window share a fingerprint. */
-  fingerprint?: string | undefined;
-  /** Epoch seconds. */
-  createdAt: number;
-  updatedAt?: number | undefined;
-  lastUsedAt?: number | undefined;
-  deletedAt?: number | undefined;
-}
 
 /** The metadata a registration update (RFC 7592 PUT) may change. */
 export type ClientMetadataFields = Pick<
-  RegisteredClient,
+  ClientMetadataRecord,
   | 'clientName' | 'redirectUris' | 'applicationType' | 'grantTypes' | 'responseTypes' | 'scope' | 'clientUri' | 'logoUri'
   | 'policyUri' | 'tosUri' | 'contacts' | 'softwareId' | 'softwareVersion'
 >;
@@ -60,9 +21,17 @@ export class ClientNotActiveError extends Error {
   override readonly name = 'ClientNotActiveError';
 }
 
+/**
+ * The client registry's reads and writes, through lib/client-record.ts (the rows' one description).
+ * Never a secret: the registration access token only as a SHA-256 hash, the client secret not at
+ * all (it lives in Cognito). Contract with the authorizer: a client is valid iff its row exists and
+ * `status` is absent or 'active'; the authorizer refreshes `lastUsedAt` at most once a day. A row
+ * the parse refuses reads as MalformedClientRecordError (get) or is passed to `onMalformed` (all).
+ */
 export interface ClientRegistry {
-  put(client: RegisteredClient): Promise<void>;
-  get(clientId: string): Promise<RegisteredClient | undefined>;
+  put(client: AppClientRecord): Promise<void>;
+  /** Any row by its key: an app client's (Cognito id) or a CIMD alias (document URL). */
+  get(clientId: string): Promise<ClientItem | undefined>;
   /** Replaces the metadata of an active client; ClientNotActiveError when it is not active. */
   updateMetadata(clientId: string, fields: ClientMetadataFields, nowSeconds: number): Promise<void>;
   /** Records that the client's app client now has the facade callback (the lazy migration). */
@@ -74,9 +43,10 @@ export interface ClientRegistry {
   markDeleted(clientId: string, nowSeconds: number, unusedBefore?: number): Promise<void>;
   remove(clientId: string): Promise<void>;
   /** The newest active client with this fingerprint created at or after `sinceSeconds`. */
-  findRecent(fingerprint: string, sinceSeconds: number): Promise<RegisteredClient | undefined>;
+  findRecent(fingerprint: string, sinceSeconds: number): Promise<DynamicClientRecord | undefined>;
   countActive(): Promise<number>;
-  all(): AsyncIterable<RegisteredClient>;
+  /** Every row that parses; each one that does not goes to `onMalformed` (and is left alone). */
+  all(onMalformed?: (error: MalformedClientRecordError) => void): AsyncIterable<ClientItem>;
 }
 
 export const FINGERPRINT_INDEX = 'byFingerprint';
@@ -122,14 +92,14 @@ export function dynamoDbClientRegistry(
     async put(client) {
       await documents.put({
         TableName: tableName,
-        Item: client as unknown as Record<string, unknown>,
+        Item: clientItem(client),
         // A client id is never reused; refuse to overwrite rather than lose a record.
         ConditionExpression: 'attribute_not_exists(clientId)',
       });
     },
     async get(clientId) {
       const result = await documents.get({ TableName: tableName, Key: { clientId }, ConsistentRead: true });
-      return result.Item as RegisteredClient | undefined;
+      return result.Item ? parseClientItem(result.Item) : undefined;
     },
     async updateMetadata(clientId, fields, nowSeconds) {
       const entries = Object.entries({ ...fields, updatedAt: nowSeconds });
@@ -178,7 +148,9 @@ export function dynamoDbClientRegistry(
         ExpressionAttributeValues: { ':fingerprint': fingerprint, ':since': sinceSeconds, ':active': 'active' },
         ScanIndexForward: false,
       });
-      return result.Items?.[0] as RegisteredClient | undefined;
+      const found = result.Items?.[0] ? parseClientItem(result.Items[0]) : undefined;
+      // Only DCR rows carry a fingerprint.
+      return found && isDynamicClient(found) ? found : undefined;
     },
     async countActive() {
       let count = 0;
@@ -198,11 +170,18 @@ export function dynamoDbClientRegistry(
       } while (startKey);
       return count;
     },
-    async *all() {
+    async *all(onMalformed) {
       let startKey: Record<string, unknown> | undefined;
       do {
         const page = await documents.scan({ TableName: tableName, ExclusiveStartKey: startKey });
-        yield* (page.Items ?? []) as unknown as RegisteredClient[];
+        for (const item of page.Items ?? []) {
+          try {
+            yield parseClientItem(item);
+          } catch (error) {
+            if (!(error instanceof MalformedClientRecordError)) throw error;
+            onMalformed?.(error);
+          }
+        }
         startKey = page.LastEvaluatedKey;
       } while (startKey);
     },

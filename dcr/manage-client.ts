@@ -1,6 +1,7 @@
 import type { AppClients } from './cognito-app-clients.js';
 import { isCognitoClientId } from './client-id.js';
-import { ClientNotActiveError, type ClientRegistry, type RegisteredClient } from './client-registry.js';
+import { type DynamicClientRecord, MalformedClientRecordError, isActiveClient, isDynamicClient } from '../lib/client-record.js';
+import { ClientNotActiveError, type ClientRegistry } from './client-registry.js';
 import { type ClientMetadata, RegistrationError } from './client-metadata.js';
 import { InvalidTokenError } from './errors.js';
 import {
@@ -32,18 +33,23 @@ export async function authenticateManagement(
   clientId: string,
   token: string | undefined,
   registry: ClientRegistry,
-): Promise<RegisteredClient> {
+): Promise<DynamicClientRecord> {
   if (!token) throw new InvalidTokenError(INVALID, false);
   if (!isCognitoClientId(clientId)) throw new InvalidTokenError(INVALID);
-  const record = await registry.get(clientId);
-  const active = record && (record.status === undefined || record.status === 'active');
-  if (!record || !active || !record.registrationTokenHash || !tokenMatchesHash(token, record.registrationTokenHash)) {
+  const record = await registry.get(clientId).catch((error: unknown) => {
+    // A row no reader can use is managed by no one (fail closed).
+    if (error instanceof MalformedClientRecordError) return undefined;
+    throw error;
+  });
+  // Only DCR rows have a registration access token (a CIMD row's is '').
+  if (!record || !isDynamicClient(record)) throw new InvalidTokenError(INVALID);
+  if (!isActiveClient(record) || !record.registrationTokenHash || !tokenMatchesHash(token, record.registrationTokenHash)) {
     throw new InvalidTokenError(INVALID);
   }
   return record;
 }
 
-export function readRegistration(record: RegisteredClient, policy: RegistrationPolicy) {
+export function readRegistration(record: DynamicClientRecord, policy: RegistrationPolicy) {
   return registrationResponse(record, policy);
 }
 
@@ -52,7 +58,7 @@ export function readRegistration(record: RegisteredClient, policy: RegistrationP
  * updated first; if the registry then fails, Cognito is put back as it was.
  */
 export async function updateRegistration(
-  record: RegisteredClient,
+  record: DynamicClientRecord,
   metadata: ClientMetadata,
   body: Record<string, unknown>,
   policy: RegistrationPolicy,
@@ -108,7 +114,7 @@ export async function updateRegistration(
  * row go. If Cognito fails, the row stays marked and the scheduled cleanup finishes the job.
  */
 export async function deleteRegistration(
-  record: RegisteredClient,
+  record: DynamicClientRecord,
   dependencies: ManagementDependencies,
   nowSeconds = Math.floor(Date.now() / 1000),
 ): Promise<{ completed: boolean }> {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RateLimiter } from '../lib/rate-limit.js';
 import type { AppClientRequest, AppClients } from './cognito-app-clients.js';
-import type { ClientRegistry, RegisteredClient } from './client-registry.js';
+import type { DynamicClientRecord } from '../lib/client-record.js';
+import type { ClientRegistry } from './client-registry.js';
 import { type ClientMetadata, RegistrationError, isConfidential } from './client-metadata.js';
 import { ClientCapacityError, RateLimitedError, RegistrationInProgressError } from './errors.js';
 import type { RegistrationClaims } from './registration-claim.js';
@@ -109,7 +110,7 @@ export function appClientRequest(metadata: ClientMetadata, scopes: string[]): Ap
 }
 
 /** The RFC 7591 §3.2.1 / RFC 7592 §3 view of a registry row. Never includes a secret. */
-export function registrationResponse(record: RegisteredClient, policy: Pick<RegistrationPolicy, 'publicBaseUrl'>) {
+export function registrationResponse(record: DynamicClientRecord, policy: Pick<RegistrationPolicy, 'publicBaseUrl'>) {
   return {
     client_id: record.clientId,
     client_id_issued_at: record.createdAt,
@@ -188,7 +189,7 @@ export async function registerClient(
  * the same address (a shared NAT, say) must not gain the right to read, change or delete the
  * first registrant's client. The original token stays valid.
  */
-function repeatedRegistration(existing: RegisteredClient, policy: RegistrationPolicy): Registration {
+function repeatedRegistration(existing: DynamicClientRecord, policy: RegistrationPolicy): Registration {
   const { registration_client_uri: _notRepeated, ...body } = registrationResponse(existing, policy);
   return { created: false, body };
 }
@@ -208,7 +209,7 @@ async function claimOrAwait(
   policy: RegistrationPolicy,
   claims: RegistrationClaims,
   registry: ClientRegistry,
-): Promise<{ kind: 'claimed'; owner: string } | { kind: 'repeated'; client: RegisteredClient }> {
+): Promise<{ kind: 'claimed'; owner: string } | { kind: 'repeated'; client: DynamicClientRecord }> {
   const owner = randomUUID();
   const deadline = Date.now() + AWAIT_CLAIM_MS;
   for (;;) {
@@ -253,7 +254,7 @@ async function createRegistration(
 
   const { clientId, clientSecret } = await dependencies.appClients.createClient(appClientRequest(metadata, scopes));
   const registrationToken = newRegistrationToken();
-  const record: RegisteredClient = {
+  const record: DynamicClientRecord = {
     clientId,
     status: 'active',
     // What the clean-up goes by: it deletes only dynamic clients.

@@ -17,7 +17,7 @@ export interface AuthorizerContext {
   groups: string;
   jti: string;
   exp: string;
-  client_source: ClientSource;
+  client_source: ClientTrust;
   /** A CIMD client's metadata document URL (its client_id as the client knows it); absent otherwise. */
   client_metadata_url?: string;
 }
@@ -25,12 +25,15 @@ export interface AuthorizerContext {
 export type AuthMethod = 'jwt' | 'api_key';
 
 /**
- * Who registered the client: `operator` for app clients the operator registered (`npm run admin
- * -- client register`) and for API keys, `dynamic` for clients anyone could register through
- * DCR. Group-granted scopes only apply to operator clients: a lookalike client registered by
- * anyone must not inherit an administrator's powers because the administrator signed in with it.
+ * How far the client is trusted: `operator` for app clients the operator registered (`npm run
+ * admin -- client register`) and for API keys, `dynamic` for every client anyone could register
+ * (DCR, CIMD). How a client registered is another question (lib/client-record.ts RegisteredBy,
+ * mapped to this by its trustOf). Group-granted scopes only apply to operator clients: a
+ * lookalike client registered by anyone must not inherit an administrator's powers because the
+ * administrator signed in with it. Travels as `client_source` (the name deployed authorizers'
+ * cached contexts carry).
  */
-export type ClientSource = 'operator' | 'dynamic';
+export type ClientTrust = 'operator' | 'dynamic';
 
 /** The caller as the functions behind the authorizer see it. */
 export interface CallerIdentity {
@@ -44,7 +47,7 @@ export interface CallerIdentity {
   tokenId: string;
   /** Epoch seconds. */
   expiresAt: number;
-  clientSource: ClientSource;
+  clientSource: ClientTrust;
   /** A CIMD client's metadata document URL; clientId is then its Cognito app client. */
   clientMetadataUrl?: string;
 }

@@ -1,14 +1,23 @@
 import { isCognitoClientId } from '../dcr/client-id.js';
 import type { AppClients } from '../dcr/cognito-app-clients.js';
 import type { ClientAuthMethod } from '../dcr/client-metadata.js';
-import type { ClientRegistry, RegisteredClient } from '../dcr/client-registry.js';
+import type { ClientRegistry } from '../dcr/client-registry.js';
 import { cognitoClientName } from '../dcr/register-client.js';
 import type { AuthorizeClient } from './authorize/context.js';
 import { oauthError } from './errors.js';
 import { CimdClientError } from '../dcr/cimd/cimd-clients.js';
-import type { CimdAlias } from '../dcr/cimd/cimd-registry.js';
 import { looksLikeUrl } from '../dcr/cimd/client-id-url.js';
 import { ClientCapacityError, RateLimitedError } from '../dcr/errors.js';
+import {
+  type CimdAliasRecord,
+  type DynamicClientRecord,
+  DAMAGED_CLIENT_RECORD,
+  MalformedClientRecordError,
+  type OperatorClientRecord,
+  isActiveClient,
+  isCimdAlias,
+  isDynamicClient,
+} from '../lib/client-record.js';
 
 /**
  * The client behind a client_id, as /authorize sees it: one registry read. A dynamic client
@@ -19,7 +28,7 @@ import { ClientCapacityError, RateLimitedError } from '../dcr/errors.js';
  */
 export interface ClientLookupDependencies {
   /** CIMD client ids (https URLs); absent when the operator turned CIMD off. */
-  cimd?: (clientId: string) => Promise<CimdAlias>;
+  cimd?: (clientId: string) => Promise<CimdAliasRecord>;
   registry: ClientRegistry;
   appClients: Pick<AppClients, 'updateClient'>;
   callbackUrl: string;
@@ -30,7 +39,7 @@ export interface ClientLookupDependencies {
 
 const UNKNOWN = 'This application is not registered with this server (unknown client_id)';
 
-export function toAuthorizeClient(row: RegisteredClient): AuthorizeClient {
+export function toAuthorizeClient(row: DynamicClientRecord | OperatorClientRecord): AuthorizeClient {
   return {
     clientId: row.clientId,
     appClientId: row.clientId,
@@ -43,7 +52,7 @@ export function toAuthorizeClient(row: RegisteredClient): AuthorizeClient {
   };
 }
 
-export async function migrateToFacade(row: RegisteredClient, dependencies: ClientLookupDependencies): Promise<void> {
+export async function migrateToFacade(row: DynamicClientRecord, dependencies: ClientLookupDependencies): Promise<void> {
   await dependencies.appClients.updateClient(row.clientId, {
     name: cognitoClientName({ client_name: row.clientName }),
     scopes: (row.scope ?? '').split(' ').filter(Boolean),
@@ -54,7 +63,7 @@ export async function migrateToFacade(row: RegisteredClient, dependencies: Clien
   dependencies.onMigrated?.(row.clientId);
 }
 
-export function cimdAuthorizeClient(alias: CimdAlias): AuthorizeClient {
+export function cimdAuthorizeClient(alias: CimdAliasRecord): AuthorizeClient {
   return {
     clientId: alias.clientId,
     appClientId: alias.aliasOf,
@@ -69,7 +78,7 @@ export function cimdAuthorizeClient(alias: CimdAlias): AuthorizeClient {
 
 async function lookUpCimdClient(
   clientId: string,
-  resolve: (clientId: string) => Promise<CimdAlias>,
+  resolve: (clientId: string) => Promise<CimdAliasRecord>,
   onRefused: ClientLookupDependencies['onCimdRefused'],
 ): Promise<AuthorizeClient> {
   try {
@@ -92,8 +101,12 @@ export async function lookUpClient(clientId: string, dependencies: ClientLookupD
     return lookUpCimdClient(clientId, dependencies.cimd, dependencies.onCimdRefused);
   }
   if (!isCognitoClientId(clientId)) throw oauthError('invalid_client', UNKNOWN);
-  const row = await dependencies.registry.get(clientId);
-  if (!row || (row.status !== undefined && row.status !== 'active')) throw oauthError('invalid_client', UNKNOWN);
+  const row = await dependencies.registry.get(clientId).catch((error: unknown) => {
+    if (error instanceof MalformedClientRecordError) throw oauthError('invalid_client', DAMAGED_CLIENT_RECORD);
+    throw error;
+  });
+  // An alias is keyed by a URL, never by a Cognito id: none can be here.
+  if (!row || isCimdAlias(row) || !isActiveClient(row)) throw oauthError('invalid_client', UNKNOWN);
   if (row.source === 'manual') {
     if (!row.redirectUris || row.redirectUris.length === 0) {
       throw oauthError(
@@ -105,6 +118,8 @@ export async function lookUpClient(clientId: string, dependencies: ClientLookupD
   }
   if (row.source === 'cimd') throw oauthError('invalid_client', 'This client is known by its metadata document URL; use that as client_id');
   if (!row.grantTypes?.includes('authorization_code')) throw oauthError('unauthorized_client', 'This client may not use the authorization code flow');
+  // A row written by hand without what DCR records (a name, redirect URIs...): nothing to sign in with.
+  if (!isDynamicClient(row)) throw oauthError('invalid_client', DAMAGED_CLIENT_RECORD);
   if (row.cognitoCallbackUrl !== dependencies.callbackUrl) await migrateToFacade(row, dependencies);
   return toAuthorizeClient(row);
 }

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import type { RateLimiter } from '../../lib/rate-limit.js';
 import type { AppClients } from '../cognito-app-clients.js';
 import type { MetadataPolicy } from '../client-metadata.js';
-import type { RegisteredClient } from '../client-registry.js';
+import type { CimdAliasRecord, CimdClientRecord } from '../../lib/client-record.js';
 import { ClientCapacityError, RateLimitedError } from '../errors.js';
 import { grantScopes } from '../register-client.js';
 import { sha256Hex } from '../registration-token.js';
 import { type CacheBounds, cacheLifetimeSeconds } from './cache-lifetime.js';
-import { type CimdAlias, type CimdRegistry, AliasExistsError } from './cimd-registry.js';
+import { type CimdRegistry, AliasExistsError } from './cimd-registry.js';
 import { type CimdHostPolicy, checkClientIdUrl } from './client-id-url.js';
 import { type CimdDocument, CimdDocumentError, parseCimdDocument } from './document.js';
 import { CimdFetchError, type FetchedDocument } from './safe-fetch.js';
@@ -57,7 +57,7 @@ export async function resolveCimdClient(
   policy: CimdPolicy,
   deps: CimdDependencies,
   context: { sourceIp?: string | undefined; now?: Date } = {},
-): Promise<CimdAlias> {
+): Promise<CimdAliasRecord> {
   const now = context.now ?? new Date();
   const check = checkClientIdUrl(clientId, policy.hosts);
   if (!check.ok) throw new CimdClientError(`client_id ${check.reason}`);
@@ -96,7 +96,7 @@ export async function resolveCimdClient(
       await deps.registry.touch(clientId, fetchedAt, cacheUntil);
       return { ...alias, fetchedAt, cacheUntil };
     }
-    const updated: CimdAlias = {
+    const updated: CimdAliasRecord = {
       ...alias, clientName: metadata.client_name!, redirectUris: metadata.redirect_uris, tokenEndpointAuthMethod: method, keys: authentication.keys, documentSha256, fetchedAt, cacheUntil,
     };
     await deps.registry.update(updated);
@@ -115,12 +115,12 @@ export async function resolveCimdClient(
     grantTypes: metadata.grant_types,
     confidential: false,
   });
-  const created: CimdAlias = {
+  const created: CimdAliasRecord = {
     clientId, kind: 'cimd', aliasOf: appClientId, status: 'active', clientName: metadata.client_name!, redirectUris: metadata.redirect_uris,
     grantTypes: metadata.grant_types, scope: scopes.join(' '), documentSha256, fetchedAt, cacheUntil, createdAt: fetchedAt,
     tokenEndpointAuthMethod: method, ...(authentication.keys && { keys: authentication.keys }),
   };
-  const row: RegisteredClient = {
+  const row: CimdClientRecord = {
     clientId: appClientId, status: 'active', source: 'cimd', cimdUrl: clientId, clientName: created.clientName, redirectUris: created.redirectUris,
     grantTypes: metadata.grant_types, responseTypes: ['code'], tokenEndpointAuthMethod: method, scope: created.scope,
     registrationTokenHash: '', createdAt: fetchedAt, cognitoCallbackUrl: policy.callbackUrl,

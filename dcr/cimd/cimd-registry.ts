@@ -1,47 +1,26 @@
 import type { Documents } from '../../lib/dynamodb/documents.js';
-import type { RegisteredClient } from '../client-registry.js';
-import type { ClientKeys } from './client-keys.js';
+import { type CimdAliasRecord, type CimdClientRecord, clientItem, isCimdAlias, parseClientItem } from '../../lib/client-record.js';
 
 /**
- * Where CIMD clients live in the client registry (ClientsTable), two rows per document URL:
- *  - the alias, keyed by the URL (`kind: 'cimd'`): what /authorize looks up (one GetItem), with
- *    the document's redirect URIs, name, scope, hash and freshness;
- *  - the app client's row, keyed by the Cognito app client id (`source: 'cimd'`): what the
- *    authorizer reads for the tokens (their client_id claim is the app client id).
+ * Where CIMD clients live in the client registry (ClientsTable), two rows per document URL
+ * (lib/client-record.ts describes both):
+ *  - the alias, keyed by the URL (CimdAliasRecord, `kind: 'cimd'`): what /authorize looks up (one
+ *    GetItem), with the document's redirect URIs, name, scope, hash and freshness;
+ *  - the app client's row, keyed by the Cognito app client id (CimdClientRecord, `source: 'cimd'`):
+ *    what the authorizer reads for the tokens (their client_id claim is the app client id).
  * Both are written in one transaction, the alias only if absent, so concurrent first uses of one
  * URL make one registration (the loser deletes its app client).
  */
-export interface CimdAlias {
-  clientId: string;
-  kind: 'cimd';
-  aliasOf: string;
-  status: 'active';
-  clientName: string;
-  redirectUris: string[];
-  grantTypes: string[];
-  scope: string;
-  documentSha256: string;
-  fetchedAt: number;
-  cacheUntil: number;
-  createdAt: number;
-  /** The method codes are bound to (dcr/cimd/document.ts); absent on aliases written before: none. */
-  tokenEndpointAuthMethod?: 'none' | 'private_key_jwt' | undefined;
-  /** The document's keys when it offers private_key_jwt. */
-  keys?: ClientKeys | undefined;
-}
-
-/** Registry rows are app clients' rows or CIMD aliases, told apart by `kind`. */
-export const isCimdAlias = (entry: RegisteredClient | CimdAlias): entry is CimdAlias => 'kind' in entry && entry.kind === 'cimd';
-
 export class AliasExistsError extends Error {
   override readonly name = 'AliasExistsError';
 }
 
 export interface CimdRegistry {
-  getAlias(url: string): Promise<CimdAlias | undefined>;
-  create(alias: CimdAlias, row: RegisteredClient): Promise<void>;
+  /** The alias of a URL; MalformedClientRecordError when the row under the URL does not parse. */
+  getAlias(url: string): Promise<CimdAliasRecord | undefined>;
+  create(alias: CimdAliasRecord, row: CimdClientRecord): Promise<void>;
   /** The document changed: new redirect URIs / name in both rows, and new freshness. */
-  update(alias: CimdAlias): Promise<void>;
+  update(alias: CimdAliasRecord): Promise<void>;
   /** The document is unchanged: only its freshness. */
   touch(url: string, fetchedAt: number, cacheUntil: number): Promise<void>;
 }
@@ -50,15 +29,15 @@ export function dynamoDbCimdRegistry(tableName: string, documents: Documents): C
   return {
     async getAlias(url) {
       const result = await documents.get({ TableName: tableName, Key: { clientId: url }, ConsistentRead: true });
-      const item = result.Item as CimdAlias | undefined;
-      return item?.kind === 'cimd' ? item : undefined;
+      const item = result.Item ? parseClientItem(result.Item) : undefined;
+      return item && isCimdAlias(item) ? item : undefined;
     },
     async create(alias, row) {
       try {
         await documents.transact({
           TransactItems: [
-            { Put: { TableName: tableName, Item: { ...alias }, ConditionExpression: 'attribute_not_exists(clientId)' } },
-            { Put: { TableName: tableName, Item: { ...row }, ConditionExpression: 'attribute_not_exists(clientId)' } },
+            { Put: { TableName: tableName, Item: clientItem(alias), ConditionExpression: 'attribute_not_exists(clientId)' } },
+            { Put: { TableName: tableName, Item: clientItem(row), ConditionExpression: 'attribute_not_exists(clientId)' } },
           ],
         });
       } catch (error) {

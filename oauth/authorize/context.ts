@@ -1,4 +1,4 @@
-import type { ClientSource } from '../../dcr/client-registry.js';
+import type { RegisteredBy } from '../../lib/client-record.js';
 import type { ClientAuthMethod } from '../../dcr/client-metadata.js';
 
 /** A client as /authorize needs it, whatever registered it (DCR, CIMD, the operator). */
@@ -7,7 +7,8 @@ export interface AuthorizeClient {
   clientId: string;
   /** The Cognito app client the sign-in runs under. */
   appClientId: string;
-  source: ClientSource;
+  /** How it registered ('dcr' for rows from before sources were recorded). */
+  source: RegisteredBy;
   clientName: string;
   redirectUris: string[];
   /** Full scope names this client may be granted; empty = whatever its app client allows (operator clients). */

@@ -1,10 +1,18 @@
-import { type CimdAlias, isCimdAlias } from '../../dcr/cimd/cimd-registry.js';
 import type { ClientKeys } from '../../dcr/cimd/client-keys.js';
 import { type ClientAuthMethod, isClientAuthMethod } from '../../dcr/client-metadata.js';
-import type { ClientSource, RegisteredClient } from '../../dcr/client-registry.js';
 import { AssertionError, type AssertionDependencies, verifyClientAssertion } from './assertion.js';
 import { ClientAuthenticationError, type PresentedCredentials } from './credentials.js';
 import { ClientKeysError } from './jwks-cache.js';
+import {
+  type AppClientRecord,
+  type CimdAliasRecord,
+  type ClientItem,
+  DAMAGED_CLIENT_RECORD,
+  MalformedClientRecordError,
+  type RegisteredBy,
+  isActiveClient,
+  isCimdAlias,
+} from '../../lib/client-record.js';
 
 /**
  * The client behind a client id at /token and /revoke, as one typed value whether the id is a
@@ -17,7 +25,8 @@ export interface ResolvedClient {
   clientId: string;
   /** The Cognito app client its tokens belong to. */
   appClientId: string;
-  source: ClientSource | undefined;
+  /** How it registered; undefined on rows from before sources were recorded. */
+  source: RegisteredBy | undefined;
   /** Undefined only on rows written before grant types were recorded. */
   grantTypes: string[] | undefined;
   scope: string;
@@ -37,16 +46,16 @@ export interface AuthenticatedClient {
   secret?: string | undefined;
 }
 
-export type RegistryEntry = RegisteredClient | CimdAlias;
 
 export interface ClientResolutionDependencies {
-  registry: { get(clientId: string): Promise<RegistryEntry | undefined> };
+  /** Any registry row by its key; MalformedClientRecordError for a row that does not parse. */
+  registry: { get(clientId: string): Promise<ClientItem | undefined> };
 }
 
 const failure = (presented: PresentedCredentials, description: string) =>
   new ClientAuthenticationError('invalid_client', description, presented.method === 'client_secret_basic');
 
-const fromAlias = (alias: CimdAlias): ResolvedClient => ({
+const fromAlias = (alias: CimdAliasRecord): ResolvedClient => ({
   clientId: alias.clientId,
   appClientId: alias.aliasOf,
   source: 'cimd',
@@ -56,7 +65,7 @@ const fromAlias = (alias: CimdAlias): ResolvedClient => ({
   keys: alias.keys,
 });
 
-function fromRow(row: RegisteredClient, presented: PresentedCredentials): ResolvedClient {
+function fromRow(row: AppClientRecord, presented: PresentedCredentials): ResolvedClient {
   const recorded: unknown = row.tokenEndpointAuthMethod;
   if (recorded !== undefined && !isClientAuthMethod(recorded)) throw failure(presented, 'This client is registered with an authentication method this server does not know');
   return {
@@ -70,8 +79,11 @@ function fromRow(row: RegisteredClient, presented: PresentedCredentials): Resolv
 }
 
 export async function resolveClient(presented: PresentedCredentials, deps: ClientResolutionDependencies): Promise<ResolvedClient> {
-  const entry = await deps.registry.get(presented.clientId);
-  if (!entry || (entry.status !== undefined && entry.status !== 'active')) throw failure(presented, 'Unknown client');
+  const entry = await deps.registry.get(presented.clientId).catch((error: unknown) => {
+    if (error instanceof MalformedClientRecordError) throw failure(presented, DAMAGED_CLIENT_RECORD);
+    throw error;
+  });
+  if (!entry || !isActiveClient(entry)) throw failure(presented, 'Unknown client');
   if (isCimdAlias(entry)) return fromAlias(entry);
   // A CIMD app client's own row, named by its bare Cognito id: a CIMD client is known to clients only
   // by its document URL (the app client id is an internal detail, seen at most inside a token).

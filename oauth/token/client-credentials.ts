@@ -1,4 +1,4 @@
-import type { RegisteredClient } from '../../dcr/client-registry.js';
+import type { AppClientRecord } from '../../lib/client-record.js';
 import { OAuthError } from '../errors.js';
 import type { CognitoTokenEndpoint } from './cognito-token-endpoint.js';
 import type { TokenClient } from './client-authentication.js';
@@ -11,7 +11,7 @@ import type { TokenResponse } from './index.js';
 export async function clientCredentialsGrant(
   form: Record<string, string>,
   client: TokenClient,
-  row: { clientId: string; grantTypes: RegisteredClient['grantTypes'] | undefined; scope: string },
+  row: { clientId: string; grantTypes: AppClientRecord['grantTypes'] | undefined; scope: string },
   deps: { cognito: CognitoTokenEndpoint; resource: string; enabled: boolean },
 ): Promise<TokenResponse> {
   if (!deps.enabled || !row.grantTypes?.includes('client_credentials') || client.secret === undefined) {

@@ -1,4 +1,4 @@
-import type { RegisteredClient } from '../../dcr/client-registry.js';
+import type { AppClientRecord } from '../../lib/client-record.js';
 import { OAuthError } from '../errors.js';
 import type { CognitoTokenEndpoint } from './cognito-token-endpoint.js';
 import type { TokenClient } from './client-authentication.js';
@@ -12,7 +12,7 @@ import type { TokenResponse } from './index.js';
 export async function refreshTokenGrant(
   form: Record<string, string>,
   client: TokenClient,
-  row: { clientId: string; grantTypes: RegisteredClient['grantTypes'] | undefined; source: RegisteredClient['source'] },
+  row: { clientId: string; grantTypes: AppClientRecord['grantTypes'] | undefined; source: AppClientRecord['source'] },
   deps: { cognito: CognitoTokenEndpoint },
 ): Promise<TokenResponse> {
   if (!form.refresh_token) throw new OAuthError('invalid_request', 'The request has no refresh_token');

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import { HELP, runAdmin } from '../../admin/cli.js';
+import { type OperatorClientRecord, operatorClientRecord, parseClientItem } from '../../lib/client-record.js';
 import { localCognitoClient } from '../../local/cognito.js';
 import { localDynamoDbClient } from '../../local/dynamodb.js';
 import { PROJECT_ROOT } from '../../local/settings.js';
@@ -187,6 +188,11 @@ describe('npm run admin (local stack: DynamoDB Local, cognito-local, serverless-
     const token = auth.AuthenticationResult!.AccessToken!;
     expect(await status(token)).toBe(401);
     expect((await admin('client', 'register', clientId)).out).toContain(`Registered app client ${clientId} (operators-own)`);
+    // The row is an operator record as lib/client-record.ts describes it, and nothing else (read before its first use).
+    const row = (await documents.send(new GetCommand({ TableName: 'secure-mcp-local-clients', Key: { clientId } }))).Item!;
+    const registration = { clientId, clientName: 'operators-own', redirectUris: [], tokenEndpointAuthMethod: 'none' as const };
+    expect(parseClientItem(row)).toEqual(operatorClientRecord(registration, row.createdAt as number));
+    expect(row).toEqual(operatorClientRecord(registration, row.createdAt as number));
     expect(await status(token)).toBe(200);
     expect((await admin('client', 'register', clientId)).out).toBe(`Client ${clientId} is already in the registry (use --update to refresh its redirect URIs)`);
     expect(await admin('client', 'register', 'no-such-client')).toMatchObject({ code: 1 });
@@ -220,6 +226,10 @@ describe('npm run admin (local stack: DynamoDB Local, cognito-local, serverless-
     expect((await registryRow(clientId))?.redirectUris).toEqual(['http://127.0.0.1/cb', 'https://app.example.com/cb']);
     expect((await admin('client', 'register', clientId, '--update')).code).toBe(0);
     expect((await registryRow(clientId))?.redirectUris).toEqual(['http://127.0.0.1/cb', 'https://app.example.com/cb']);
+    // An update is recorded like an RFC 7592 one (updatedAt), and the row still parses as an operator record.
+    const updatedRow = parseClientItem((await registryRow(clientId))!) as OperatorClientRecord;
+    expect(updatedRow).toMatchObject({ source: 'manual', tokenEndpointAuthMethod: 'none', updatedAt: expect.any(Number) });
+    expect(updatedRow.updatedAt).toBeGreaterThanOrEqual(updatedRow.createdAt);
     expect((await admin('client', 'register', clientId, '--update', '--redirect-uri', 'https://app.example.com/new')).out).toMatch(/redirect URIs https:\/\/app.example.com\/new$/);
     expect((await registryRow(clientId))?.redirectUris).toEqual(['https://app.example.com/new']);
     expect(await admin('client', 'register', clientId, '--update', '--redirect-uri', 'javascript:alert(1)')).toMatchObject({

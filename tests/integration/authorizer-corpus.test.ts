@@ -46,6 +46,9 @@ describe('hostile corpus (aws-jwt-verify + cognito-local JWKS + DynamoDB Local)'
   const run = crypto.randomUUID().slice(0, 8);
   const registered = `corpus-registered-${run}`;
   const deleted = `corpus-deleted-${run}`;
+  // Rows lib/client-record.ts refuses: the authorizer must deny, never guess a trust (fail closed).
+  const unknownSource = `corpus-unknown-source-${run}`;
+  const badLastUsed = `corpus-bad-last-used-${run}`;
   const revokedClient = `corpus-revoked-client-${run}`;
   const revokedJti = `corpus-jti-${run}`;
   const revokedFamily = `corpus-family-${run}`;
@@ -74,6 +77,8 @@ describe('hostile corpus (aws-jwt-verify + cognito-local JWKS + DynamoDB Local)'
       put(TABLES.clientsTable, { clientId: registered, createdAt: now, status: 'active' }),
       put(TABLES.clientsTable, { clientId: revokedClient, createdAt: now }),
       put(TABLES.clientsTable, { clientId: deleted, createdAt: now, status: 'deleted' }),
+      put(TABLES.clientsTable, { clientId: unknownSource, createdAt: now, status: 'active', source: 'Manual' }),
+      put(TABLES.clientsTable, { clientId: badLastUsed, createdAt: now, status: 'active', lastUsedAt: 'yesterday' }),
       revocation('jti', revokedJti),
       revocation('jti', revokedFamily),
       revocation('user', revokedUser, { notBefore: now + 5 }),
@@ -187,6 +192,8 @@ describe('hostile corpus (aws-jwt-verify + cognito-local JWKS + DynamoDB Local)'
     // Signed and well-formed, refused by the one DynamoDB round trip
     ['a client this deployment never registered', () => bearer(minted({ client_id: `unknown-${run}` })), 'unknown_client', ['BatchGetItem']],
     ['a deleted client', () => bearer(minted({ client_id: deleted })), 'unknown_client', ['BatchGetItem']],
+    ['a client whose row has an unknown source', () => bearer(minted({ client_id: unknownSource })), 'unknown_client', ['BatchGetItem']],
+    ['a client whose row has a lastUsedAt that is not a number', () => bearer(minted({ client_id: badLastUsed })), 'unknown_client', ['BatchGetItem']],
     ['a revoked client', () => bearer(minted({ client_id: revokedClient })), 'revoked', ['BatchGetItem']],
     ['a revoked jti', () => bearer(minted({ jti: revokedJti })), 'revoked', ['BatchGetItem']],
     ['a revoked refresh token family (origin_jti)', () => bearer(minted({ origin_jti: revokedFamily })), 'revoked', ['BatchGetItem']],

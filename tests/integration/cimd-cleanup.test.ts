@@ -4,7 +4,8 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { dynamoDbCimdRetirement } from '../../dcr/cimd/cimd-retirement.js';
 import { cleanUpClients } from '../../dcr/cleanup.js';
-import { type ClientRegistry, type RegisteredClient, dynamoDbClientRegistry } from '../../dcr/client-registry.js';
+import { type ClientRegistry, dynamoDbClientRegistry } from '../../dcr/client-registry.js';
+import type { ClientItem } from '../../lib/client-record.js';
 import { cognitoAppClients } from '../../dcr/cognito-app-clients.js';
 import { createDocumentClient } from '../../lib/dynamodb/document-client.js';
 import { localDynamoDbClient } from '../../local/dynamodb.js';
@@ -35,7 +36,7 @@ describe('a cleaned-up CIMD client registers again at its next /authorize', () =
     (await documents.send(new GetCommand({ TableName: CLIENTS_TABLE, Key: { clientId: url }, ConsistentRead: true }))).Item?.aliasOf as string | undefined;
   const only = (ids: () => string[]): ClientRegistry => ({
     ...registry,
-    async *all(): AsyncIterable<RegisteredClient> {
+    async *all(): AsyncIterable<ClientItem> {
       for await (const row of registry.all()) if (ids().includes(row.clientId)) yield row;
     },
   });

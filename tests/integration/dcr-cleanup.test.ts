@@ -10,7 +10,8 @@ import { resolveCimdClient } from '../../dcr/cimd/cimd-clients.js';
 import { dynamoDbCimdRegistry } from '../../dcr/cimd/cimd-registry.js';
 import { dynamoDbCimdRetirement } from '../../dcr/cimd/cimd-retirement.js';
 import { cleanUpClients } from '../../dcr/cleanup.js';
-import { type ClientRegistry, type RegisteredClient, dynamoDbClientRegistry } from '../../dcr/client-registry.js';
+import { type ClientRegistry, dynamoDbClientRegistry } from '../../dcr/client-registry.js';
+import type { ClientItem, DynamicClientRecord } from '../../lib/client-record.js';
 import { parseClientMetadata } from '../../dcr/client-metadata.js';
 import { cognitoAppClients } from '../../dcr/cognito-app-clients.js';
 import { deleteRegistration } from '../../dcr/manage-client.js';
@@ -155,7 +156,7 @@ describe('the daily clean-up touches only dynamic clients and finishes only star
 
   it('finishes a deletion that was started and interrupted (Cognito failed half way)', async () => {
     const clientId = await register();
-    const record = (await registry.get(clientId))!;
+    const record = (await registry.get(clientId)) as DynamicClientRecord;
     const failingCognito = { ...appClients, deleteClient: async () => Promise.reject(new Error('injected Cognito failure')) };
     expect(await deleteRegistration(record, { appClients: failingCognito, registry })).toEqual({ completed: false });
     expect(await registry.get(clientId)).toMatchObject({ status: 'deleted' });
@@ -192,7 +193,7 @@ describe('the daily clean-up touches only dynamic clients and finishes only star
     );
     const scannedEarlier: ClientRegistry = {
       ...registry,
-      async *all(): AsyncIterable<RegisteredClient> {
+      async *all(): AsyncIterable<ClientItem> {
         yield stale;
       },
     };
@@ -296,7 +297,7 @@ describe('the daily clean-up touches only dynamic clients and finishes only star
       await setLastUsed(raced.appClientId, 0);
       const scannedEarlier: ClientRegistry = {
         ...registry,
-        async *all(): AsyncIterable<RegisteredClient> {
+        async *all(): AsyncIterable<ClientItem> {
           yield stale;
         },
       };

@@ -15,6 +15,7 @@ import { localCognitoClient } from '../../local/cognito.js';
 import { listAppClients } from '../support/cognito-app-clients.js';
 import { localJsonCognito, localJsonDocuments } from '../support/json-adapters.js';
 import { localDynamoDbClient } from '../../local/dynamodb.js';
+import type { DynamicClientRecord } from '../../lib/client-record.js';
 
 const CLIENTS_TABLE = 'secure-mcp-local-clients';
 const RATE_LIMITS_TABLE = 'secure-mcp-local-rate-limits';
@@ -175,7 +176,7 @@ describe('no orphans, no partial writes (injected failures against cognito-local
 
   it('puts Cognito back when the registry refuses an update', async () => {
     const { body } = await registerClient(metadata(42002), policy, { appClients, registry });
-    const record = (await registry.get(body.client_id as string))!;
+    const record = (await registry.get(body.client_id as string)) as DynamicClientRecord;
     const change = metadata(42003);
     await expect(
       updateRegistration(record, change, { client_id: record.clientId }, policy, { appClients, registry: failing(registry, 'updateMetadata') }),
@@ -191,7 +192,7 @@ describe('no orphans, no partial writes (injected failures against cognito-local
   it('a delete whose Cognito call fails leaves the row marked deleted (refused at once), and the clean-up finishes it', async () => {
     const { body } = await registerClient(metadata(42004), policy, { appClients, registry });
     const clientId = body.client_id as string;
-    const record = (await registry.get(clientId))!;
+    const record = (await registry.get(clientId)) as DynamicClientRecord;
     const problems: string[] = [];
     const result = await deleteRegistration(record, {
       appClients: failing(appClients, 'deleteClient'),

@@ -1,4 +1,7 @@
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
+import { DAMAGED_CLIENT_RECORD } from '../../lib/client-record.js';
+import { localDynamoDbClient } from '../../local/dynamodb.js';
 import {
   type FlowClient,
   authorizationCodeFlow,
@@ -318,5 +321,26 @@ describe('the authorization code flow through the facade', () => {
     const preflight = await fetch(`${stack.baseUrl}/token`, { method: 'OPTIONS', headers: { Origin: 'http://localhost:6274', 'Access-Control-Request-Method': 'POST' } });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+  });
+
+  it('a client whose registry row does not parse (an unknown source) is refused at /authorize and /token, never a 5xx', async () => {
+    const clientId = `damaged${crypto.randomUUID().replaceAll('-', '').slice(0, 19)}`;
+    const dynamoDb = localDynamoDbClient(stack.dynamoDbEndpoint);
+    try {
+      const row = { clientId, status: 'active', source: 'partner', clientName: 'damaged', redirectUris: ['http://127.0.0.1/cb'], createdAt: 1 };
+      await DynamoDBDocumentClient.from(dynamoDb).send(new PutCommand({ TableName: 'secure-mcp-local-clients', Item: row }));
+    } finally {
+      dynamoDb.destroy();
+    }
+    const page = (await authorize(defaults(clientId, 'http://127.0.0.1/cb'))).response;
+    await expectErrorPage(page.clone());
+    expect((await page.text()).replaceAll('&#39;', "'").replaceAll('&#x27;', "'")).toContain(DAMAGED_CLIENT_RECORD);
+    const token = await fetch(`${stack.baseUrl}/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', client_id: clientId, refresh_token: 'x' }),
+    });
+    expect(token.status).toBe(401);
+    expect(await token.json()).toEqual({ error: 'invalid_client', error_description: DAMAGED_CLIENT_RECORD });
   });
 });

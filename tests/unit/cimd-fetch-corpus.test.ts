@@ -5,7 +5,8 @@ import { connect } from 'node:tls';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CimdClientError, resolveCimdClient } from '../../dcr/cimd/cimd-clients.js';
-import type { CimdAlias, CimdRegistry } from '../../dcr/cimd/cimd-registry.js';
+import type { CimdRegistry } from '../../dcr/cimd/cimd-registry.js';
+import type { CimdAliasRecord } from '../../lib/client-record.js';
 import { type CimdHostPolicy, checkClientIdUrl } from '../../dcr/cimd/client-id-url.js';
 import { CimdFetchError, type Resolver, type SocketOpener, type SocketTarget, safeFetch } from '../../dcr/cimd/safe-fetch.js';
 import { lookUpClient } from '../../oauth/client-lookup.js';
@@ -245,8 +246,8 @@ describe('CIMD fetches: the address check before any connection, then the respon
 });
 
 describe('CIMD documents, fetched and validated into a registration', () => {
-  const memory = (): CimdRegistry & { aliases: Map<string, CimdAlias> } => {
-    const aliases = new Map<string, CimdAlias>();
+  const memory = (): CimdRegistry & { aliases: Map<string, CimdAliasRecord> } => {
+    const aliases = new Map<string, CimdAliasRecord>();
     return {
       aliases,
       getAlias: async (url) => aliases.get(url),
@@ -266,7 +267,7 @@ describe('CIMD documents, fetched and validated into a registration', () => {
       registry, countActive: async () => 0,
       appClients: { createClient: async (request) => (created.push(request.name), { clientId: 'app123' }), deleteClient: async () => {} },
       fetchDocument: (url) => safeFetch(url, h.options),
-    }).then((alias): { alias?: CimdAlias; error?: unknown } => ({ alias }), (error: unknown): { alias?: CimdAlias; error?: unknown } => ({ error }));
+    }).then((alias): { alias?: CimdAliasRecord; error?: unknown } => ({ alias }), (error: unknown): { alias?: CimdAliasRecord; error?: unknown } => ({ error }));
     return { ...result, created, registry };
   };
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CimdAlias } from '../../dcr/cimd/cimd-registry.js';
+import type { CimdAliasRecord } from '../../lib/client-record.js';
 import type { ClientKeys } from '../../dcr/cimd/client-keys.js';
 import { CimdFetchError, type FetchedDocument } from '../../dcr/cimd/safe-fetch.js';
 import { authenticateClient, resolveClient } from '../../oauth/client-auth/authenticate.js';
@@ -41,7 +41,7 @@ function jwksHost(initial: { keys: unknown[] }) {
   return { host, cache };
 }
 
-function alias(keys: ClientKeys | undefined, method: 'none' | 'private_key_jwt' = 'private_key_jwt'): CimdAlias {
+function alias(keys: ClientKeys | undefined, method: 'none' | 'private_key_jwt' = 'private_key_jwt'): CimdAliasRecord {
   return {
     clientId: CLIENT, kind: 'cimd', aliasOf: 'app1', status: 'active', clientName: 'Client', redirectUris: ['https://client.example.org/cb'],
     grantTypes: ['authorization_code', 'refresh_token'], scope: '', documentSha256: '', fetchedAt: 0, cacheUntil: 0, createdAt: 0,
@@ -188,7 +188,7 @@ describe('the JWKS cache', () => {
 describe('one typed resolution of the registry row', () => {
   it('reads a CIMD alias and an app client row without casts, and refuses a CIMD app client named by its bare id', async () => {
     const presented = presentedCredentials(undefined, { client_id: 'app1' });
-    const registry = { get: async () => ({ clientId: 'app1', status: 'active' as const, source: 'cimd' as const, clientName: 'x', redirectUris: [], grantTypes: [], responseTypes: [], tokenEndpointAuthMethod: 'none', scope: '', registrationTokenHash: '', createdAt: 0 }) };
+    const registry = { get: async () => ({ clientId: 'app1', status: 'active' as const, source: 'cimd' as const, cimdUrl: CLIENT, clientName: 'x', redirectUris: [], grantTypes: [], responseTypes: [], tokenEndpointAuthMethod: 'none', scope: '', registrationTokenHash: '', createdAt: 0 }) };
     await expect(resolveClient(presented, { registry })).rejects.toMatchObject({ code: 'invalid_client' });
     const cimd = await resolveClient(presentedCredentials(undefined, { client_id: CLIENT }), { registry: { get: async () => alias(undefined, 'none') } });
     expect(cimd).toMatchObject({ clientId: CLIENT, appClientId: 'app1', source: 'cimd', registeredMethod: 'none' });

@@ -119,8 +119,8 @@ describe('decideAccess (access tokens)', () => {
 
   it.each([
     ['absent from the registry', undefined, 'client_id is not in the client registry'],
-    ['deleted', { clientId: 'client-1', status: 'deleted' }, 'client is deleted'],
-    ['revoked', { clientId: 'client-1', status: 'revoked' }, 'client is revoked'],
+    ['deleted', { clientId: 'client-1', status: 'deleted' as const }, 'client is deleted'],
+    ['revoked', { clientId: 'client-1', status: 'revoked' as const }, 'client is revoked'],
   ])('denies a token whose client is %s', async (_label, client, detail) => {
     const decision = await decideAccess(withToken, { verifyToken: verifierThat(async () => verified), store: memoryStore({ client }), now });
     expect(decision).toEqual({ effect: 'deny', reason: 'unknown_client', detail });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RegisteredClient } from '../../dcr/client-registry.js';
+import type { AppClientRecord, ClientItem } from '../../lib/client-record.js';
 import type { CodeBinding, CodeGrants } from '../../oauth/code-grants.js';
 import { sha256 } from '../../oauth/cookies.js';
 import { OAuthError } from '../../oauth/errors.js';
@@ -46,7 +46,7 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 const tokens = { access_token: 'at', refresh_token: 'rt', id_token: 'it', token_type: 'Bearer', expires_in: 3600 };
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
-function setup(rows: Record<string, Partial<RegisteredClient>> = {}, timeoutMs = 2000) {
+function setup(rows: Record<string, Partial<AppClientRecord>> = {}, timeoutMs = 2000) {
   const bindings = new Map<string, CodeBinding>();
   const grants: CodeGrants = {
     async complete() {},
@@ -62,7 +62,7 @@ function setup(rows: Record<string, Partial<RegisteredClient>> = {}, timeoutMs =
   };
   const deps = {
     grants,
-    registry: { get: async (id: string) => rows[id] as RegisteredClient | undefined },
+    registry: { get: async (id: string) => rows[id] as ClientItem | undefined },
     cognito: cognitoTokenEndpoint(cognitoUrl, timeoutMs),
     callbackUrl: `${ISSUER}/oauth/callback`,
     resource: RESOURCE,
