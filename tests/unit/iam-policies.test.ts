@@ -287,6 +287,8 @@ const CALLS: Record<string, Call[]> = {
     logs('OauthTokenLogGroup'),
     table('OAuthStateTable', ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']),
     table('ClientsTable', ['dynamodb:GetItem']),
+    table('RevocationsTable', ['dynamodb:ConditionCheckItem']),
+    table('GrantsTable', ['dynamodb:UpdateItem']),
   ],
   MetadataRole: [logs('MetadataLogGroup')],
   HealthRole: [logs('HealthLogGroup')],
