@@ -57,7 +57,35 @@ export interface AppGrants {
    * Ends the application's access for the user: the revocation row (lasting `revocationSeconds`),
    * then the grant row's deletion. Returns whether a grant row existed.
    */
-  revoke(input: { sub: string; clientId: string; now: number; revocationSeconds: number; revokedBy: string }): Promise<boolean>;
+  revoke(input: RevokeAppInput): Promise<boolean>;
+  /**
+   * The /apps page's revocation: only the grant the page showed (its firstSignedInAt), so a form
+   * posted again after a revocation, or after the application signed in anew, changes nothing.
+   * The grant's deletion and the revocation row in one transaction; false when the grant is not
+   * (or no longer) the one shown, and then nothing was written.
+   */
+  revokeShown(input: RevokeAppInput & { firstSignedInAt: number }): Promise<boolean>;
+}
+
+export interface RevokeAppInput {
+  sub: string;
+  clientId: string;
+  now: number;
+  revocationSeconds: number;
+  revokedBy: string;
+}
+
+function revocationRow(input: RevokeAppInput): RevocationRecord {
+  const subject = appRevocationSubject(input.sub, input.clientId);
+  return {
+    pk: revocationKey('app', subject),
+    kind: 'app',
+    subject,
+    notBefore: input.now,
+    revokedAt: input.now,
+    expiresAt: input.now + input.revocationSeconds,
+    revokedBy: input.revokedBy,
+  };
 }
 
 export function dynamoDbAppGrants(tables: { grants: string; revocations: string }, documents: Documents): AppGrants {
@@ -111,20 +139,32 @@ export function dynamoDbAppGrants(tables: { grants: string; revocations: string 
       return grants.filter((grant) => grant.expiresAt > now).sort((a, b) => b.lastUsedAt - a.lastUsedAt);
     },
     async revoke(input) {
-      const subject = appRevocationSubject(input.sub, input.clientId);
-      const row: RevocationRecord = {
-        pk: revocationKey('app', subject),
-        kind: 'app',
-        subject,
-        notBefore: input.now,
-        revokedAt: input.now,
-        expiresAt: input.now + input.revocationSeconds,
-        revokedBy: input.revokedBy,
-      };
+      const row = revocationRow(input);
       // The revocation first: it takes effect even if the delete that follows fails.
       await documents.put({ TableName: tables.revocations, Item: row as unknown as Record<string, unknown> });
       const deleted = await documents.delete({ TableName: tables.grants, Key: { sub: input.sub, clientId: input.clientId }, ReturnValues: 'ALL_OLD' });
       return deleted.Attributes !== undefined;
+    },
+    async revokeShown(input) {
+      try {
+        await documents.transact({
+          TransactItems: [
+            {
+              Delete: {
+                TableName: tables.grants,
+                Key: { sub: input.sub, clientId: input.clientId },
+                ConditionExpression: 'firstSignedInAt = :shown',
+                ExpressionAttributeValues: { ':shown': input.firstSignedInAt },
+              },
+            },
+            { Put: { TableName: tables.revocations, Item: revocationRow(input) as unknown as Record<string, unknown> } },
+          ],
+        });
+        return true;
+      } catch (error) {
+        if (cancellationReasons(error)[0] === 'ConditionalCheckFailed') return false;
+        throw error;
+      }
     },
   };
 }

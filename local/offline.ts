@@ -51,7 +51,7 @@ export function offlineEnvironment(settings: LocalStackSettings): NodeJS.Process
 }
 
 /** serverless-offline runs the real handlers (bundled by serverless-esbuild) behind the API. */
-export async function startOffline(settings: LocalStackSettings): Promise<ManagedProcess> {
+export async function startOffline(settings: LocalStackSettings, seeded: { appsClientId?: string } = {}): Promise<ManagedProcess> {
   const cli = join(PROJECT_ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js');
   const managed = startProcess(
     'offline',
@@ -59,7 +59,8 @@ export async function startOffline(settings: LocalStackSettings): Promise<Manage
     [cli, 'offline', 'start', '--stage', 'local', '--localEnvironment', '--noSponsor'],
     {
       cwd: PROJECT_ROOT,
-      env: offlineEnvironment(settings),
+      // The connected-apps page's app client, created by the stack before serverless-offline starts.
+      env: { ...offlineEnvironment(settings), ...(seeded.appsClientId ? { LOCAL_APPS_CLIENT_ID: seeded.appsClientId } : {}) },
       logDir: join(settings.dataDir, 'logs'),
       echo: settings.echoFunctionLogs,
     },

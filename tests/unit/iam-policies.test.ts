@@ -290,6 +290,17 @@ const CALLS: Record<string, Call[]> = {
     table('RevocationsTable', ['dynamodb:ConditionCheckItem']),
     table('GrantsTable', ['dynamodb:UpdateItem']),
   ],
+  OAuthAppsRole: [
+    logs('OauthAppsLogGroup'),
+    table('GrantsTable', ['dynamodb:Query', 'dynamodb:DeleteItem']),
+    table('RevocationsTable', ['dynamodb:PutItem']),
+    table('ClientsTable', ['dynamodb:GetItem']),
+    {
+      actions: ['secretsmanager:GetSecretValue'],
+      resource: (ctx) => ctx.ref('OAuthKeySecret')!,
+      foreign: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:another-secret-AbCdEf`,
+    },
+  ],
   MetadataRole: [logs('MetadataLogGroup')],
   HealthRole: [logs('HealthLogGroup')],
   // API Gateway's account-level logging role (resources/api-logs.yml): no inline policy, only AWS's

@@ -75,6 +75,7 @@ function setup(rows: Record<string, Partial<RegisteredClient>> = {}, timeoutMs =
     },
     listForUser: async () => [],
     revoke: async () => false,
+    revokeShown: async () => false,
   };
   const deps = {
     appGrants,
