@@ -57,8 +57,13 @@ export interface AppsDependencies extends ConnectedAppsDependencies {
 
 const callbackUrl = (issuer: string) => `${issuer}/apps/callback`;
 
+/**
+ * Referrer-Policy same-origin, as on the consent page: under no-referrer Chromium sends
+ * `Origin: null` with the page's own form POSTs, which the Origin check refuses (found by the
+ * Chromium test).
+ */
 function htmlResponse(status: number, body: string, cookies: string[] = []): APIGatewayProxyResult {
-  return { statusCode: status, headers: pageHeaders(), ...(cookies.length > 0 ? { multiValueHeaders: { 'Set-Cookie': cookies } } : {}), body };
+  return { statusCode: status, headers: pageHeaders([], 'same-origin'), ...(cookies.length > 0 ? { multiValueHeaders: { 'Set-Cookie': cookies } } : {}), body };
 }
 
 /** A refusal shown to the person: what happened, that nothing changed, and the way back. */
@@ -109,7 +114,7 @@ async function finishSignIn(request: AppsRequest, deps: AppsDependencies): Promi
   return htmlResponse(200, continuePage(deps.issuer), [cookie, clearCookie(LOGIN_COOKIE, 'Lax')]);
 }
 
-async function showApps(request: AppsRequest, deps: AppsDependencies, notice?: string): Promise<APIGatewayProxyResult> {
+async function showApps(request: AppsRequest, deps: AppsDependencies): Promise<APIGatewayProxyResult> {
   const now = deps.now();
   const sealed = readCookie(request.cookieHeader, SESSION_COOKIE, SEALED_COOKIE_VALUE);
   const session = openSession(await deps.keys.open('apps-session', sealed), sealed, now);
@@ -124,7 +129,7 @@ async function showApps(request: AppsRequest, deps: AppsDependencies, notice?: s
       signOutToken: formToken(formKey, session, '', 0),
       issuer: deps.issuer,
       resourceName: deps.resourceName,
-      notice,
+      notice: request.query.revoked === '1' ? 'The application no longer has access to your account.' : undefined,
     }),
   );
 }
@@ -164,7 +169,8 @@ async function post(request: AppsRequest, deps: AppsDependencies, action: 'revok
     revokedBy: 'user (connected apps page)',
   });
   if (!revoked) return refusal(409, 'That access was already ended, or the application has signed in again since the page was shown. Reload the page.', deps.issuer);
-  return showApps(request, deps, 'The application no longer has access to your account.');
+  // Post/Redirect/Get: reloading the page that follows does not post the form again.
+  return redirectResponse(`${deps.issuer}/apps?revoked=1`);
 }
 
 export async function handleAppsRequest(request: AppsRequest, deps: AppsDependencies): Promise<APIGatewayProxyResult> {

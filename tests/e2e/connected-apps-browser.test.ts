@@ -116,6 +116,7 @@ describe('connected apps page in headless Chromium', () => {
       .locator('li.app', { has: page.getByText('Alpha notes app') })
       .getByRole('button', { name: 'Revoke access' })
       .click();
+    await page.waitForURL(`${stack.baseUrl}/apps?revoked=1`);
     await expect(page.getByRole('status').textContent()).resolves.toBe('The application no longer has access to your account.');
     expect(await listedNames()).toEqual(['Beta research agent']);
 
@@ -136,7 +137,7 @@ describe('connected apps page in headless Chromium', () => {
     const again = await signInDemoUser(stack, { user, clientId: first.clientId });
     expect((await postWithSession(alphaForm)).status()).toBe(409);
     expect(await mcpStatus(again.accessToken)).toBe(200);
-    await page.reload();
+    await page.goto(`${stack.baseUrl}/apps`);
     expect((await listedNames()).sort()).toEqual(['Alpha notes app', 'Beta research agent']);
   });
 

@@ -43,7 +43,7 @@ const method = (logicalId: string) => resources[logicalId]!.Properties;
 
 describe('the packaged CloudFormation template', () => {
   it('packages one bundle per function', () => {
-    expect(Object.keys(bundleSizes).sort()).toEqual(['authorizer', 'dcr', 'dcrCleanup', 'health', 'mcp', 'metadata', 'oauthAuthorize', 'oauthToken', 'revoke']);
+    expect(Object.keys(bundleSizes).sort()).toEqual(['authorizer', 'dcr', 'dcrCleanup', 'health', 'mcp', 'metadata', 'oauthApps', 'oauthAuthorize', 'oauthToken', 'revoke']);
   });
 
   it('puts the REQUEST authorizer, keyed on the Authorization header, in front of every /mcp method', () => {
@@ -79,6 +79,10 @@ describe('the packaged CloudFormation template', () => {
   it('leaves the metadata, authorization, token, registration and health routes public', () => {
     const publicMethods = ofType('AWS::ApiGateway::Method').filter(([id]) => !id.startsWith('ApiGatewayMethodMcp'));
     expect(publicMethods.map(([id]) => id).sort()).toEqual([
+      'ApiGatewayMethodAppsCallbackGet',
+      'ApiGatewayMethodAppsGet',
+      'ApiGatewayMethodAppsRevokePost',
+      'ApiGatewayMethodAppsSignDashoutPost',
       'ApiGatewayMethodAuthorizeGet',
       'ApiGatewayMethodConsentPost',
       'ApiGatewayMethodHealthGet',
