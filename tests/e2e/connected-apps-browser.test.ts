@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type DemoSession, initializeRequest, mcpPost, signInDemoUser } from '../support/demo-login.js';
+import { type DemoSession, initializeRequest, mcpPost, refreshAtFacade, signInDemoUser } from '../support/demo-login.js';
 import { type TestUser, createTestUser } from '../support/test-users.js';
 
 /**
@@ -54,12 +54,7 @@ describe('connected apps page in headless Chromium', () => {
   });
 
   const mcpStatus = async (token: string) => (await mcpPost(stack, initializeRequest, { token })).status;
-  const refresh = (session: DemoSession) =>
-    fetch(`${stack.baseUrl}/token`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: session.refreshToken, client_id: session.clientId }),
-    });
+  const refresh = (session: DemoSession) => refreshAtFacade(stack, session);
   const formOf = async (clientId: string) => ({
     client_id: clientId,
     token: (await page.locator(`form:has(input[name="client_id"][value="${clientId}"]) input[name="token"]`).getAttribute('value')) ?? '',

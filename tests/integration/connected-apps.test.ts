@@ -2,7 +2,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runAdmin } from '../../admin/cli.js';
 import { localDynamoDbClient } from '../../local/dynamodb.js';
-import { type DemoSession, initializeRequest, mcpPost, signInDemoUser } from '../support/demo-login.js';
+import { type DemoSession, initializeRequest, mcpPost, refreshAtFacade, signInDemoUser } from '../support/demo-login.js';
 import { type TestUser, createTestUser } from '../support/test-users.js';
 
 /**
@@ -37,12 +37,7 @@ describe('connected apps (local stack: /token, the authorizer, npm run admin -- 
     return { code, out: out.join('\n'), err: err.join('\n') };
   }
   const mcpStatus = async (token: string) => (await mcpPost(stack, initializeRequest, { token })).status;
-  const refresh = (session: DemoSession) =>
-    fetch(`${stack.baseUrl}/token`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: session.refreshToken, client_id: session.clientId }),
-    });
+  const refresh = (session: DemoSession) => refreshAtFacade(stack, session);
   const grantRow = async (sub: string, clientId: string) => (await documents.send(new GetCommand({ TableName: grantsTable, Key: { sub, clientId } }))).Item;
 
   it('records one grant per user and application at the code exchange, and renews it on refresh', async () => {
