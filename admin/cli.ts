@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-key-commands.js';
+import { listApps, revokeApp } from './app-commands.js';
 import { registerClient } from './client-commands.js';
 import { createOperatorClient, makeAdmin } from './operator-commands.js';
 import { type Output, listRevocations, revoke, undo } from './revocation-commands.js';
@@ -29,6 +30,15 @@ Revocations (effective within the authorizer cache TTL, authorizerCacheTtl, defa
            longest token it can affect: for users, clients and refresh token families the longest
            refresh token lifetime, MAX_REFRESH_TOKEN_DAYS (default 3650, Cognito's ceiling; set it to the
            stage's maxRefreshTokenDays), plus a day for the last access token, plus 5 minutes)
+
+Connected apps (what a user sees and ends at /apps):
+  apps list --user <username | e-mail | sub>
+                                        The applications holding access for the user, with how they
+                                        registered, their scopes, first sign-in and last use.
+  apps revoke --user <user> --client <app client id>
+                                        End that application's access for that user, nothing else: its
+                                        access tokens are refused within the authorizer cache TTL, its
+                                        refresh tokens at /token; a new sign-in connects it again.
 
 Client registry:
   client register <app client id> [--update] [--redirect-uri <uri>]...
@@ -66,7 +76,7 @@ Which stack:
   --stage <stage> [--region <region>]   A deployed stage: tables secure-mcp-<stage>-*; AWS credentials
                                         and endpoints the usual AWS SDK way (profile, environment,
                                         AWS_ENDPOINT_URL_DYNAMODB / _COGNITO_IDENTITY_PROVIDER).
-  --user-pool-id <id>                   Needed for user, client register, undo client and --delete-app-client
+  --user-pool-id <id>                   Needed for user, apps, client register, undo client and --delete-app-client
                                         (or USER_POOL_ID; the stack output UserPoolId).
   --resource-url <url>                  The MCP URL, to name scopes of API keys (or MCP_RESOURCE_URL).
   --help                                This text.
@@ -97,6 +107,8 @@ export async function runAdmin(argv: string[], out: Output = console.log, err: O
         name: { type: 'string' },
         'redirect-uri': { type: 'string', multiple: true },
         invite: { type: 'boolean' },
+        user: { type: 'string' },
+        client: { type: 'string' },
       },
     });
   } catch (error) {
@@ -145,6 +157,11 @@ export async function runAdmin(argv: string[], out: Output = console.log, err: O
       case 'user':
         if (sub !== 'make-admin') throw new Error('Usage: user make-admin <e-mail | username> [--invite]');
         await makeAdmin(target, argument, { invite: values.invite }, out);
+        break;
+      case 'apps':
+        if (sub === 'list') await listApps(target, values.user, out);
+        else if (sub === 'revoke') await revokeApp(target, { user: values.user, clientId: values.client, expiresIn: values['expires-in'] }, out);
+        else throw new Error('Usage: apps list --user <user> | apps revoke --user <user> --client <app client id>');
         break;
       case 'api-key':
         if (sub === 'create') await createApiKey(target, { owner: values.owner, scopes: values.scopes, expiresIn: values['expires-in'] }, out);

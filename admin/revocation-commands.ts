@@ -1,4 +1,5 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unverifiedClaims } from '../lib/unverified-claims.js';
 import { sdkCognitoApi } from '../lib/cognito/sdk-api.js';
 import { sdkDocuments } from '../lib/dynamodb/sdk-documents.js';
 import { type RevocationKind, dynamoDbRevocationStore } from '../lib/revocations.js';
@@ -10,18 +11,6 @@ import { type AdminTarget, requireUserPoolId } from './target.js';
 export type Output = (line: string) => void;
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
-
-/** Reads a JWT's payload without verifying it: the operator hands in a token to revoke, not to trust. */
-function unverifiedClaims(token: string): Record<string, unknown> | undefined {
-  const parts = token.split('.');
-  if (parts.length !== 3) return undefined;
-  try {
-    const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as unknown;
-    return claims && typeof claims === 'object' ? (claims as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export interface RevokeFlags {
   reason?: string | undefined;

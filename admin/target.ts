@@ -13,7 +13,7 @@ import { dataDirFromEnv, stackInfoFileIn } from '../local/settings.js';
  */
 export interface AdminTarget {
   stage: string;
-  tables: { revocations: string; clients: string; apiKeys: string };
+  tables: { revocations: string; clients: string; apiKeys: string; grants: string };
   userPoolId: string | undefined;
   resourceUrl: string | undefined;
   documents: DynamoDBDocumentClient;
@@ -79,6 +79,7 @@ function build(
       revocations: `${SERVICE}-${stage}-revocations`,
       clients: `${SERVICE}-${stage}-clients`,
       apiKeys: `${SERVICE}-${stage}-api-keys`,
+      grants: `${SERVICE}-${stage}-grants`,
     },
     userPoolId,
     resourceUrl,

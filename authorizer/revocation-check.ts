@@ -1,4 +1,4 @@
-import { isActive, revocationKey } from '../lib/revocation-keys.js';
+import { appRevocationSubject, isActive, revocationKey } from '../lib/revocation-keys.js';
 import type { RevocationRecord } from '../lib/revocations.js';
 import type { VerifiedToken } from './access-token.js';
 import type { AuthorizerClientView } from '../lib/client-record.js';
@@ -10,6 +10,8 @@ export function revocationKeysOf(token: VerifiedToken): string[] {
     revocationKey('jti', token.identity.tokenId),
     revocationKey('user', token.identity.sub),
     revocationKey('client', token.identity.clientId),
+    // Connected apps: this user's access through this client, ended by the user or an operator.
+    revocationKey('app', appRevocationSubject(token.identity.sub, token.identity.clientId)),
   ];
   if (token.originJti) keys.push(revocationKey('jti', token.originJti));
   return keys;
@@ -28,6 +30,7 @@ export function assertNotRevoked(
   const { identity } = token;
   const jtiKey = revocationKey('jti', identity.tokenId);
   const familyKey = token.originJti ? revocationKey('jti', token.originJti) : undefined;
+  const appKey = revocationKey('app', appRevocationSubject(identity.sub, identity.clientId));
   for (const row of records.revocations) {
     if (!isActive(row, nowSeconds)) continue;
     if (row.pk === jtiKey) throw new Denial('revoked', 'token revoked (jti)');
@@ -37,6 +40,9 @@ export function assertNotRevoked(
     // auth_time is the sign-in). A row without notBefore revokes everything: fail closed.
     if (row.pk === revocationKey('user', identity.sub) && (typeof row.notBefore !== 'number' || token.authenticatedAt <= row.notBefore)) {
       throw new Denial('revoked', 'user revoked');
+    }
+    if (row.pk === appKey && (typeof row.notBefore !== 'number' || token.authenticatedAt <= row.notBefore)) {
+      throw new Denial('revoked', 'application access revoked for this user');
     }
   }
   const client = records.client;

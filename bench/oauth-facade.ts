@@ -29,6 +29,7 @@ import { dynamoDbCodeGrants } from '../oauth/code-grants.js';
 import { deriveKeys, sealingKeyring } from '../oauth/keys.js';
 import { seal } from '../oauth/sealed.js';
 import { cognitoTokenEndpoint } from '../oauth/token/cognito-token-endpoint.js';
+import { dynamoDbAppGrants } from '../lib/app-grants.js';
 import { handleTokenRequest } from '../oauth/token/index.js';
 import { revokeToken } from '../oauth/revoke/revoke-token.js';
 
@@ -49,13 +50,22 @@ export async function benchOAuthFacade(): Promise<void> {
   const cognito = createServer((request, response) => {
     cognitoCalls.push(request.url ?? '');
     response.writeHead(200, { 'Content-Type': 'application/json' });
-    response.end(JSON.stringify({ access_token: 'at', refresh_token: 'rt', token_type: 'Bearer', expires_in: 3600 }));
+    // An access token shaped as Cognito's (unsigned: the facade reads its claims, never verifies them).
+    const claims = { sub: 'bench-user', client_id: 'dcr1', auth_time: Math.floor(Date.now() / 1000) - 5, scope: `${RESOURCE}/read` };
+    const accessToken = ['{"alg":"none"}', JSON.stringify(claims)].map((part) => Buffer.from(part).toString('base64url')).join('.') + '.sig';
+    response.end(JSON.stringify({ access_token: accessToken, refresh_token: 'rt', token_type: 'Bearer', expires_in: 3600 }));
   });
   await new Promise<void>((resolve) => cognito.listen(0, '127.0.0.1', resolve));
   try {
     for (const [table, key] of [['clients', 'clientId'], ['state', 'pk'], ['revocations', 'pk']]) {
       await client.send(new CreateTableCommand({ TableName: table, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }], KeySchema: [{ AttributeName: key, KeyType: 'HASH' }] }));
     }
+    await client.send(new CreateTableCommand({
+      TableName: 'grants',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'sub', AttributeType: 'S' }, { AttributeName: 'clientId', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'sub', KeyType: 'HASH' }, { AttributeName: 'clientId', KeyType: 'RANGE' }],
+    }));
     const documents = createDocumentClient(client);
     const registry = dynamoDbClientRegistry('clients', sdkDocuments(documents));
     const grants = dynamoDbCodeGrants('state', sdkDocuments(documents));
@@ -85,7 +95,7 @@ export async function benchOAuthFacade(): Promise<void> {
     await step('GET /oauth/callback', () => handleCallback({ code: 'bench-code', state: location.searchParams.get('state')! }, authz, settings, grants, now()));
     // No client in this run signs assertions: their keys and jtis are never reached.
     const assertions = { jwks: async () => Promise.reject(new Error('no keys in the bench')), usedAssertions: { use: async () => false } };
-    const tokenDeps = { grants, registry, issuer: ISSUER, assertions, cognito: cognitoTokenEndpoint(`http://127.0.0.1:${(cognito.address() as AddressInfo).port}`, 2000), callbackUrl: settings.callbackUrl, resource: RESOURCE, clientCredentialsEnabled: false, now };
+    const tokenDeps = { grants, registry, issuer: ISSUER, assertions, cognito: cognitoTokenEndpoint(`http://127.0.0.1:${(cognito.address() as AddressInfo).port}`, 2000), callbackUrl: settings.callbackUrl, resource: RESOURCE, clientCredentialsEnabled: false, now, appGrants: dynamoDbAppGrants({ grants: 'grants', revocations: 'revocations' }, sdkDocuments(documents)), sessionSeconds: 86_400 };
     await step('POST /token authorization_code', () => handleTokenRequest({ grant_type: 'authorization_code', code: 'bench-code', redirect_uri: 'http://127.0.0.1:5000/cb', code_verifier: VERIFIER, client_id: 'dcr1' }, undefined, tokenDeps));
     await step('POST /token refresh_token', () => handleTokenRequest({ grant_type: 'refresh_token', refresh_token: 'rt', client_id: 'dcr1' }, undefined, tokenDeps));
 

@@ -3,9 +3,12 @@
  * A file of its own, free of the AWS SDK, because the authorizer imports it on every cold start
  * (lib/revocations.ts re-exports it for everyone else).
  */
-export type RevocationKind = 'jti' | 'user' | 'client';
+export type RevocationKind = 'jti' | 'user' | 'client' | 'app';
 
 export const revocationKey = (kind: RevocationKind, subject: string) => `${kind}#${subject}`;
+
+/** The subject of an `app` row: one user's access through one application (lib/app-grants.ts). */
+export const appRevocationSubject = (sub: string, clientId: string) => `${sub}#${clientId}`;
 
 /** DynamoDB deletes expired rows late (emulators never): a row counts only until its `expiresAt`. */
 export function isActive(record: { expiresAt: number }, nowSeconds: number): boolean {

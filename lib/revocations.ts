@@ -9,6 +9,8 @@ export { isActive, revocationKey, type RevocationKind };
  *   jti#{jti}        one token (an access token's jti, or a refresh token family's origin_jti)
  *   user#{sub}       every token of a user issued before `notBefore`
  *   client#{id}      every token of a client
+ *   app#{sub}#{id}   every token of one user through one client issued to a session started
+ *                    (auth_time) up to `notBefore` (lib/app-grants.ts: connected apps)
  * A row expires (`expiresAt`, epoch seconds, the table's TTL attribute) once no token it can
  * affect is still valid. DynamoDB deletes expired rows late, so readers must compare
  * `expiresAt` with the clock themselves (see isActive).
@@ -19,7 +21,7 @@ export interface RevocationRecord {
   kind: RevocationKind;
   /** The jti, sub or client id the row is about. */
   subject: string;
-  /** For `user` rows: tokens issued (iat) before this epoch second are revoked. */
+  /** For `user` and `app` rows: tokens of sessions started (auth_time) up to this epoch second are revoked. */
   notBefore?: number;
   /** Epoch seconds. */
   revokedAt: number;

@@ -16,7 +16,7 @@ export function localBuildFolder(settings: Pick<LocalStackSettings, 'offlinePort
  * local-only JWKS mapping. Built from scratch rather than inherited, so nothing from the
  * developer's shell (a real AWS profile, say) leaks into the functions.
  */
-export function offlineEnvironment(settings: LocalStackSettings): NodeJS.ProcessEnv {
+export function offlineEnvironment(settings: LocalStackSettings, seeded: { appsClientId?: string } = {}): NodeJS.ProcessEnv {
   const at = urls(settings);
   return {
     PATH: process.env.PATH,
@@ -25,6 +25,9 @@ export function offlineEnvironment(settings: LocalStackSettings): NodeJS.Process
     SLS_NOTIFICATIONS_MODE: 'off',
     LOCAL_PUBLIC_BASE_URL: at.baseUrl,
     LOCAL_USER_POOL_ID: LOCAL_USER_POOL_ID,
+    // The connected-apps page's app client, created by the stack before serverless-offline starts
+    // ('none' before then: the service definition is also resolved earlier, for the tables).
+    LOCAL_APPS_CLIENT_ID: seeded.appsClientId ?? 'none',
     LOCAL_COGNITO_URL: at.cognitoUrl,
     LOCAL_OFFLINE_PORT: String(settings.offlinePort),
     LOCAL_LAMBDA_PORT: String(settings.offlineLambdaPort),
@@ -51,7 +54,7 @@ export function offlineEnvironment(settings: LocalStackSettings): NodeJS.Process
 }
 
 /** serverless-offline runs the real handlers (bundled by serverless-esbuild) behind the API. */
-export async function startOffline(settings: LocalStackSettings): Promise<ManagedProcess> {
+export async function startOffline(settings: LocalStackSettings, seeded: { appsClientId?: string } = {}): Promise<ManagedProcess> {
   const cli = join(PROJECT_ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js');
   const managed = startProcess(
     'offline',
@@ -59,7 +62,7 @@ export async function startOffline(settings: LocalStackSettings): Promise<Manage
     [cli, 'offline', 'start', '--stage', 'local', '--localEnvironment', '--noSponsor'],
     {
       cwd: PROJECT_ROOT,
-      env: offlineEnvironment(settings),
+      env: offlineEnvironment(settings, seeded),
       logDir: join(settings.dataDir, 'logs'),
       echo: settings.echoFunctionLogs,
     },

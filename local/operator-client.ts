@@ -69,7 +69,7 @@ export async function seedOperatorClient(endpoints: { cognito: string; dynamoDb:
     }
     const target: AdminTarget = {
       stage: 'local',
-      tables: { revocations: '', clients: clientsTable, apiKeys: '' },
+      tables: { revocations: '', clients: clientsTable, apiKeys: '', grants: '' },
       userPoolId: LOCAL_USER_POOL_ID,
       resourceUrl,
       documents: createDocumentClient(dynamoDb),

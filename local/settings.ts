@@ -92,6 +92,8 @@ export const STACK_SET_VARIABLES: Readonly<Record<string, string | null>> = {
   LOCAL_PUBLIC_BASE_URL: 'MCP_LOCAL_PORT',
   LOCAL_COGNITO_URL: 'MCP_LOCAL_COGNITO_PORT',
   LOCAL_USER_POOL_ID: null,
+  // The connected-apps page's app client, created by the stack (local/apps-page-client.ts).
+  LOCAL_APPS_CLIENT_ID: null,
   LOCAL_OFFLINE_PORT: 'MCP_LOCAL_OFFLINE_PORT',
   LOCAL_LAMBDA_PORT: 'MCP_LOCAL_LAMBDA_PORT',
   LOCAL_ALLOWED_ORIGINS: 'MCP_LOCAL_ALLOWED_ORIGINS',

@@ -1,3 +1,4 @@
+import { seedAppsPageClient } from './apps-page-client.js';
 import type { Server } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { seedDemoUser, startCognito } from './cognito.js';
@@ -29,6 +30,8 @@ export interface StackInfo {
   demoUser: { username: string; password: string; sub: string };
   /** An operator-registered app client: may carry the admin scope; the demo user's group grants it. */
   operatorClientId: string;
+  /** The connected-apps page's own app client (local/apps-page-client.ts). */
+  appsClientId: string;
 }
 
 export interface RunningStack {
@@ -78,8 +81,9 @@ export async function startLocalStack(settings: LocalStackSettings): Promise<Run
       at.baseUrl,
       evaluate(service.resources.ClientsTable?.Properties.TableName),
     );
+    const appsClientId = await seedAppsPageClient(at.cognitoUrl, at.baseUrl);
     secrets = await startSecretsManager(settings.secretsPort);
-    await track(startOffline(settings));
+    await track(startOffline(settings, { appsClientId }));
     const cors = gatewayCorsPolicy(service);
     proxy = await startGatewayProxy({
       port: settings.apiPort,
@@ -98,6 +102,7 @@ export async function startLocalStack(settings: LocalStackSettings): Promise<Run
       dataDir: settings.dataDir,
       demoUser: { username: DEMO_USER.username, password: DEMO_USER.password, sub: demo.sub },
       operatorClientId,
+      appsClientId,
     };
     writeFileSync(stackInfoFile(settings), `${JSON.stringify(info, null, 2)}\n`);
     return { info, stop };

@@ -18,6 +18,7 @@ Local MCP stack is up (${seconds} s). Ctrl-C stops it.
   Client registration   ${info.baseUrl}/register
   Authorization         ${info.baseUrl}/authorize  (consent, then Cognito's sign-in page)
   Token                 ${info.baseUrl}/token
+  Connected apps        ${info.baseUrl}/apps  (a signed-in user's applications, and revoking them)
   Cognito callback      ${info.baseUrl}/oauth/callback  (the only callback URL of every app client)
   Local CIMD origins    ${process.env.MCP_LOCAL_CIMD_ORIGINS?.trim() || 'none (set MCP_LOCAL_CIMD_ORIGINS to publish client metadata documents on this machine)'}
   Cognito (emulator)    ${info.cognitoEndpoint}  (pool ${info.userPoolId})

@@ -9,6 +9,9 @@ const schema = z.object({
   PUBLIC_BASE_URL: baseUrl,
   COGNITO_OAUTH_BASE_URL: baseUrl,
   OAUTH_STATE_TABLE: z.string().min(1),
+  // Connected apps (lib/app-grants.ts): who granted which application access, and their revocations.
+  GRANTS_TABLE: z.string().min(1),
+  REVOCATIONS_TABLE: z.string().min(1),
   OAUTH_KEY_SECRET_ID: z.string().min(1),
   // How long a started authorization may take (consent + sign-in) before it must start again.
   AUTHORIZATION_REQUEST_TTL_SECONDS: integer(60, 3600).default(600),
@@ -44,6 +47,8 @@ export function loadOAuthConfig(env: Record<string, string | undefined> = proces
     cognitoOAuthBaseUrl: parsed.COGNITO_OAUTH_BASE_URL,
     callbackUrl: `${parsed.PUBLIC_BASE_URL}${CALLBACK_PATH}`,
     stateTable: parsed.OAUTH_STATE_TABLE,
+    grantsTable: parsed.GRANTS_TABLE,
+    revocationsTable: parsed.REVOCATIONS_TABLE,
     keySecretId: parsed.OAUTH_KEY_SECRET_ID,
     requestTtlSeconds: parsed.AUTHORIZATION_REQUEST_TTL_SECONDS,
     codeTtlSeconds: parsed.AUTHORIZATION_CODE_TTL_SECONDS,

@@ -52,13 +52,17 @@ function publisher(client: AuthorizeClient): string {
   return `<p class="muted">Registered with this server on ${date}.</p>`;
 }
 
+/** What each scope allows, in words (a scope this server does not know is shown as it is). */
+export const scopeDescriptions = (scopes: readonly string[]): string[] =>
+  scopes.map((scope) => SCOPE_WORDS[scope.slice(scope.lastIndexOf('/') + 1)] ?? scope);
+
 /**
  * Every client that signs in gets a refresh token (Cognito issues one with every code, whether or not
  * offline_access was asked for, and clients that registered the refresh grant rely on it), so the
  * page always says the application stays connected, and for how long.
  */
 export function scopeWords(scopes: readonly string[], sessionDays: number | undefined): string[] {
-  const words = scopes.map((scope) => SCOPE_WORDS[scope.slice(scope.lastIndexOf('/') + 1)] ?? scope);
+  const words = scopeDescriptions(scopes);
   words.push(
     sessionDays === undefined
       ? 'Stay connected without asking again, for as long as this server\'s operator allows'
@@ -73,7 +77,7 @@ export function scopeWords(scopes: readonly string[], sessionDays: number | unde
  * refused) cannot reverse "not verified" or the server's name. Formatting characters are dropped
  * from the page title, which cannot hold markup.
  */
-const isolatedName = (name: string) => `<bdi>${escapeHtml(name)}</bdi>`;
+export const isolatedName = (name: string) => `<bdi>${escapeHtml(name)}</bdi>`;
 const FORMAT_CHARACTERS = /[\p{Cf}\u2028\u2029]/gu;
 
 export function consentPage(view: ConsentView): string {
@@ -91,6 +95,7 @@ ${publisher(view.client)}
 <ul>${items}</ul>
 <p>After you sign in you will be sent to ${destination(view.redirectUri)}</p>
 <p class="muted">This server: <code>${escapeHtml(view.issuer)}</code></p>
+<p class="muted">You can see and end this access at any time at <a href="${escapeHtml(`${view.issuer}/apps`)}">${escapeHtml(`${view.issuer}/apps`)}</a>.</p>
 <form method="post" action="${escapeHtml(view.action)}">
 <input type="hidden" name="request" value="${escapeHtml(view.sealedRequest)}">
 <div class="actions">

@@ -22,7 +22,7 @@ export function setCookie(name: string, value: string, sameSite: 'Strict' | 'Lax
 export const clearCookie = (name: string, sameSite: 'Strict' | 'Lax') => setCookie(name, '', sameSite, 0);
 
 /** The value of one cookie from a Cookie header; a malformed or repeated value counts as absent. */
-export function readCookie(header: string | undefined, name: string): string | undefined {
+export function readCookie(header: string | undefined, name: string, shape: RegExp = COOKIE_VALUE): string | undefined {
   if (!header) return undefined;
   const values = header
     .split(';')
@@ -30,5 +30,5 @@ export function readCookie(header: string | undefined, name: string): string | u
     .filter((part) => part.startsWith(`${name}=`))
     .map((part) => part.slice(name.length + 1));
   if (values.length !== 1) return undefined;
-  return COOKIE_VALUE.test(values[0]!) ? values[0] : undefined;
+  return shape.test(values[0]!) ? values[0] : undefined;
 }

@@ -23,7 +23,14 @@ export type SealingKeys = Record<SealPurpose, Buffer>;
 
 export function deriveKeys(secret: string): SealingKeys {
   const derive = (info: string) => Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), Buffer.alloc(0), info, 32));
-  return { consent: derive('secure-mcp consent v1'), 'cognito-state': derive('secure-mcp cognito-state v1') };
+  return {
+    consent: derive('secure-mcp consent v1'),
+    'cognito-state': derive('secure-mcp cognito-state v1'),
+    // The connected-apps page (oauth/apps/): its sign-in state, its session cookie, its forms.
+    'apps-login': derive('secure-mcp apps-login v1'),
+    'apps-session': derive('secure-mcp apps-session v1'),
+    'apps-form': derive('secure-mcp apps-form v1'),
+  };
 }
 
 export interface SealingKeyring {

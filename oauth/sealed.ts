@@ -7,7 +7,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
  * expired `exp` (epoch seconds) opens to undefined. Encryption, not only a MAC, keeps the
  * client's state and redirect URI out of Cognito's logs and the browser's history.
  */
-export type SealPurpose = 'consent' | 'cognito-state';
+export type SealPurpose = 'consent' | 'cognito-state' | 'apps-login' | 'apps-session' | 'apps-form';
 
 const VERSION = 'v1.';
 const IV_BYTES = 12;

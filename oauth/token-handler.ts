@@ -6,6 +6,8 @@ import { dynamoDbDocumentsFromEnvironment } from '../lib/dynamodb/documents.js';
 import { jsonResponse } from '../lib/http/json-response.js';
 import { headerValue, requestBodyBytes } from '../lib/http/request-body.js';
 import { createLogger } from '../lib/logger.js';
+import { dynamoDbAppGrants } from '../lib/app-grants.js';
+import { loadTokenLifetimes, sessionRevocationSeconds } from '../lib/user-revocation.js';
 import { dynamoDbCodeGrants } from './code-grants.js';
 import { loadOAuthConfig } from './config.js';
 import { OAuthError, asOAuthError } from './errors.js';
@@ -34,6 +36,8 @@ const dependencies = {
   resource: config.resource,
   clientCredentialsEnabled: config.dcr.allowClientCredentials,
   now: () => Math.floor(Date.now() / 1000),
+  appGrants: dynamoDbAppGrants({ grants: config.grantsTable, revocations: config.revocationsTable }, documents),
+  sessionSeconds: sessionRevocationSeconds(loadTokenLifetimes()),
 };
 
 const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };

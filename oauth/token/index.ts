@@ -1,5 +1,6 @@
 import type { CodeGrants } from '../code-grants.js';
 import { OAuthError } from '../errors.js';
+import { type AppGrantDependencies, recordAppGrant } from './app-grant.js';
 import { authorizationCodeGrant } from './authorization-code.js';
 import { type TokenAuthenticationDependencies, authenticateTokenClient, presentedTokenCredentials, unreadClient } from './client-authentication.js';
 import { clientCredentialsGrant } from './client-credentials.js';
@@ -10,9 +11,10 @@ import { refreshTokenGrant } from './refresh-token.js';
  * POST /token, in order: the form (parsed by the handler), the client's credentials, then one
  * grant. The authorization_code grant with a secret or a public client needs no registry read
  * (the code's binding carries the client and its method); an assertion, refresh_token and
- * client_credentials read the client's row once.
+ * client_credentials read the client's row once. The user's grants (authorization_code and
+ * refresh_token) are then recorded, or refused when revoked, in one more round trip (app-grant.ts).
  */
-export interface TokenDependencies extends TokenAuthenticationDependencies {
+export interface TokenDependencies extends TokenAuthenticationDependencies, AppGrantDependencies {
   grants: CodeGrants;
   cognito: CognitoTokenEndpoint;
   callbackUrl: string;
@@ -56,6 +58,8 @@ export async function handleTokenRequest(
           ? await refreshTokenGrant(form, client, row, deps)
           : await clientCredentialsGrant(form, client, row, { ...deps, enabled: deps.clientCredentialsEnabled });
   }
+  // A user's tokens (client_credentials has no user): before they leave, the grant is recorded.
+  if (grantType !== 'client_credentials') await recordAppGrant(response.tokens, deps);
   const { tokens, scope } = response;
   return {
     grantType,

@@ -1,9 +1,12 @@
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Handler } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { cognitoAppClients } from '../../dcr/cognito-app-clients.js';
 import { DCR_CLIENT_NAME_PREFIX } from '../../dcr/register-client.js';
+import { getSecretValue } from '../../lib/aws/secrets-manager.js';
 import { createDocumentClient } from '../../lib/dynamodb/document-client.js';
+import { SESSION_COOKIE, formToken, newSession } from '../../oauth/apps/session.js';
+import { deriveKeys } from '../../oauth/keys.js';
 import { localCognitoClient } from '../../local/cognito.js';
 import { localDynamoDbClient } from '../../local/dynamodb.js';
 import { offlineEnvironment } from '../../local/offline.js';
@@ -39,6 +42,7 @@ const HANDLER_MODULES: Record<string, string> = {
   metadata: '../../oauth/metadata-handler.js',
   oauthAuthorize: '../../oauth/authorize-handler.js',
   oauthToken: '../../oauth/token-handler.js',
+  oauthApps: '../../oauth/apps-handler.js',
   health: '../../functions/health/handler.js',
   preTokenGeneration: '../../functions/pre-token/handler.js',
 };
@@ -300,6 +304,51 @@ describe('no handler returns while a DynamoDB request it started is pending', ()
     expect(token.value?.statusCode).toBe(400);
     expect(token.operations).toEqual(['GetItem']);
     expectNothingPending(token);
+  });
+
+  it('oauthToken: a refresh is the client’s GetItem and one TransactWriteItems (the revocation check and the grant), with nothing pending', async () => {
+    // A session of its own: the revoke case above revoked the dynamic client's refresh token.
+    const fresh = await signInDemoUser(stack);
+    const token = await invoke('oauthToken', proxyEvent({
+      method: 'POST',
+      resource: '/token',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: fresh.refreshToken, client_id: fresh.clientId }).toString(),
+    }));
+    expect(token.value?.statusCode).toBe(200);
+    expect(token.operations).toEqual(['GetItem', 'TransactWriteItems']);
+    expectNothingPending(token);
+  });
+
+  it('oauthApps: the list is one Query and one GetItem per application; a revocation one TransactWriteItems; no session, none', async () => {
+    const keys = deriveKeys(await getSecretValue({ secretId: 'secure-mcp-local-oauth-key' }));
+    const now = Math.floor(Date.now() / 1000);
+    const { cookie, session } = newSession(keys['apps-session'], { sub: stack.demoUser.sub }, now);
+    const headers = { Cookie: cookie.split(';')[0]!, Origin: new URL(stack.baseUrl).origin, 'Content-Type': 'application/x-www-form-urlencoded' };
+    expect(headers.Cookie.startsWith(`${SESSION_COOKIE}=`)).toBe(true);
+
+    const signIn = await invoke('oauthApps', proxyEvent({ method: 'GET', resource: '/apps' }));
+    expect(signIn.value?.statusCode).toBe(302);
+    expect(signIn.operations).toEqual([]);
+
+    const listed = await invoke('oauthApps', proxyEvent({ method: 'GET', resource: '/apps', headers }));
+    expect(listed.value?.statusCode).toBe(200);
+    expect(listed.operations[0]).toBe('Query');
+    expect(listed.operations.length).toBeGreaterThan(1);
+    expect(new Set(listed.operations.slice(1))).toEqual(new Set(['GetItem']));
+    expectNothingPending(listed);
+
+    const grant = (await documents.send(new GetCommand({ TableName: 'secure-mcp-local-grants', Key: { sub: stack.demoUser.sub, clientId: dynamic.clientId } }))).Item!;
+    const token = formToken(keys['apps-form'], session, dynamic.clientId, grant.firstSignedInAt as number);
+    const revoked = await invoke('oauthApps', proxyEvent({
+      method: 'POST',
+      resource: '/apps/revoke',
+      headers,
+      body: new URLSearchParams({ client_id: dynamic.clientId, token }).toString(),
+    }));
+    expect(revoked.value?.statusCode).toBe(302);
+    expect(revoked.operations).toEqual(['TransactWriteItems']);
+    expectNothingPending(revoked);
   });
 
   it('metadata, health and the pre-token-generation trigger: no DynamoDB at all', async () => {

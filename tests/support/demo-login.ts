@@ -52,6 +52,15 @@ export async function signInDemoUser(
   };
 }
 
+/** The session's refresh token at the facade's /token (a public client: client_id in the body). */
+export function refreshAtFacade(stack: StackInfo, session: Pick<DemoSession, 'clientId' | 'refreshToken'>) {
+  return fetch(`${stack.baseUrl}/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: session.refreshToken, client_id: session.clientId }),
+  });
+}
+
 /** A JSON-RPC POST to the MCP endpoint with the headers the Streamable HTTP transport requires. */
 export function mcpPost(stack: StackInfo, body: unknown, init: { token?: string; headers?: Record<string, string> } = {}) {
   return fetch(stack.mcpUrl, {

@@ -48,7 +48,7 @@ describe('LOCAL_CIMD_ORIGINS is impossible in a deployed stage', () => {
   });
   it('stops the facade at cold start when set on AWS', () => {
     const env = {
-      PUBLIC_BASE_URL: 'https://mcp.example.com', COGNITO_OAUTH_BASE_URL: 'https://x.auth.eu-west-1.amazoncognito.com', OAUTH_STATE_TABLE: 't',
+      PUBLIC_BASE_URL: 'https://mcp.example.com', COGNITO_OAUTH_BASE_URL: 'https://x.auth.eu-west-1.amazoncognito.com', OAUTH_STATE_TABLE: 't', GRANTS_TABLE: 'g', REVOCATIONS_TABLE: 'v',
       OAUTH_KEY_SECRET_ID: 's', USER_POOL_ID: 'eu-west-1_X', CLIENTS_TABLE: 'c', RESOURCE_SERVER_ID: 'https://mcp.example.com/mcp', RATE_LIMITS_TABLE: 'r',
     };
     expect(loadOAuthConfig(env).cimd.localOrigins.size).toBe(0);

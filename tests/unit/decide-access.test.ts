@@ -77,7 +77,7 @@ describe('decideAccess (access tokens)', () => {
     const decision = await decideAccess(withToken, { verifyToken: verifierThat(async () => verified), store, now });
     expect(decision).toEqual({ effect: 'allow', identity: verified.identity });
     expect(store.calls).toEqual(['tokenRecords:client-1']);
-    expect(store.keysAsked[0]).toEqual(['jti#jti-1', 'user#user-1', 'client#client-1', 'jti#family-1']);
+    expect(store.keysAsked[0]).toEqual(['jti#jti-1', 'user#user-1', 'client#client-1', 'app#user-1#client-1', 'jti#family-1']);
   });
 
   it('refreshes lastUsedAt once a day, not on every request', async () => {
@@ -102,6 +102,9 @@ describe('decideAccess (access tokens)', () => {
     ['its user, signed in before the revocation', [row('user#user-1', { notBefore: NOW - 50 })], 'user revoked'],
     ['its user, signed in the same second', [row('user#user-1', { notBefore: NOW - 100 })], 'user revoked'],
     ['its user, by a row without notBefore', [row('user#user-1')], 'user revoked'],
+    ['its user through its client, signed in before', [{ ...row('app#user-1#client-1', { notBefore: NOW - 50 }), subject: 'user-1#client-1' }], 'application access revoked for this user'],
+    ['its user through its client, signed in the same second', [row('app#user-1#client-1', { notBefore: NOW - 100 })], 'application access revoked for this user'],
+    ['its user through its client, by a row without notBefore', [row('app#user-1#client-1')], 'application access revoked for this user'],
   ])('denies a token revoked by %s', async (_label, revocations, detail) => {
     const decision = await decideAccess(withToken, { verifyToken: verifierThat(async () => verified), store: memoryStore({ revocations }), now });
     expect(decision).toEqual({ effect: 'deny', reason: 'revoked', detail });
@@ -112,6 +115,9 @@ describe('decideAccess (access tokens)', () => {
       row('jti#jti-1', { expiresAt: NOW }),
       row('client#client-1', { expiresAt: NOW - 1 }),
       row('user#user-1', { notBefore: NOW - 101 }),
+      // Connected apps: a revocation older than this sign-in, and one of the user's other client.
+      row('app#user-1#client-1', { notBefore: NOW - 101 }),
+      row('app#user-1#client-2', { notBefore: NOW }),
     ];
     const decision = await decideAccess(withToken, { verifyToken: verifierThat(async () => verified), store: memoryStore({ revocations }), now });
     expect(decision.effect).toBe('allow');

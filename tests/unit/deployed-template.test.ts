@@ -43,7 +43,7 @@ const method = (logicalId: string) => resources[logicalId]!.Properties;
 
 describe('the packaged CloudFormation template', () => {
   it('packages one bundle per function', () => {
-    expect(Object.keys(bundleSizes).sort()).toEqual(['authorizer', 'dcr', 'dcrCleanup', 'health', 'mcp', 'metadata', 'oauthAuthorize', 'oauthToken', 'preTokenGeneration', 'revoke']);
+    expect(Object.keys(bundleSizes).sort()).toEqual(['authorizer', 'dcr', 'dcrCleanup', 'health', 'mcp', 'metadata', 'oauthApps', 'oauthAuthorize', 'oauthToken', 'preTokenGeneration', 'revoke']);
   });
 
   it('has no company identity provider and no pre-token trigger attached unless the parameters ask (serverless-plugins/user-pool-settings.cjs)', () => {
@@ -87,6 +87,10 @@ describe('the packaged CloudFormation template', () => {
   it('leaves the metadata, authorization, token, registration and health routes public', () => {
     const publicMethods = ofType('AWS::ApiGateway::Method').filter(([id]) => !id.startsWith('ApiGatewayMethodMcp'));
     expect(publicMethods.map(([id]) => id).sort()).toEqual([
+      'ApiGatewayMethodAppsCallbackGet',
+      'ApiGatewayMethodAppsGet',
+      'ApiGatewayMethodAppsRevokePost',
+      'ApiGatewayMethodAppsSignDashoutPost',
       'ApiGatewayMethodAuthorizeGet',
       'ApiGatewayMethodConsentPost',
       'ApiGatewayMethodHealthGet',
@@ -127,7 +131,7 @@ describe('the packaged CloudFormation template', () => {
 
   it('creates the tables with TTL, point-in-time recovery, encryption and retention', () => {
     const tables = ofType('AWS::DynamoDB::Table');
-    expect(tables.map(([id]) => id).sort()).toEqual(['ApiKeysTable', 'ClientsTable', 'NotesTable', 'OAuthStateTable', 'RateLimitsTable', 'RevocationsTable']);
+    expect(tables.map(([id]) => id).sort()).toEqual(['ApiKeysTable', 'ClientsTable', 'GrantsTable', 'NotesTable', 'OAuthStateTable', 'RateLimitsTable', 'RevocationsTable']);
     // The facade's single-use markers live minutes: TTL and encryption, no backups, deleted with the stack.
     const state = resources.OAuthStateTable as unknown as { DeletionPolicy: string; Properties: Record<string, unknown> };
     expect(state.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
@@ -143,11 +147,11 @@ describe('the packaged CloudFormation template', () => {
     // State outlives a remove, but not a failed first deploy: RetainExceptOnCreate, so that the
     // rollback of the deploy that created them deletes them (fixed names would block the retry).
     // UpdateReplacePolicy has no RetainExceptOnCreate; a replacement keeps the old table.
-    for (const id of ['ApiKeysTable', 'ClientsTable', 'NotesTable', 'RevocationsTable', 'CognitoUserPool']) {
+    for (const id of ['ApiKeysTable', 'ClientsTable', 'GrantsTable', 'NotesTable', 'RevocationsTable', 'CognitoUserPool']) {
       expect(resources[id]!.DeletionPolicy, id).toBe('RetainExceptOnCreate');
       expect(resources[id]!.UpdateReplacePolicy, id).toBe('Retain');
     }
-    for (const id of ['ApiKeysTable', 'ClientsTable', 'NotesTable', 'RevocationsTable']) {
+    for (const id of ['ApiKeysTable', 'ClientsTable', 'GrantsTable', 'NotesTable', 'RevocationsTable']) {
       expect(resources[id]!.Properties.DeletionProtectionEnabled, id).toBe(true);
     }
     // Counters are disposable: neither retained nor protected, so a remove deletes them.
@@ -217,6 +221,7 @@ describe('the packaged CloudFormation template', () => {
       const variables = resources[fn]!.Properties.Environment.Variables;
       expect(variables.OAUTH_KEY_SECRET_ID, fn).toEqual({ Ref: 'OAuthKeySecret' });
       expect(variables.OAUTH_STATE_TABLE, fn).toBe('secure-mcp-prod-oauth-state');
+      expect(variables.GRANTS_TABLE, fn).toBe('secure-mcp-prod-grants');
     }
   });
 
@@ -367,8 +372,8 @@ describe("the README's deploy section", () => {
   it('names exactly the resources that serverless remove keeps', () => {
     const listed = [...between('retained-resources').matchAll(/^- `(\w+)`/gm)].map((match) => match[1]).sort();
     expect(listed).toEqual(retained());
-    expect(retained()).toEqual(['ApiGatewayAccount', 'ApiGatewayCloudWatchRole', 'ApiKeysTable', 'ClientsTable', 'CognitoUserPool', 'NotesTable', 'RevocationsTable']);
-    expect(retainedState()).toEqual(['ApiKeysTable', 'ClientsTable', 'CognitoUserPool', 'NotesTable', 'RevocationsTable']);
+    expect(retained()).toEqual(['ApiGatewayAccount', 'ApiGatewayCloudWatchRole', 'ApiKeysTable', 'ClientsTable', 'CognitoUserPool', 'GrantsTable', 'NotesTable', 'RevocationsTable']);
+    expect(retainedState()).toEqual(['ApiKeysTable', 'ClientsTable', 'CognitoUserPool', 'GrantsTable', 'NotesTable', 'RevocationsTable']);
   });
 
   it('imports exactly the retained resources, each by its registry identifier', async () => {

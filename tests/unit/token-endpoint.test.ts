@@ -4,6 +4,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppClientRecord, ClientItem } from '../../lib/client-record.js';
 import type { CodeBinding, CodeGrants } from '../../oauth/code-grants.js';
+import { AppAccessRevokedError, type AppGrants, type GrantUse } from '../../lib/app-grants.js';
 import { sha256 } from '../../oauth/cookies.js';
 import { OAuthError } from '../../oauth/errors.js';
 import { MAX_FORM_BYTES } from '../../oauth/client-auth/form.js';
@@ -43,7 +44,12 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const tokens = { access_token: 'at', refresh_token: 'rt', id_token: 'it', token_type: 'Bearer', expires_in: 3600 };
+/** Access tokens shaped as Cognito's (unsigned: the facade reads the claims of what Cognito just answered). */
+const accessToken = (claims: Record<string, unknown>) =>
+  [{ alg: 'none' }, claims].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') + '.sig';
+const AT = accessToken({ sub: 'user-1', client_id: 'pub1', auth_time: 1_799_999_000, scope: `${RESOURCE}/read` });
+const AT2 = accessToken({ sub: 'user-1', client_id: 'pub1', auth_time: 1_799_999_000, scope: `${RESOURCE}/read`, jti: 'second' });
+const tokens = { access_token: AT, refresh_token: 'rt', id_token: 'it', token_type: 'Bearer', expires_in: 3600 };
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
 function setup(rows: Record<string, Partial<AppClientRecord>> = {}, timeoutMs = 2000) {
@@ -60,7 +66,20 @@ function setup(rows: Record<string, Partial<AppClientRecord>> = {}, timeoutMs = 
       return bindings.get(hash);
     },
   };
+  const recorded: GrantUse[] = [];
+  const revokedApps = new Set<string>();
+  const appGrants: AppGrants = {
+    async record(use) {
+      if (revokedApps.has(`${use.sub}#${use.clientId}`)) throw new AppAccessRevokedError('revoked');
+      recorded.push(use);
+    },
+    listForUser: async () => [],
+    revoke: async () => false,
+    revokeShown: async () => false,
+  };
   const deps = {
+    appGrants,
+    sessionSeconds: 86_400,
     grants,
     registry: { get: async (id: string) => rows[id] as ClientItem | undefined },
     cognito: cognitoTokenEndpoint(cognitoUrl, timeoutMs),
@@ -74,7 +93,7 @@ function setup(rows: Record<string, Partial<AppClientRecord>> = {}, timeoutMs = 
   };
   const bind = (code: string, binding: Partial<CodeBinding> = {}) =>
     bindings.set(sha256(code), { clientId: 'pub1', appClientId: 'pub1', redirectUri: 'http://127.0.0.1:5000/cb', authMethod: 'none', scope: `${RESOURCE}/read offline_access`, resource: RESOURCE, codeChallenge: createHash('sha256').update(VERIFIER).digest('base64url'), ...binding });
-  return { deps, bind };
+  return { deps, bind, recorded, revokedApps };
 }
 const codeForm = (code: string, extra: Record<string, string> = {}) => ({ grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1:5000/cb', code_verifier: VERIFIER, client_id: 'pub1', ...extra });
 const refused = async (promise: Promise<unknown>) => {
@@ -106,7 +125,7 @@ describe('POST /token', () => {
     // Another client or redirect URI learns nothing from the method: still invalid_grant.
     expect(await refused(handleTokenRequest(codeForm('m', { client_id: 'other', client_secret: 'x' }), undefined, deps))).toEqual({ code: 'invalid_grant', status: 400 });
     const outcome = await handleTokenRequest(codeForm('m'), undefined, deps);
-    expect(outcome.body.access_token).toBe('at');
+    expect(outcome.body.access_token).toBe(AT);
   });
 
   it('refuses a code for another client, another redirect URI, another auth method, a missing or malformed verifier, another resource', async () => {
@@ -131,7 +150,7 @@ describe('POST /token', () => {
     expect(await refused(handleTokenRequest(codeForm('keep', { client_secret: 'x' }), undefined, deps))).toEqual({ code: 'invalid_client', status: 401 });
     expect(seen.length).toBe(before);
     // The code's own client, with everything right, still redeems it, once.
-    expect((await handleTokenRequest(codeForm('keep', { resource: `${RESOURCE}/` }), undefined, deps)).body.access_token).toBe('at');
+    expect((await handleTokenRequest(codeForm('keep', { resource: `${RESOURCE}/` }), undefined, deps)).body.access_token).toBe(AT);
     expect(await refused(handleTokenRequest(codeForm('keep'), undefined, deps))).toEqual({ code: 'invalid_grant', status: 400 });
   });
 
@@ -164,7 +183,7 @@ describe('POST /token', () => {
   });
 
   it('refresh_token: the client as registered, Cognito given the app client and no scope', async () => {
-    answer = () => ({ status: 200, body: { access_token: 'at2', token_type: 'Bearer', expires_in: 3600 } });
+    answer = () => ({ status: 200, body: { access_token: AT2, token_type: 'Bearer', expires_in: 3600 } });
     const rows = {
       pub1: { clientId: 'pub1', status: 'active' as const, tokenEndpointAuthMethod: 'none', grantTypes: ['authorization_code', 'refresh_token'] },
       conf1: { clientId: 'conf1', status: 'active' as const, tokenEndpointAuthMethod: 'client_secret_basic', grantTypes: ['authorization_code', 'refresh_token'] },
@@ -172,7 +191,7 @@ describe('POST /token', () => {
     };
     const { deps } = setup(rows);
     const outcome = await handleTokenRequest({ grant_type: 'refresh_token', refresh_token: 'rt', client_id: 'pub1', scope: 'read' }, undefined, deps);
-    expect(outcome.body).toEqual({ access_token: 'at2', token_type: 'Bearer', expires_in: 3600 });
+    expect(outcome.body).toEqual({ access_token: AT2, token_type: 'Bearer', expires_in: 3600 });
     expect(Object.fromEntries(seen.at(-1)!.body)).toEqual({ grant_type: 'refresh_token', refresh_token: 'rt', client_id: 'pub1' });
     await handleTokenRequest({ grant_type: 'refresh_token', refresh_token: 'rt' }, basic('conf1', 'sec'), deps);
     expect(seen.at(-1)!.authorization).toBe(basic('conf1', 'sec'));
@@ -235,6 +254,36 @@ describe('POST /token', () => {
     expect(form('%3Cb%3E=1&%3Cb%3E=2')).toThrow(/^A parameter is repeated in the request$/);
     expect(form(`a=${'x'.repeat(MAX_FORM_BYTES)}`)).toThrow(/larger/);
     expect(() => parseTokenForm(Buffer.from([0x61, 0x3d, 0xff]), 'application/x-www-form-urlencoded')).toThrow(/UTF-8/);
+  });
+
+  it('records the user’s grant at the code exchange and at each refresh, once each, and none for client_credentials', async () => {
+    answer = () => ({ status: 200, body: tokens });
+    const rows = {
+      pub1: { clientId: 'pub1', status: 'active' as const, tokenEndpointAuthMethod: 'none', grantTypes: ['authorization_code', 'refresh_token'] },
+      m2m: { clientId: 'm2m', status: 'active' as const, tokenEndpointAuthMethod: 'client_secret_basic', grantTypes: ['client_credentials'], scope: `${RESOURCE}/read` },
+    };
+    const { deps, bind, recorded } = setup(rows);
+    bind('grant1');
+    await handleTokenRequest(codeForm('grant1'), undefined, deps);
+    await handleTokenRequest({ grant_type: 'refresh_token', refresh_token: 'rt', client_id: 'pub1' }, undefined, deps);
+    const use = { sub: 'user-1', clientId: 'pub1', scope: `${RESOURCE}/read`, authTime: 1_799_999_000, now: 1_800_000_000, sessionSeconds: 86_400 };
+    expect(recorded).toEqual([use, use]);
+    answer = () => ({ status: 200, body: { access_token: 'm2m', token_type: 'Bearer', expires_in: 3600 } });
+    await handleTokenRequest({ grant_type: 'client_credentials', scope: 'read' }, basic('m2m', 'sec'), deps);
+    expect(recorded).toHaveLength(2);
+  });
+
+  it('answers invalid_grant, without the tokens, when the user ended this application’s access; fails closed on an unreadable token', async () => {
+    answer = () => ({ status: 200, body: tokens });
+    const rows = { pub1: { clientId: 'pub1', status: 'active' as const, tokenEndpointAuthMethod: 'none', grantTypes: ['authorization_code', 'refresh_token'] } };
+    const { deps, bind, revokedApps } = setup(rows);
+    revokedApps.add('user-1#pub1');
+    bind('revoked1');
+    expect(await refused(handleTokenRequest(codeForm('revoked1'), undefined, deps))).toEqual({ code: 'invalid_grant', status: 400 });
+    expect(await refused(handleTokenRequest({ grant_type: 'refresh_token', refresh_token: 'rt', client_id: 'pub1' }, undefined, deps))).toEqual({ code: 'invalid_grant', status: 400 });
+    revokedApps.clear();
+    answer = () => ({ status: 200, body: { ...tokens, access_token: 'not-a-jwt' } });
+    expect(await refused(handleTokenRequest({ grant_type: 'refresh_token', refresh_token: 'rt', client_id: 'pub1' }, undefined, deps))).toEqual({ code: 'server_error', status: 500 });
   });
 
   it('refuses unknown and missing grant types before authenticating anyone', async () => {

@@ -109,7 +109,7 @@ const GRANTS = {
     service: 'Cognito',
     actions: '`cognito-idp:*`',
     resources: `\`${ARN('cognito-idp', 'userpool/*')}\``,
-    purpose: 'the user pool, its domain, the resource server and the `mcp-admins` group',
+    purpose: 'the user pool, its domain, the resource server, the `mcp-admins` group and the connected-apps page\'s app client',
   },
   dynamodb: {
     service: 'DynamoDB',
@@ -179,6 +179,7 @@ export const GRANTS_BY_RESOURCE_TYPE: Record<string, GrantId[]> = {
   'AWS::Cognito::UserPoolDomain': ['cognitoCreate', 'cognito'],
   'AWS::Cognito::UserPoolResourceServer': ['cognito'],
   'AWS::Cognito::UserPoolGroup': ['cognito'],
+  'AWS::Cognito::UserPoolClient': ['cognito'],
   'AWS::DynamoDB::Table': ['dynamodb'],
   'AWS::IAM::Role': ['iam'],
   'AWS::IAM::RolePolicy': ['iam'],

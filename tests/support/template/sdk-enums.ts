@@ -46,6 +46,9 @@ export const ENUM_RULES: Record<string, EnumRule> = {
   'AWS::Cognito::UserPoolClient.ExplicitAuthFlows[]': sdk(cognito.ExplicitAuthFlowsType, 'cognito-identity-provider ExplicitAuthFlowsType'),
   'AWS::Cognito::UserPoolClient.AllowedOAuthFlows[]': sdk(cognito.OAuthFlowType, 'cognito-identity-provider OAuthFlowType'),
   'AWS::Cognito::UserPoolClient.PreventUserExistenceErrors': sdk(cognito.PreventUserExistenceErrorTypes, 'cognito-identity-provider PreventUserExistenceErrorTypes'),
+  'AWS::Cognito::UserPoolClient.TokenValidityUnits.AccessToken': sdk(cognito.TimeUnitsType, 'cognito-identity-provider TimeUnitsType'),
+  'AWS::Cognito::UserPoolClient.TokenValidityUnits.IdToken': sdk(cognito.TimeUnitsType, 'cognito-identity-provider TimeUnitsType'),
+  'AWS::Cognito::UserPoolClient.TokenValidityUnits.RefreshToken': sdk(cognito.TimeUnitsType, 'cognito-identity-provider TimeUnitsType'),
 
   'AWS::DynamoDB::Table.BillingMode': sdk(dynamodb.BillingMode, 'dynamodb BillingMode'),
   'AWS::DynamoDB::Table.TableClass': sdk(dynamodb.TableClass, 'dynamodb TableClass'),
