@@ -1,16 +1,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
 import { dynamoDbClientRegistry } from '../dcr/client-registry.js';
 import { dynamoDbAppGrants } from '../lib/app-grants.js';
-import { parseConfig } from '../lib/config.js';
 import { dynamoDbDocumentsFromEnvironment } from '../lib/dynamodb/documents.js';
 import { headerValue, requestBodyBytes } from '../lib/http/request-body.js';
 import { createLogger } from '../lib/logger.js';
-import { loadTokenLifetimes, sessionRevocationSeconds } from '../lib/user-revocation.js';
 import { type AppsDependencies, handleAppsRequest } from './apps/apps-routes.js';
-import { loadOAuthConfig } from './config.js';
+import { loadAppsConfig } from './apps/apps-config.js';
 import { errorPage } from './html.js';
 import { sealingKeyring } from './keys.js';
 import { cognitoTokenEndpoint } from './token/cognito-token-endpoint.js';
@@ -21,15 +18,13 @@ import { cognitoTokenEndpoint } from './token/cognito-token-endpoint.js';
  * the page's sign-in (resources/cognito.yml AppsPageUserPoolClient; local/apps-page-client.ts).
  */
 const logger = createLogger('oauth-apps');
-const config = loadOAuthConfig();
-const { APPS_CLIENT_ID: appsClientId } = parseConfig(z.object({ APPS_CLIENT_ID: z.string().regex(/^[\w+]{1,128}$/) }), process.env);
+const { oauth: config, appsClientId, revocationSeconds } = loadAppsConfig();
 const documents = dynamoDbDocumentsFromEnvironment();
 const keyring = sealingKeyring(
   { secretId: config.keySecretId },
   { onRefreshError: (error) => logger.error('Re-reading the sealing key after an open failure failed', { error: String(error) }) },
 );
 const nowSeconds = () => Math.floor(Date.now() / 1000);
-const revocationSeconds = sessionRevocationSeconds(loadTokenLifetimes());
 
 async function dependencies(): Promise<AppsDependencies> {
   const ring = await keyring();

@@ -17,6 +17,7 @@ import type { Documents } from '../lib/dynamodb/documents.js';
 import { loadTokenLifetimes } from '../lib/user-revocation.js';
 import { loadOAuthConfig } from '../oauth/config.js';
 import { loadMetadataSettings } from '../oauth/metadata-config.js';
+import { loadAppsConfig } from '../oauth/apps/apps-config.js';
 import { loadRevokeConfig } from '../oauth/revoke/revoke-config.js';
 
 /**
@@ -41,6 +42,7 @@ export const coldStartChecks: Record<string, ColdStartCheck> = {
   'oauth/authorize-handler': oauth,
   'oauth/token-handler': oauth,
   'oauth/metadata-handler': loadMetadataSettings,
+  'oauth/apps-handler': everyCheck(loadDcrConfig, loadAppsConfig),
   'functions/pre-token/handler': loadGroupMappingConfig,
   // Reads no configuration.
   'functions/health/handler': () => undefined,

@@ -44,7 +44,7 @@ describe('serverless package refuses what the functions would refuse at cold sta
       'parameter maxRefreshTokenDays (MAX_REFRESH_TOKEN_DAYS="10", function mcp): 10 is below DCR_REFRESH_TOKEN_DAYS (30), the refresh token lifetime of dynamic clients (DCR_REFRESH_TOKEN_DAYS is parameter dcrRefreshTokenDays)',
     );
     // One line for a parameter several functions read.
-    expect(output).toContain('parameter dcrAccessTokenMinutes (DCR_ACCESS_TOKEN_MINUTES="2", functions dcr, revoke, dcrCleanup, oauthAuthorize, oauthToken): Too small: expected number to be >=5');
+    expect(output).toContain('parameter dcrAccessTokenMinutes (DCR_ACCESS_TOKEN_MINUTES="2", functions dcr, revoke, dcrCleanup, oauthAuthorize, oauthToken, oauthApps): Too small: expected number to be >=5');
     // Both parameters make the public URL (publicBaseUrl if set, else https://{customDomain}, else execute-api).
     expect(output).toContain('parameter publicBaseUrl / customDomain (MCP_RESOURCE_URL="ftp://mcp.example.com/mcp", function authorizer): must be an absolute http(s) URL');
     expect(output).toContain('parameter mcpGroupScopes (MCP_GROUP_SCOPES="mcp-admins=root", function mcp): "mcp-admins=root" is not group=scope[+scope]');
