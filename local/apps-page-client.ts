@@ -1,8 +1,5 @@
-import { CreateUserPoolClientCommand, ListUserPoolClientsCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { describeAppClient } from '../admin/cognito-calls.js';
-import { updateAppClient } from '../admin/client-commands.js';
 import { localCognitoClient } from './cognito.js';
-import { LOCAL_USER_POOL_ID } from './settings.js';
+import { ensureNamedAppClient } from './named-app-client.js';
 
 const NAME = 'connected apps page';
 
@@ -13,28 +10,8 @@ const NAME = 'connected apps page';
  */
 export async function seedAppsPageClient(cognitoEndpoint: string, baseUrl: string): Promise<string> {
   const cognito = localCognitoClient(cognitoEndpoint);
-  const settings = { CallbackURLs: [`${baseUrl}/apps/callback`], AllowedOAuthScopes: ['openid', 'email'] };
   try {
-    const listed = await cognito.send(new ListUserPoolClientsCommand({ UserPoolId: LOCAL_USER_POOL_ID, MaxResults: 60 }));
-    const existing = listed.UserPoolClients?.find((client) => client.ClientName === NAME)?.ClientId;
-    if (existing) {
-      const saved = await describeAppClient(cognito, LOCAL_USER_POOL_ID, existing);
-      if (saved.CallbackURLs?.join(' ') !== settings.CallbackURLs.join(' ')) await updateAppClient(cognito, saved, settings);
-      return existing;
-    }
-    const created = await cognito.send(
-      new CreateUserPoolClientCommand({
-        UserPoolId: LOCAL_USER_POOL_ID,
-        ClientName: NAME,
-        GenerateSecret: false,
-        AllowedOAuthFlowsUserPoolClient: true,
-        AllowedOAuthFlows: ['code'],
-        SupportedIdentityProviders: ['COGNITO'],
-        ...settings,
-      }),
-    );
-    if (!created.UserPoolClient?.ClientId) throw new Error('cognito-local returned no client id');
-    return created.UserPoolClient.ClientId;
+    return await ensureNamedAppClient(cognito, NAME, { CallbackURLs: [`${baseUrl}/apps/callback`], AllowedOAuthScopes: ['openid', 'email'] });
   } finally {
     cognito.destroy();
   }

@@ -1,11 +1,10 @@
-import { CreateUserPoolClientCommand, ListUserPoolClientsCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { registerClient, updateAppClient } from '../admin/client-commands.js';
-import { describeAppClient } from '../admin/cognito-calls.js';
+import { registerClient } from '../admin/client-commands.js';
 import type { AdminTarget } from '../admin/target.js';
 import { createDocumentClient } from '../lib/dynamodb/document-client.js';
 import { SCOPE_NAMES, fullScope } from '../lib/oauth/scopes.js';
 import { localCognitoClient } from './cognito.js';
 import { localDynamoDbClient } from './dynamodb.js';
+import { type AddressSettings, addressSettingsDiffer, ensureNamedAppClient } from './named-app-client.js';
 import { LOCAL_USER_POOL_ID } from './settings.js';
 
 const NAME = 'local operator console';
@@ -21,16 +20,14 @@ export const OPERATOR_CLIENT_REDIRECT_URIS = [
  * The Cognito settings of the operator client that name the stack's address: its scopes
  * ({base}/mcp/read…) and its only callback, the facade's. Both follow MCP_LOCAL_PORT.
  */
-export function operatorAppClientAddressSettings(baseUrl: string): { AllowedOAuthScopes: string[]; CallbackURLs: string[] } {
+export function operatorAppClientAddressSettings(baseUrl: string): AddressSettings {
   const resourceUrl = `${baseUrl}/mcp`;
   return { AllowedOAuthScopes: SCOPE_NAMES.map((name) => fullScope(resourceUrl, name)), CallbackURLs: [`${baseUrl}/oauth/callback`] };
 }
 
 /** Whether a saved app client still names another address (the data dir was used with another MCP_LOCAL_PORT). */
 export function namesAnotherAddress(saved: { AllowedOAuthScopes?: string[] | undefined; CallbackURLs?: string[] | undefined }, baseUrl: string): boolean {
-  const wanted = operatorAppClientAddressSettings(baseUrl);
-  const same = (a: string[] | undefined, b: string[]) => a !== undefined && a.length === b.length && b.every((value) => a.includes(value));
-  return !same(saved.AllowedOAuthScopes, wanted.AllowedOAuthScopes) || !same(saved.CallbackURLs, wanted.CallbackURLs);
+  return addressSettingsDiffer(saved, operatorAppClientAddressSettings(baseUrl));
 }
 
 /**
@@ -43,30 +40,8 @@ export async function seedOperatorClient(endpoints: { cognito: string; dynamoDb:
   const cognito = localCognitoClient(endpoints.cognito);
   const dynamoDb = localDynamoDbClient(endpoints.dynamoDb);
   try {
-    const listed = await cognito.send(new ListUserPoolClientsCommand({ UserPoolId: LOCAL_USER_POOL_ID, MaxResults: 60 }));
-    let clientId = listed.UserPoolClients?.find((client) => client.ClientName === NAME)?.ClientId;
-    if (!clientId) {
-      const created = await cognito.send(
-        new CreateUserPoolClientCommand({
-          UserPoolId: LOCAL_USER_POOL_ID,
-          ClientName: NAME,
-          GenerateSecret: false,
-          AllowedOAuthFlowsUserPoolClient: true,
-          AllowedOAuthFlows: ['code'],
-          // Cognito sends every sign-in to the facade; the client's own URIs are in the registry.
-          ...operatorAppClientAddressSettings(baseUrl),
-          SupportedIdentityProviders: ['COGNITO'],
-          EnableTokenRevocation: true,
-        }),
-      );
-      clientId = created.UserPoolClient?.ClientId;
-      if (!clientId) throw new Error('cognito-local returned no client id');
-    } else {
-      // Saved by a start on another MCP_LOCAL_PORT: its scopes would name the old address, and
-      // every sign-in would fail with invalid_scope. The client follows the port, keeping its id.
-      const saved = await describeAppClient(cognito, LOCAL_USER_POOL_ID, clientId);
-      if (namesAnotherAddress(saved, baseUrl)) await updateAppClient(cognito, saved, operatorAppClientAddressSettings(baseUrl));
-    }
+    // Cognito sends every sign-in to the facade; the client's own URIs are in the registry.
+    const clientId = await ensureNamedAppClient(cognito, NAME, operatorAppClientAddressSettings(baseUrl), { EnableTokenRevocation: true });
     const target: AdminTarget = {
       stage: 'local',
       tables: { revocations: '', clients: clientsTable, apiKeys: '', grants: '' },
