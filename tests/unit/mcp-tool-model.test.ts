@@ -17,7 +17,7 @@ import { compileCatalog } from '../../functions/mcp/calls/catalog.js';
 import { definePrompt } from '../../functions/mcp/prompt.js';
 import { prompts } from '../../functions/mcp/prompts/index.js';
 import { defineResource } from '../../functions/mcp/resource.js';
-import { resources } from '../../functions/mcp/resources/index.js';
+import { resources } from '../../functions/mcp/mcp-resources/index.js';
 
 const RESOURCE = 'https://mcp.example.com/mcp';
 const caller: CallerIdentity = {
