@@ -72,7 +72,7 @@ export function event(body: unknown, headers: Record<string, string> = { 'MCP-Pr
     groups: [],
     tokenId: 'jti',
     expiresAt: 2_000_000_000,
-    clientSource: 'dynamic',
+    clientTrust: 'dynamic',
   });
   return {
     httpMethod: 'POST',

@@ -135,7 +135,7 @@ describe('the README examples "Write your own tool, resource or prompt" run as w
     const authorizer = toAuthorizerContext({
       principal, authMethod: 'jwt', sub: principal, username: principal, clientId: 'readme-client',
       scopes: [`${base}/mcp/read`, `${base}/mcp/write`], groups: [], tokenId: 'readme-token',
-      expiresAt: Math.floor(Date.now() / 1000) + 3600, clientSource: 'dynamic',
+      expiresAt: Math.floor(Date.now() / 1000) + 3600, clientTrust: 'dynamic',
     });
     let id = 1;
     const rpc = async (method: string, params: object): Promise<Json> => {

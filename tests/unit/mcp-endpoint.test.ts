@@ -60,7 +60,7 @@ function event(overrides: Partial<APIGatewayProxyEvent> = {}, withCaller = true)
         groups: [],
         tokenId: 'j',
         expiresAt: 2_000_000_000,
-        clientSource: 'dynamic',
+        clientTrust: 'dynamic',
       })
     : undefined;
   return {
