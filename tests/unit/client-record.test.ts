@@ -2,13 +2,16 @@ import { describe, expect, it } from 'vitest';
 import {
   AUTHORIZER_CLIENT_ATTRIBUTES,
   MalformedClientRecordError,
+  STATUS_ATTRIBUTE_NAMES,
   clientItem,
+  clientStatusChange,
   isCimdAlias,
   isDynamicClient,
   operatorClientRecord,
   operatorClientUpdate,
   parseAuthorizerClientView,
   parseClientItem,
+  statusIs,
   trustOf,
 } from '../../lib/client-record.js';
 
@@ -208,3 +211,35 @@ describe("the admin CLI's operator rows (admin/client-commands.ts writes these)"
 function without(row: Record<string, unknown>, name: string) {
   return Object.fromEntries(Object.entries(row).filter(([key]) => key !== name));
 }
+
+describe('clientStatusChange: the one write of a row status change (admin revoke/undo client, the deletion mark)', () => {
+  it('sets the status only on an existing row that has `from`, an absent status counting as active', () => {
+    expect(clientStatusChange({ from: 'active', to: 'revoked' })).toEqual({
+      UpdateExpression: 'SET #status = :to',
+      ConditionExpression: 'attribute_exists(clientId) AND (attribute_not_exists(#status) OR #status = :from)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':from': 'active', ':to': 'revoked' },
+    });
+    expect(clientStatusChange({ from: 'revoked', to: 'active' })).toEqual({
+      UpdateExpression: 'SET #status = :to',
+      ConditionExpression: 'attribute_exists(clientId) AND #status = :from',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':from': 'revoked', ':to': 'active' },
+    });
+  });
+
+  it('sets and removes other attributes in the same write, leaving out a set value that is absent', () => {
+    expect(clientStatusChange({ from: 'active', to: 'deleted', set: { deletedAt: 1_700_000_000, updatedAt: undefined }, remove: ['fingerprint'] })).toEqual({
+      UpdateExpression: 'SET #status = :to, #deletedAt = :deletedAt REMOVE #fingerprint',
+      ConditionExpression: 'attribute_exists(clientId) AND (attribute_not_exists(#status) OR #status = :from)',
+      ExpressionAttributeNames: { '#status': 'status', '#deletedAt': 'deletedAt', '#fingerprint': 'fingerprint' },
+      ExpressionAttributeValues: { ':from': 'active', ':to': 'deleted', ':deletedAt': 1_700_000_000 },
+    });
+  });
+
+  it('states the status condition the registry filters by with the same rule', () => {
+    expect(statusIs('active', ':active')).toBe('(attribute_not_exists(#status) OR #status = :active)');
+    expect(statusIs('revoked', ':s')).toBe('#status = :s');
+    expect(STATUS_ATTRIBUTE_NAMES).toEqual({ '#status': 'status' });
+  });
+});
