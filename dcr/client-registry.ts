@@ -1,4 +1,5 @@
 import {
+  ACTIVE_APP_CLIENT_FILTER,
   type AppClientRecord,
   type ClientItem,
   type ClientMetadataRecord,
@@ -47,7 +48,11 @@ export interface ClientRegistry {
   remove(clientId: string): Promise<void>;
   /** The newest active client with this fingerprint created at or after `sinceSeconds`. */
   findRecent(fingerprint: string, sinceSeconds: number): Promise<DynamicClientRecord | undefined>;
-  countActive(): Promise<number>;
+  /**
+   * The active app clients in the registry, whoever registered them (lib/client-record.ts
+   * isActiveAppClient): what dcrMaxClients caps, since they all share Cognito's app client quota.
+   */
+  countActiveAppClients(): Promise<number>;
   /** Every row that parses; each one that does not goes to `onMalformed` (and is left alone). */
   all(onMalformed?: (error: MalformedClientRecordError) => void): AsyncIterable<ClientItem>;
 }
@@ -150,17 +155,14 @@ export function dynamoDbClientRegistry(
       // Only DCR rows carry a fingerprint.
       return found && isDynamicClient(found) ? found : undefined;
     },
-    async countActive() {
+    async countActiveAppClients() {
       let count = 0;
       let startKey: Record<string, unknown> | undefined;
       do {
         const page = await documents.scan({
           TableName: tableName,
           Select: 'COUNT',
-          // CIMD alias rows (kind 'cimd') name a client whose own row is counted already.
-          FilterExpression: `${ACTIVE} AND attribute_not_exists(kind)`,
-          ExpressionAttributeNames: STATUS_ATTRIBUTE_NAMES,
-          ExpressionAttributeValues: { ':active': 'active' },
+          ...ACTIVE_APP_CLIENT_FILTER,
           ExclusiveStartKey: startKey,
         });
         count += page.Count ?? 0;

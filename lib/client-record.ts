@@ -210,6 +210,21 @@ export function clientStatusChange(change: {
 }
 
 /**
+ * An app client row in use: active, whoever registered it (DCR, CIMD, the operator's `client
+ * register`, by hand), and not a CIMD alias (its app client's own row counts). What the cap on new
+ * registrations (dcrMaxClients) and the DynamicClientCount metric count: they guard Cognito's app
+ * client quota (about 1,000 per pool), which every app client of the pool shares.
+ */
+export const isActiveAppClient = (item: ClientItem): boolean => !isCimdAlias(item) && isActiveClient(item);
+
+/** isActiveAppClient as the parts of a DynamoDB Scan or Query input that filter by it. */
+export const ACTIVE_APP_CLIENT_FILTER = {
+  FilterExpression: `${statusIs('active', ':active')} AND attribute_not_exists(kind)`,
+  ExpressionAttributeNames: STATUS_ATTRIBUTE_NAMES,
+  ExpressionAttributeValues: { ':active': 'active' },
+} as const;
+
+/**
  * Group-granted scopes and the admin scope go only to clients the operator registered: a
  * lookalike client anyone could register must not inherit an administrator's powers because the
  * administrator signed in with it.

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ACTIVE_APP_CLIENT_FILTER,
   AUTHORIZER_CLIENT_ATTRIBUTES,
   MalformedClientRecordError,
   STATUS_ATTRIBUTE_NAMES,
   clientItem,
   clientStatusChange,
+  isActiveAppClient,
   isCimdAlias,
   isDynamicClient,
   operatorClientRecord,
@@ -241,5 +243,33 @@ describe('clientStatusChange: the one write of a row status change (admin revoke
     expect(statusIs('active', ':active')).toBe('(attribute_not_exists(#status) OR #status = :active)');
     expect(statusIs('revoked', ':s')).toBe('#status = :s');
     expect(STATUS_ATTRIBUTE_NAMES).toEqual({ '#status': 'status' });
+  });
+});
+
+describe('isActiveAppClient: what the cap on registrations and the DynamicClientCount metric count', () => {
+  const row = (item: Record<string, unknown>) => parseClientItem(item);
+  it('counts every active app client row, whoever registered it, and no CIMD alias', () => {
+    const counted = (item: Record<string, unknown>) => isActiveAppClient(row(item));
+    expect(counted(dynamicRow)).toBe(true);
+    expect(counted({ ...dynamicRow, status: undefined })).toBe(true);
+    expect(counted({ ...dynamicRow, status: 'revoked' })).toBe(false);
+    expect(counted({ ...dynamicRow, status: 'deleted' })).toBe(false);
+    expect(counted({ clientId: 'operator1', status: 'active', source: 'manual', clientName: 'ops', createdAt: 1 })).toBe(true);
+    expect(counted({ clientId: 'hand1', status: 'active' })).toBe(true);
+    expect(counted({ ...dynamicRow, source: 'cimd', cimdUrl: 'https://app.example.com/client.json' })).toBe(true);
+    expect(
+      counted({
+        clientId: 'https://app.example.com/client.json', kind: 'cimd', aliasOf: 'app1', status: 'active', clientName: 'App', redirectUris: [],
+        grantTypes: ['authorization_code'], scope: '', documentSha256: 'x', fetchedAt: 1, cacheUntil: 2, createdAt: 1,
+      }),
+    ).toBe(false);
+  });
+
+  it('filters DynamoDB by the same rule', () => {
+    expect(ACTIVE_APP_CLIENT_FILTER).toEqual({
+      FilterExpression: '(attribute_not_exists(#status) OR #status = :active) AND attribute_not_exists(kind)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':active': 'active' },
+    });
   });
 });
