@@ -1,4 +1,5 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type ClientStatus, clientStatusChange } from '../lib/client-record.js';
 import { unverifiedClaims } from '../lib/unverified-claims.js';
 import { sdkCognitoApi } from '../lib/cognito/sdk-api.js';
 import { sdkDocuments } from '../lib/dynamodb/sdk-documents.js';
@@ -81,20 +82,9 @@ export async function revoke(target: AdminTarget, what: string | undefined, subj
 }
 
 /** Sets the registry row's status when it currently has `from` (absent counts as active). */
-async function setClientStatus(target: AdminTarget, clientId: string, to: string, from: string): Promise<boolean> {
+async function setClientStatus(target: AdminTarget, clientId: string, to: ClientStatus, from: ClientStatus): Promise<boolean> {
   try {
-    await target.documents.send(
-      new UpdateCommand({
-        TableName: target.tables.clients,
-        Key: { clientId },
-        UpdateExpression: 'SET #status = :to',
-        ConditionExpression: from === 'active'
-          ? 'attribute_exists(clientId) AND (attribute_not_exists(#status) OR #status = :from)'
-          : 'attribute_exists(clientId) AND #status = :from',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':to': to, ':from': from },
-      }),
-    );
+    await target.documents.send(new UpdateCommand({ TableName: target.tables.clients, Key: { clientId }, ...clientStatusChange({ from, to }) }));
     return true;
   } catch (error) {
     if ((error as Error).name === 'ConditionalCheckFailedException') return false;

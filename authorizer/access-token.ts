@@ -98,7 +98,7 @@ export function checkClaims(
       tokenId: claims.jti,
       expiresAt: claims.exp,
       // Until the registry says otherwise (decide-access.ts reads the client's row).
-      clientSource: 'dynamic',
+      clientTrust: 'dynamic',
     },
     originJti: claims.origin_jti as string | undefined,
     authenticatedAt: (claims.auth_time as number | undefined) ?? claims.iat,

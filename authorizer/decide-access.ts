@@ -63,7 +63,7 @@ async function authorizeAccessToken(token: string, dependencies: AccessDecisionD
   const cimdUrl = records.client?.source === 'cimd' ? records.client.cimdUrl : undefined;
   return {
     ...verified.identity,
-    clientSource: trustOf(records.client?.source),
+    clientTrust: trustOf(records.client?.source),
     ...(typeof cimdUrl === 'string' && cimdUrl ? { clientMetadataUrl: cimdUrl } : {}),
   };
 }
@@ -106,6 +106,6 @@ async function authorizeApiKey(key: string, dependencies: AccessDecisionDependen
     groups: [],
     tokenId: record.keyId,
     expiresAt: record.expiresAt,
-    clientSource: 'operator',
+    clientTrust: 'operator',
   };
 }

@@ -27,7 +27,7 @@ const WARM_TOOL_CALLS = 1_000;
 
 const caller = (index: number): CallerIdentity => {
   const principal = `bench-user-${index}`;
-  return { principal, authMethod: 'jwt', sub: principal, username: principal, clientId: 'c', scopes: [], groups: [], tokenId: 'j', expiresAt: 2e9, clientSource: 'operator' };
+  return { principal, authMethod: 'jwt', sub: principal, username: principal, clientId: 'c', scopes: [], groups: [], tokenId: 'j', expiresAt: 2e9, clientTrust: 'operator' };
 };
 
 export async function benchCredentials(): Promise<void> {

@@ -15,7 +15,7 @@ import { mcpRequestState } from '../functions/mcp/protocol/request-state.js';
 import { createToolServices } from '../functions/mcp/services.js';
 import { compileCatalog } from '../functions/mcp/calls/catalog.js';
 import { prompts } from '../functions/mcp/prompts/index.js';
-import { resources } from '../functions/mcp/resources/index.js';
+import { resources } from '../functions/mcp/mcp-resources/index.js';
 import { tools } from '../functions/mcp/tools/index.js';
 import { mcpCorsPolicy } from '../lib/http/cors.js';
 import { toAuthorizerContext } from '../lib/identity.js';
@@ -72,7 +72,7 @@ export function event(body: unknown, headers: Record<string, string> = { 'MCP-Pr
     groups: [],
     tokenId: 'jti',
     expiresAt: 2_000_000_000,
-    clientSource: 'dynamic',
+    clientTrust: 'dynamic',
   });
   return {
     httpMethod: 'POST',

@@ -123,7 +123,7 @@ export async function benchOAuthFacade(): Promise<void> {
     let fetches = 0;
     const cimdRegistry = dynamoDbCimdRegistry('clients', sdkDocuments(documents));
     const policy = { hosts: { allowedHosts: [], deniedHosts: [] }, metadata: {}, resourceServerId: RESOURCE, allowedScopes: [`${RESOURCE}/read`], cache: { minSeconds: 300, maxSeconds: 86_400 }, callbackUrl: settings.callbackUrl, maxClients: 800 };
-    const cimdDeps = { registry: cimdRegistry, countActive: () => registry.countActive(), appClients: { createClient: async () => ({ clientId: 'cimdapp1' }), deleteClient: async () => {} }, fetchDocument: async () => (fetches++, { body, cacheControl: 'max-age=300' }) };
+    const cimdDeps = { registry: cimdRegistry, countActiveAppClients: () => registry.countActiveAppClients(), appClients: { createClient: async () => ({ clientId: 'cimdapp1' }), deleteClient: async () => {} }, fetchDocument: async () => (fetches++, { body, cacheControl: 'max-age=300' }) };
     await step('GET /authorize, CIMD new URL (+1 fetch, +1 CreateUserPoolClient)', async () => cimdAuthorizeClient(await resolveCimdClient(documentUrl, policy, cimdDeps)));
     await step('GET /authorize, CIMD cache hit', async () => cimdAuthorizeClient(await resolveCimdClient(documentUrl, policy, cimdDeps)));
     await step('GET /authorize, CIMD stale, document unchanged (+1 fetch)', async () => cimdAuthorizeClient(await resolveCimdClient(documentUrl, policy, cimdDeps, { now: new Date(Date.now() + 400_000) })));

@@ -27,7 +27,7 @@ export const handler = middy()
   .use(logMetrics(metrics))
   .handler(async () => {
     const report = await cleanUpClients(dependencies, { unusedDays, neverUsedHours });
-    recordClientCount(metrics, report.activeCount);
+    recordClientCount(metrics, report.activeAppClients);
     const summary = {
       unusedDeleted: report.unused.length,
       neverUsedDeleted: report.neverUsed.length,
@@ -35,7 +35,7 @@ export const handler = middy()
       orphansDeleted: report.orphans.length,
       danglingAliasesDeleted: report.danglingAliases.length,
       failed: report.failed,
-      activeClients: report.activeCount,
+      activeClients: report.activeAppClients,
       leftAloneNotDynamic: report.notDynamic,
     };
     if (report.failed.length > 0) logger.error('Client clean-up left work for the next run', summary);

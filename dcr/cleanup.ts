@@ -1,6 +1,6 @@
 import type { CimdRetirement } from './cimd/cimd-retirement.js';
 import type { AppClients } from './cognito-app-clients.js';
-import { type AppClientRecord, MalformedClientRecordError, isCimdAlias } from '../lib/client-record.js';
+import { type AppClientRecord, MalformedClientRecordError, isActiveAppClient, isActiveClient, isCimdAlias } from '../lib/client-record.js';
 import { ClientNotActiveError, type ClientRegistry } from './client-registry.js';
 import { DCR_CLIENT_NAME_PREFIX } from './register-client.js';
 
@@ -53,8 +53,12 @@ export interface CleanupReport {
   /** Alias rows (CIMD document URLs) deleted because their app client's row was gone. */
   danglingAliases: string[];
   failed: Array<{ clientId: string; error: string }>;
-  /** Active clients left in the registry, of any source (the DynamicClientCount metric, like registration's count). */
-  activeCount: number;
+  /**
+   * Active app clients left in the registry, whoever registered them (lib/client-record.ts
+   * isActiveAppClient, the definition registration's cap counts by): the DynamicClientCount metric.
+   * A row that does not parse is in `failed`, not here.
+   */
+  activeAppClients: number;
   /** Rows left alone because nothing shows dynamic registration created them. */
   notDynamic: number;
 }
@@ -88,7 +92,7 @@ export async function cleanUpClients(
   const nowSeconds = Math.floor(now.getTime() / 1000);
   const unusedBefore = nowSeconds - options.unusedDays * 86_400;
   const neverUsedBefore = options.neverUsedHours === undefined ? undefined : nowSeconds - options.neverUsedHours * 3600;
-  const report: CleanupReport = { unused: [], neverUsed: [], finished: [], orphans: [], danglingAliases: [], failed: [], activeCount: 0, notDynamic: 0 };
+  const report: CleanupReport = { unused: [], neverUsed: [], finished: [], orphans: [], danglingAliases: [], failed: [], activeAppClients: 0, notDynamic: 0 };
   const known = new Set<string>();
   const aliases: Array<{ url: string; appClientId: string }> = [];
   const attempt = async (clientId: string, list: string[], work: () => Promise<void>) => {
@@ -118,8 +122,8 @@ export async function cleanUpClients(
       continue;
     }
     known.add(client.clientId);
-    const active = client.status === undefined || client.status === 'active';
-    if (active) report.activeCount += 1;
+    const active = isActiveClient(client);
+    if (isActiveAppClient(client)) report.activeAppClients += 1;
     const retireCimd = isCimdClient(client) && cimd !== undefined && client.cimdUrl !== undefined;
     if (!isDynamic(client) && !retireCimd) {
       report.notDynamic += 1;
@@ -144,7 +148,7 @@ export async function cleanUpClients(
         report.failed.push({ clientId: client.clientId, error: error instanceof Error ? error.message : String(error) });
         continue;
       }
-      report.activeCount -= 1;
+      report.activeAppClients -= 1;
       await attempt(client.clientId, report.unused, async () => {
         await appClients.deleteClient(client.clientId);
         await registry.remove(client.clientId);

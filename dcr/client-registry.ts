@@ -1,12 +1,16 @@
 import {
+  ACTIVE_APP_CLIENT_FILTER,
   type AppClientRecord,
   type ClientItem,
   type ClientMetadataRecord,
   type DynamicClientRecord,
   MalformedClientRecordError,
+  STATUS_ATTRIBUTE_NAMES,
   clientItem,
+  clientStatusChange,
   isDynamicClient,
   parseClientItem,
+  statusIs,
 } from '../lib/client-record.js';
 import { type Documents, dynamoDbDocumentsFromEnvironment, type UpdateInput } from '../lib/dynamodb/documents.js';
 
@@ -44,13 +48,17 @@ export interface ClientRegistry {
   remove(clientId: string): Promise<void>;
   /** The newest active client with this fingerprint created at or after `sinceSeconds`. */
   findRecent(fingerprint: string, sinceSeconds: number): Promise<DynamicClientRecord | undefined>;
-  countActive(): Promise<number>;
+  /**
+   * The active app clients in the registry, whoever registered them (lib/client-record.ts
+   * isActiveAppClient): what dcrMaxClients caps, since they all share Cognito's app client quota.
+   */
+  countActiveAppClients(): Promise<number>;
   /** Every row that parses; each one that does not goes to `onMalformed` (and is left alone). */
   all(onMalformed?: (error: MalformedClientRecordError) => void): AsyncIterable<ClientItem>;
 }
 
 export const FINGERPRINT_INDEX = 'byFingerprint';
-const ACTIVE = '(attribute_not_exists(#status) OR #status = :active)';
+const ACTIVE = statusIs('active', ':active');
 
 const isConditionFailure = (error: unknown) => (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
 
@@ -60,19 +68,14 @@ const isConditionFailure = (error: unknown) => (error as Error | undefined)?.nam
  * the registry and the CIMD retirement's transaction, so the idle check cannot differ between them.
  */
 export function markDeletedUpdate(tableName: string, clientId: string, nowSeconds: number, unusedBefore?: number) {
-  const unused = unusedBefore === undefined ? '' : ' AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :before)';
+  const change = clientStatusChange({ from: 'active', to: 'deleted', set: { deletedAt: nowSeconds }, remove: ['fingerprint'] });
+  if (unusedBefore === undefined) return { TableName: tableName, Key: { clientId }, ...change };
   return {
     TableName: tableName,
     Key: { clientId },
-    UpdateExpression: 'SET #status = :deleted, deletedAt = :now REMOVE fingerprint',
-    ConditionExpression: `attribute_exists(clientId) AND ${ACTIVE}${unused}`,
-    ExpressionAttributeNames: { '#status': 'status' },
-    ExpressionAttributeValues: {
-      ':deleted': 'deleted',
-      ':now': nowSeconds,
-      ':active': 'active',
-      ...(unusedBefore === undefined ? {} : { ':before': unusedBefore }),
-    },
+    ...change,
+    ConditionExpression: `${change.ConditionExpression} AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :before)`,
+    ExpressionAttributeValues: { ...change.ExpressionAttributeValues, ':before': unusedBefore },
   };
 }
 
@@ -105,7 +108,7 @@ export function dynamoDbClientRegistry(
       const entries = Object.entries({ ...fields, updatedAt: nowSeconds });
       const set = entries.filter(([, value]) => value !== undefined);
       const remove = entries.filter(([, value]) => value === undefined);
-      const names = Object.fromEntries([...entries.map(([key]) => [`#${key}`, key]), ['#status', 'status']]);
+      const names = { ...Object.fromEntries(entries.map(([key]) => [`#${key}`, key])), ...STATUS_ATTRIBUTE_NAMES };
       const values = Object.fromEntries([...set.map(([key, value]) => [`:${key}`, value]), [':active', 'active']]);
       const expression = [
         `SET ${set.map(([key]) => `#${key} = :${key}`).join(', ')}`,
@@ -144,7 +147,7 @@ export function dynamoDbClientRegistry(
         IndexName: FINGERPRINT_INDEX,
         KeyConditionExpression: 'fingerprint = :fingerprint AND createdAt >= :since',
         FilterExpression: ACTIVE,
-        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeNames: STATUS_ATTRIBUTE_NAMES,
         ExpressionAttributeValues: { ':fingerprint': fingerprint, ':since': sinceSeconds, ':active': 'active' },
         ScanIndexForward: false,
       });
@@ -152,17 +155,14 @@ export function dynamoDbClientRegistry(
       // Only DCR rows carry a fingerprint.
       return found && isDynamicClient(found) ? found : undefined;
     },
-    async countActive() {
+    async countActiveAppClients() {
       let count = 0;
       let startKey: Record<string, unknown> | undefined;
       do {
         const page = await documents.scan({
           TableName: tableName,
           Select: 'COUNT',
-          // CIMD alias rows (kind 'cimd') name a client whose own row is counted already.
-          FilterExpression: `${ACTIVE} AND attribute_not_exists(kind)`,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':active': 'active' },
+          ...ACTIVE_APP_CLIENT_FILTER,
           ExclusiveStartKey: startKey,
         });
         count += page.Count ?? 0;

@@ -18,7 +18,10 @@ export interface RegistrationPolicy {
   publicBaseUrl?: string;
   /** Registrations per source address per window (none when absent). */
   rateLimit?: { limit: number; windowSeconds: number };
-  /** Cap on active dynamic clients (none when absent). */
+  /**
+   * Cap on active app clients in the registry, whoever registered them (DCR, CIMD, the operator,
+   * by hand): they all share Cognito's app client quota (none when absent).
+   */
   maxClients?: number;
   /** The facade's callback, recorded with the row (a row without it predates the facade; see oauth/authorize/client.ts). */
   callbackUrl?: string;
@@ -247,7 +250,7 @@ async function createRegistration(
     if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds);
   }
   if (policy.maxClients !== undefined) {
-    const count = await dependencies.registry.countActive();
+    const count = await dependencies.registry.countActiveAppClients();
     dependencies.onClientCount?.(count);
     if (count >= policy.maxClients) throw new ClientCapacityError(policy.maxClients);
   }

@@ -4,7 +4,8 @@ import type { ClientTrust } from './identity.js';
 /**
  * A row of the client registry (ClientsTable), the one description every reader and writer goes
  * through: DCR (dcr/client-registry.ts), CIMD (dcr/cimd/cimd-registry.ts), the facade (oauth/),
- * the authorizer (authorizer/dynamodb-store.ts) and the admin CLI (admin/client-commands.ts).
+ * the authorizer (authorizer/dynamodb-store.ts) and the admin CLI (admin/client-commands.ts,
+ * admin/revocation-commands.ts).
  *
  * The stored attribute names and values are those deployed stacks have written all along (no
  * migration runs): rows are told apart by `kind` (only CIMD aliases have it) and `source`. Rows
@@ -164,6 +165,64 @@ export const isDynamicClient = (item: ClientItem): item is DynamicClientRecord =
 
 /** Absent or 'active': the client may be used. */
 export const isActiveClient = (item: { status?: string | undefined }): boolean => item.status === undefined || item.status === 'active';
+
+/** How update and condition expressions name the status (`status` is a DynamoDB reserved word). */
+export const STATUS_ATTRIBUTE_NAMES = { '#status': 'status' } as const;
+
+/**
+ * A condition (or filter) expression that the row's status is the value `placeholder` names; for
+ * 'active', a row without status too (isActiveClient's rule). Uses STATUS_ATTRIBUTE_NAMES.
+ */
+export const statusIs = (status: ClientStatus, placeholder: string): string =>
+  status === 'active' ? `(attribute_not_exists(#status) OR #status = ${placeholder})` : `#status = ${placeholder}`;
+
+/** The parts of a DynamoDB UpdateCommand input a status change decides; the caller adds TableName and Key. */
+export interface ClientStatusChange {
+  UpdateExpression: string;
+  ConditionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+}
+
+/**
+ * Moves an existing app client row from status `from` to `to`, and only then: the write fails
+ * (ConditionalCheckFailedException) when the row is absent or has another status; an absent
+ * status counts as 'active'. `set` and `remove` change other attributes in the same write.
+ */
+export function clientStatusChange(change: {
+  from: ClientStatus;
+  to: ClientStatus;
+  set?: Partial<Pick<AppClientFields, 'updatedAt' | 'deletedAt'>>;
+  remove?: readonly Exclude<keyof AppClientRecord, 'clientId' | 'status'>[];
+}): ClientStatusChange {
+  const set = Object.entries(change.set ?? {}).filter(([, value]) => value !== undefined);
+  const remove = change.remove ?? [];
+  const others = [...set.map(([name]) => name), ...remove];
+  return {
+    UpdateExpression: [
+      `SET ${['#status = :to', ...set.map(([name]) => `#${name} = :${name}`)].join(', ')}`,
+      ...(remove.length > 0 ? [`REMOVE ${remove.map((name) => `#${name}`).join(', ')}`] : []),
+    ].join(' '),
+    ConditionExpression: `attribute_exists(clientId) AND ${statusIs(change.from, ':from')}`,
+    ExpressionAttributeNames: { ...STATUS_ATTRIBUTE_NAMES, ...Object.fromEntries(others.map((name) => [`#${name}`, name])) },
+    ExpressionAttributeValues: { ':from': change.from, ':to': change.to, ...Object.fromEntries(set.map(([name, value]) => [`:${name}`, value])) },
+  };
+}
+
+/**
+ * An app client row in use: active, whoever registered it (DCR, CIMD, the operator's `client
+ * register`, by hand), and not a CIMD alias (its app client's own row counts). What the cap on new
+ * registrations (dcrMaxClients) and the DynamicClientCount metric count: they guard Cognito's app
+ * client quota (about 1,000 per pool), which every app client of the pool shares.
+ */
+export const isActiveAppClient = (item: ClientItem): boolean => !isCimdAlias(item) && isActiveClient(item);
+
+/** isActiveAppClient as the parts of a DynamoDB Scan or Query input that filter by it. */
+export const ACTIVE_APP_CLIENT_FILTER = {
+  FilterExpression: `${statusIs('active', ':active')} AND attribute_not_exists(kind)`,
+  ExpressionAttributeNames: STATUS_ATTRIBUTE_NAMES,
+  ExpressionAttributeValues: { ':active': 'active' },
+} as const;
 
 /**
  * Group-granted scopes and the admin scope go only to clients the operator registered: a

@@ -47,7 +47,7 @@ export interface CallerIdentity {
   tokenId: string;
   /** Epoch seconds. */
   expiresAt: number;
-  clientSource: ClientTrust;
+  clientTrust: ClientTrust;
   /** A CIMD client's metadata document URL; clientId is then its Cognito app client. */
   clientMetadataUrl?: string;
 }
@@ -69,7 +69,7 @@ export function toAuthorizerContext(identity: CallerIdentity): AuthorizerContext
     groups: identity.groups.join(' '),
     jti: identity.tokenId,
     exp: String(identity.expiresAt),
-    client_source: identity.clientSource,
+    client_source: identity.clientTrust,
     ...(identity.clientMetadataUrl ? { client_metadata_url: identity.clientMetadataUrl } : {}),
   };
 }
@@ -110,7 +110,7 @@ export function fromAuthorizerContext(context: unknown): CallerIdentity | undefi
     groups: words(value.groups),
     tokenId: value.jti,
     expiresAt: Number(value.exp),
-    clientSource: value.client_source,
+    clientTrust: value.client_source,
     ...(value.client_metadata_url ? { clientMetadataUrl: value.client_metadata_url } : {}),
   };
 }

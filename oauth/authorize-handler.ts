@@ -76,7 +76,7 @@ const authorizeDependencies = (sourceIp: string | undefined) => ({
         cimd: (url: string) =>
           resolveCimdClient(url, cimdPolicy, {
             registry: cimdRegistry,
-            countActive: () => registry.countActive(),
+            countActiveAppClients: () => registry.countActiveAppClients(),
             appClients,
             fetchDocument,
             rateLimiter,

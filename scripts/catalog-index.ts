@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /**
- * The index.ts of functions/mcp/tools, resources and prompts is generated from the folder's
+ * The index.ts of functions/mcp/tools, mcp-resources and prompts is generated from the folder's
  * files, so that adding a tool, a resource or a prompt is adding one file: each file (other than
  * index.ts) default-exports one `defineTool`, `defineResource` or `definePrompt`. esbuild bundles
  * statically, so the lists have to exist as source before a build.
@@ -10,6 +10,8 @@ import { join, resolve } from 'node:path';
 const MCP_DIR = resolve(import.meta.dirname, '..', 'functions', 'mcp');
 
 export interface CatalogFolder {
+  /** The folder's name under functions/mcp. */
+  name: string;
   dir: string;
   index: string;
   /** The exported list's name, its element type, and the module defining the type. */
@@ -19,15 +21,16 @@ export interface CatalogFolder {
   noun: string;
 }
 
-const folder = (exportName: CatalogFolder['exportName'], typeName: string, typeModule: string, noun: string): CatalogFolder => {
-  const dir = join(MCP_DIR, exportName);
-  return { dir, index: join(dir, 'index.ts'), exportName, typeName, typeModule, noun };
+const folder = (name: string, exportName: CatalogFolder['exportName'], typeName: string, typeModule: string, noun: string): CatalogFolder => {
+  const dir = join(MCP_DIR, name);
+  return { name, dir, index: join(dir, 'index.ts'), exportName, typeName, typeModule, noun };
 };
 
 export const CATALOG_FOLDERS: readonly CatalogFolder[] = [
-  folder('tools', 'AnyToolDefinition', '../tool.js', 'tool'),
-  folder('resources', 'AnyResourceDefinition', '../resource.js', 'resource'),
-  folder('prompts', 'AnyPromptDefinition', '../prompt.js', 'prompt'),
+  folder('tools', 'tools', 'AnyToolDefinition', '../tool.js', 'tool'),
+  // Not `resources/`: that name at the top level holds the CloudFormation resources.
+  folder('mcp-resources', 'resources', 'AnyResourceDefinition', '../resource.js', 'resource'),
+  folder('prompts', 'prompts', 'AnyPromptDefinition', '../prompt.js', 'prompt'),
 ];
 
 export const TOOLS_DIR = CATALOG_FOLDERS[0]!.dir;

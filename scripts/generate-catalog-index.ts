@@ -1,4 +1,4 @@
-/** `npm run catalog:index`: rewrites the index.ts of functions/mcp/tools, resources and prompts when their files changed. */
+/** `npm run catalog:index`: rewrites the index.ts of functions/mcp/tools, mcp-resources and prompts when their files changed. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { CATALOG_FOLDERS, catalogFiles, renderCatalogIndex } from './catalog-index.js';
 

@@ -36,12 +36,13 @@ export interface CimdPolicy {
   cache: CacheBounds;
   callbackUrl: string;
   rateLimit?: { limit: number; windowSeconds: number };
+  /** Cap on active app clients in the registry, whoever registered them (as dcrMaxClients: none when absent). */
   maxClients?: number;
 }
 
 export interface CimdDependencies {
   registry: CimdRegistry;
-  countActive: () => Promise<number>;
+  countActiveAppClients: () => Promise<number>;
   appClients: Pick<AppClients, 'createClient' | 'deleteClient'>;
   fetchDocument: (url: URL, local: boolean) => Promise<FetchedDocument>;
   rateLimiter?: RateLimiter;
@@ -107,7 +108,7 @@ export async function resolveCimdClient(
     const decision = await deps.rateLimiter.consume(`cimd#${sha256Hex(context.sourceIp)}`, policy.rateLimit.limit, policy.rateLimit.windowSeconds, now);
     if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds);
   }
-  if (policy.maxClients !== undefined && (await deps.countActive()) >= policy.maxClients) throw new ClientCapacityError(policy.maxClients);
+  if (policy.maxClients !== undefined && (await deps.countActiveAppClients()) >= policy.maxClients) throw new ClientCapacityError(policy.maxClients);
   const host = check.url.host.replace(/[^\w.-]/g, '');
   const { clientId: appClientId } = await deps.appClients.createClient({
     name: `dcr cimd ${host}`.slice(0, 128),

@@ -14,7 +14,7 @@ import type { McpEndpoint } from './mcp-endpoint.js';
 import { prompts } from './prompts/index.js';
 import { mcpRequestState } from './protocol/request-state.js';
 import { requestStateKey } from './protocol/request-state-key.js';
-import { resources } from './resources/index.js';
+import { resources } from './mcp-resources/index.js';
 import { createToolServices } from './services.js';
 import { tools } from './tools/index.js';
 

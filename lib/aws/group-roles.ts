@@ -62,7 +62,7 @@ export function parseGroupRoles(value: string | undefined, toolRoleArn: string, 
 }
 
 /** The groups whose extra roles this caller may act with: its own mapped groups, through an operator client only. */
-export function usableGroups(caller: Pick<CallerIdentity, 'groups' | 'clientSource'>, mapping: GroupRoles): string[] {
-  if (caller.clientSource !== 'operator') return [];
+export function usableGroups(caller: Pick<CallerIdentity, 'groups' | 'clientTrust'>, mapping: GroupRoles): string[] {
+  if (caller.clientTrust !== 'operator') return [];
   return [...new Set(caller.groups.filter((group) => Object.hasOwn(mapping, group)))].sort();
 }

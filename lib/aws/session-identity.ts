@@ -106,7 +106,7 @@ export function sessionIdentityFor(caller: CallerIdentity, taggedGroups: readonl
   }
   const tags: SessionTag[] = [
     { key: 'principal', value: caller.principal },
-    { key: 'client_source', value: caller.clientSource },
+    { key: 'client_source', value: caller.clientTrust },
     { key: 'auth_method', value: caller.authMethod },
   ];
   if (taggedGroups.length > 0) {

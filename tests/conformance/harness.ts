@@ -40,7 +40,7 @@ const TEST_IDENTITY: CallerIdentity = {
   groups: [],
   tokenId: 'conformance-token',
   expiresAt: Math.floor(Date.now() / 1000) + 3600,
-  clientSource: 'operator',
+  clientTrust: 'operator',
 };
 
 const admitAll: RateLimiter = {

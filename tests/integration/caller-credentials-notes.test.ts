@@ -84,7 +84,7 @@ const caller = (overrides: Partial<CallerIdentity> = {}): CallerIdentity => {
     groups: [],
     tokenId: randomUUID(),
     expiresAt: 2_000_000_000,
-    clientSource: 'dynamic',
+    clientTrust: 'dynamic',
     ...overrides,
   };
 };
@@ -146,7 +146,7 @@ describe("the notes store with the caller's credentials", () => {
 
   it("gives an API key caller the key's owner as principal (mapped into STS's alphabet for SourceIdentity only)", async () => {
     const owner = `team:ci-${randomUUID().slice(0, 8)}`;
-    const key = caller({ principal: owner, authMethod: 'api_key', clientSource: 'operator', sub: owner });
+    const key = caller({ principal: owner, authMethod: 'api_key', clientTrust: 'operator', sub: owner });
     const put = await call('notes_put', { title: 'ci', body: 'from a key' }, key);
     expect(put).not.toHaveProperty('isError');
     const form = sts.requests.at(-1)!.form;

@@ -228,7 +228,7 @@ describe('the daily clean-up touches only dynamic clients and finishes only star
           cache: { minSeconds: 300, maxSeconds: DAY },
           callbackUrl: SETTINGS.callbackUrl,
         },
-        { registry: cimdRegistry, countActive: () => registry.countActive(), appClients, fetchDocument: async () => ({ body }) },
+        { registry: cimdRegistry, countActiveAppClients: () => registry.countActiveAppClients(), appClients, fetchDocument: async () => ({ body }) },
       );
       return { url, appClientId: resolved.aliasOf };
     };
@@ -312,10 +312,26 @@ describe('the daily clean-up touches only dynamic clients and finishes only star
     it('deletes an alias whose app client row is gone, and does not count aliases as clients', async () => {
       const dangling = await firstUse();
       await documents.send(new DeleteCommand({ TableName: TABLES.clients, Key: { clientId: dangling.appClientId } }));
+      // Every kind of row, so that the clean-up's count and registration's cannot count by different rules:
+      // a CIMD client with its alias, an operator's client, a row written by hand, a revoked DCR client.
+      const live = await firstUse();
+      const operator = (await cognito.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: 'operator count', CallbackURLs: ['https://ops.example.com/cb'] }))).UserPoolClient!.ClientId!;
+      expect(await admin('client', 'register', operator)).toMatchObject({ code: 0 });
+      const handMade = `hand-written-${documentNumber++}`;
+      await documents.send(new PutCommand({ TableName: TABLES.clients, Item: { clientId: handMade, status: 'active', createdAt: Math.floor(Date.now() / 1000) } }));
+      const revoked = await register();
+      expect(await admin('revoke', 'client', revoked)).toMatchObject({ code: 0 });
+
       const report = await cleanUpAll();
       expect(report.danglingAliases).toContain(dangling.url);
       expect(await alias(dangling.url)).toBeUndefined();
-      expect(report.activeCount).toBe(await registry.countActive());
+      expect(await alias(live.url)).toMatchObject({ kind: 'cimd', status: 'active', aliasOf: live.appClientId });
+      expect(await registry.get(live.appClientId)).toMatchObject({ source: 'cimd', status: 'active' });
+      expect(await registry.get(operator)).toMatchObject({ source: 'manual', status: 'active' });
+      expect(await registry.get(handMade)).toMatchObject({ status: 'active' });
+      expect(await registry.get(revoked)).toMatchObject({ status: 'revoked' });
+      expect(report.activeAppClients).toBe(await registry.countActiveAppClients());
+      await documents.send(new DeleteCommand({ TableName: TABLES.clients, Key: { clientId: handMade } }));
     });
 
     it('without the CIMD dependency the clean-up leaves CIMD clients alone', async () => {

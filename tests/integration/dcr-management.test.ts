@@ -218,7 +218,7 @@ describe('no orphans, no partial writes (injected failures against cognito-local
     expect(await registry.get(stale)).toBeUndefined();
     expect(await cognitoIds()).not.toContain(stale);
     expect(await registry.get(fresh)).toMatchObject({ status: 'active' });
-    expect(report.activeCount).toBeGreaterThan(0);
+    expect(report.activeAppClients).toBeGreaterThan(0);
   });
 
   it('returns the same client for an identical registration from the same source within the window', async () => {
@@ -258,7 +258,7 @@ describe('no orphans, no partial writes (injected failures against cognito-local
   it('refuses new clients at the cap with a clear error and creates nothing', async () => {
     const counts: number[] = [];
     const { created, appClients: spy } = recording(appClients);
-    const active = await registry.countActive();
+    const active = await registry.countActiveAppClients();
     const refused = await registerClient(metadata(42013), { ...policy, maxClients: active }, { appClients: spy, registry, onClientCount: (n) => counts.push(n) }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ClientCapacityError);
     expect((refused as Error).message).toMatch(/limit of \d+ dynamically registered clients/);

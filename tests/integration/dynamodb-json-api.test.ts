@@ -66,7 +66,7 @@ describe('DynamoDB JSON API adapter (against DynamoDB Local)', () => {
     expect(error).toMatchObject({ name: 'TransactionCanceledException' });
     expect(cancellationReasons(error)).toEqual(['None', 'ConditionalCheckFailed']);
     expect((await docs.get({ TableName: table, Key: { id: 'tx-c' } })).Item).toBeUndefined();
-    // Scan's Select COUNT, as the registry's countActive uses it.
+    // Scan's Select COUNT, as the registry's countActiveAppClients uses it.
     expect((await docs.scan({ TableName: table, Select: 'COUNT', FilterExpression: 'n = :one', ExpressionAttributeValues: { ':one': 1 } })).Count).toBe(2);
   });
 

@@ -29,7 +29,7 @@ export function readmeExampleFiles(readme: string): Map<string, string> {
   for (const block of section.matchAll(/```ts\n([\s\S]*?)```/g)) {
     let current: string | undefined;
     for (const line of block[1]!.split('\n')) {
-      const header = /^\/\/ (functions\/mcp\/[a-z]+\/[a-z0-9-]+\.ts)$/.exec(line);
+      const header = /^\/\/ (functions\/mcp\/[a-z-]+\/[a-z0-9-]+\.ts)$/.exec(line);
       if (header) {
         current = header[1]!;
         files.set(current, '');
@@ -69,8 +69,8 @@ describe('the README examples "Write your own tool, resource or prompt" run as w
 
   it('has a tool, a resource and a prompt', () => {
     expect([...examples.keys()].sort()).toEqual([
+      'functions/mcp/mcp-resources/note-title.ts',
       'functions/mcp/prompts/plan-day.ts',
-      'functions/mcp/resources/note-title.ts',
       'functions/mcp/tools/notes-count.ts',
     ]);
   });
@@ -79,7 +79,7 @@ describe('the README examples "Write your own tool, resource or prompt" run as w
     const tsx = join(copy, 'node_modules', 'tsx', 'dist', 'cli.mjs');
     const generated = spawnSync(process.execPath, [tsx, 'scripts/generate-catalog-index.ts'], { cwd: copy, encoding: 'utf8' });
     expect(generated.status).toBe(0);
-    for (const [folder, file] of [['tools', 'notes-count'], ['resources', 'note-title'], ['prompts', 'plan-day']]) {
+    for (const [folder, file] of [['tools', 'notes-count'], ['mcp-resources', 'note-title'], ['prompts', 'plan-day']]) {
       expect(readFileSync(join(copy, 'functions', 'mcp', folder!, 'index.ts'), 'utf8')).toContain(`from './${file}.js'`);
     }
     // The project's compiler settings over the examples and everything the lists import.
@@ -102,7 +102,7 @@ describe('the README examples "Write your own tool, resource or prompt" run as w
         load('functions/mcp/services.ts'),
         load('functions/mcp/protocol/request-state.ts'),
         load('functions/mcp/tools/index.ts'),
-        load('functions/mcp/resources/index.ts'),
+        load('functions/mcp/mcp-resources/index.ts'),
         load('functions/mcp/prompts/index.ts'),
         load('lib/dynamodb/document-client.ts'),
         load('lib/dynamodb/sdk-documents.ts'),
@@ -135,7 +135,7 @@ describe('the README examples "Write your own tool, resource or prompt" run as w
     const authorizer = toAuthorizerContext({
       principal, authMethod: 'jwt', sub: principal, username: principal, clientId: 'readme-client',
       scopes: [`${base}/mcp/read`, `${base}/mcp/write`], groups: [], tokenId: 'readme-token',
-      expiresAt: Math.floor(Date.now() / 1000) + 3600, clientSource: 'dynamic',
+      expiresAt: Math.floor(Date.now() / 1000) + 3600, clientTrust: 'dynamic',
     });
     let id = 1;
     const rpc = async (method: string, params: object): Promise<Json> => {

@@ -24,7 +24,7 @@ function tokenOf(clientId: string): VerifiedToken {
       groups: [],
       tokenId: 'jti-1',
       expiresAt: NOW + 600,
-      clientSource: 'dynamic',
+      clientTrust: 'dynamic',
     },
     originJti: undefined,
     authenticatedAt: NOW - 100,

@@ -35,7 +35,7 @@ const caller = (overrides: Partial<CallerIdentity> = {}): CallerIdentity => ({
   groups: [],
   tokenId: 'jti-1',
   expiresAt: 2_000_000_000,
-  clientSource: 'operator',
+  clientTrust: 'operator',
   ...overrides,
 });
 const alice = caller();
@@ -141,7 +141,7 @@ describe('credentialsFor: one AssumeRole per session and container', () => {
     const sessions = await Promise.all([
       credentialsFor(alice),
       credentialsFor(bob),
-      credentialsFor(caller({ clientSource: 'dynamic' })),
+      credentialsFor(caller({ clientTrust: 'dynamic' })),
       credentialsFor(caller({ authMethod: 'api_key' })),
       credentialsFor(alice, other),
     ]);

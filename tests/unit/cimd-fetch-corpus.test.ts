@@ -264,7 +264,7 @@ describe('CIMD documents, fetched and validated into a registration', () => {
       hosts: POLICY, metadata: {}, resourceServerId: 'https://mcp.example.com/mcp', allowedScopes: ['https://mcp.example.com/mcp/read'],
       cache: { minSeconds: 300, maxSeconds: 86_400 }, callbackUrl: 'https://mcp.example.com/oauth/callback',
     }, {
-      registry, countActive: async () => 0,
+      registry, countActiveAppClients: async () => 0,
       appClients: { createClient: async (request) => (created.push(request.name), { clientId: 'app123' }), deleteClient: async () => {} },
       fetchDocument: (url) => safeFetch(url, h.options),
     }).then((alias): { alias?: CimdAliasRecord; error?: unknown } => ({ alias }), (error: unknown): { alias?: CimdAliasRecord; error?: unknown } => ({ error }));
@@ -292,7 +292,7 @@ describe('CIMD documents, fetched and validated into a registration', () => {
       cimd: (url) =>
         resolveCimdClient(url, {
           hosts: POLICY, metadata: {}, resourceServerId: 'https://mcp.example.com/mcp', allowedScopes: [], cache: { minSeconds: 300, maxSeconds: 86_400 }, callbackUrl: 'x',
-        }, { registry: memory(), countActive: async () => 0, appClients: { createClient: async () => ({ clientId: 'x' }), deleteClient: async () => {} }, fetchDocument: (target) => safeFetch(target, h.options) }),
+        }, { registry: memory(), countActiveAppClients: async () => 0, appClients: { createClient: async () => ({ clientId: 'x' }), deleteClient: async () => {} }, fetchDocument: (target) => safeFetch(target, h.options) }),
     }).then(() => undefined, (error: unknown) => error as OAuthError);
     expect(page).toBeInstanceOf(OAuthError);
     expect(page!.description).toBe("The application's metadata document could not be fetched: the host gone.example.com does not resolve");

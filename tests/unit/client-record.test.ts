@@ -1,14 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ACTIVE_APP_CLIENT_FILTER,
   AUTHORIZER_CLIENT_ATTRIBUTES,
   MalformedClientRecordError,
+  STATUS_ATTRIBUTE_NAMES,
   clientItem,
+  clientStatusChange,
+  isActiveAppClient,
   isCimdAlias,
   isDynamicClient,
   operatorClientRecord,
   operatorClientUpdate,
   parseAuthorizerClientView,
   parseClientItem,
+  statusIs,
   trustOf,
 } from '../../lib/client-record.js';
 
@@ -208,3 +213,63 @@ describe("the admin CLI's operator rows (admin/client-commands.ts writes these)"
 function without(row: Record<string, unknown>, name: string) {
   return Object.fromEntries(Object.entries(row).filter(([key]) => key !== name));
 }
+
+describe('clientStatusChange: the one write of a row status change (admin revoke/undo client, the deletion mark)', () => {
+  it('sets the status only on an existing row that has `from`, an absent status counting as active', () => {
+    expect(clientStatusChange({ from: 'active', to: 'revoked' })).toEqual({
+      UpdateExpression: 'SET #status = :to',
+      ConditionExpression: 'attribute_exists(clientId) AND (attribute_not_exists(#status) OR #status = :from)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':from': 'active', ':to': 'revoked' },
+    });
+    expect(clientStatusChange({ from: 'revoked', to: 'active' })).toEqual({
+      UpdateExpression: 'SET #status = :to',
+      ConditionExpression: 'attribute_exists(clientId) AND #status = :from',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':from': 'revoked', ':to': 'active' },
+    });
+  });
+
+  it('sets and removes other attributes in the same write, leaving out a set value that is absent', () => {
+    expect(clientStatusChange({ from: 'active', to: 'deleted', set: { deletedAt: 1_700_000_000, updatedAt: undefined }, remove: ['fingerprint'] })).toEqual({
+      UpdateExpression: 'SET #status = :to, #deletedAt = :deletedAt REMOVE #fingerprint',
+      ConditionExpression: 'attribute_exists(clientId) AND (attribute_not_exists(#status) OR #status = :from)',
+      ExpressionAttributeNames: { '#status': 'status', '#deletedAt': 'deletedAt', '#fingerprint': 'fingerprint' },
+      ExpressionAttributeValues: { ':from': 'active', ':to': 'deleted', ':deletedAt': 1_700_000_000 },
+    });
+  });
+
+  it('states the status condition the registry filters by with the same rule', () => {
+    expect(statusIs('active', ':active')).toBe('(attribute_not_exists(#status) OR #status = :active)');
+    expect(statusIs('revoked', ':s')).toBe('#status = :s');
+    expect(STATUS_ATTRIBUTE_NAMES).toEqual({ '#status': 'status' });
+  });
+});
+
+describe('isActiveAppClient: what the cap on registrations and the DynamicClientCount metric count', () => {
+  const row = (item: Record<string, unknown>) => parseClientItem(item);
+  it('counts every active app client row, whoever registered it, and no CIMD alias', () => {
+    const counted = (item: Record<string, unknown>) => isActiveAppClient(row(item));
+    expect(counted(dynamicRow)).toBe(true);
+    expect(counted({ ...dynamicRow, status: undefined })).toBe(true);
+    expect(counted({ ...dynamicRow, status: 'revoked' })).toBe(false);
+    expect(counted({ ...dynamicRow, status: 'deleted' })).toBe(false);
+    expect(counted({ clientId: 'operator1', status: 'active', source: 'manual', clientName: 'ops', createdAt: 1 })).toBe(true);
+    expect(counted({ clientId: 'hand1', status: 'active' })).toBe(true);
+    expect(counted({ ...dynamicRow, source: 'cimd', cimdUrl: 'https://app.example.com/client.json' })).toBe(true);
+    expect(
+      counted({
+        clientId: 'https://app.example.com/client.json', kind: 'cimd', aliasOf: 'app1', status: 'active', clientName: 'App', redirectUris: [],
+        grantTypes: ['authorization_code'], scope: '', documentSha256: 'x', fetchedAt: 1, cacheUntil: 2, createdAt: 1,
+      }),
+    ).toBe(false);
+  });
+
+  it('filters DynamoDB by the same rule', () => {
+    expect(ACTIVE_APP_CLIENT_FILTER).toEqual({
+      FilterExpression: '(attribute_not_exists(#status) OR #status = :active) AND attribute_not_exists(kind)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':active': 'active' },
+    });
+  });
+});

@@ -92,7 +92,7 @@ function toolFor(env: Record<string, string | undefined>) {
 let users = 0;
 const caller = (overrides: Partial<CallerIdentity> = {}): CallerIdentity => {
   const principal = `0000000${users++}-1b4c-4e6f-9a7b-0c1d2e3f4a5b`;
-  return { principal, authMethod: 'jwt', sub: principal, username: 'u', clientId: 'c', scopes: [], groups: [], tokenId: 'j', expiresAt: 2e9, clientSource: 'operator', ...overrides };
+  return { principal, authMethod: 'jwt', sub: principal, username: 'u', clientId: 'c', scopes: [], groups: [], tokenId: 'j', expiresAt: 2e9, clientTrust: 'operator', ...overrides };
 };
 
 describe('the CloudWatch stand-in', () => {
@@ -169,7 +169,7 @@ describe('cloudwatch_alarms', () => {
     expect(result.isError).toBeUndefined();
     expect(sts.issued.get(cloudwatch.requests.at(-1)!.accessKeyId)!.form.get('RoleArn')).toBe(OPS);
     const before = cloudwatch.requests.length;
-    const dynamic = await call({ group: 'ops' }, caller({ groups: ['ops'], clientSource: 'dynamic' }));
+    const dynamic = await call({ group: 'ops' }, caller({ groups: ['ops'], clientTrust: 'dynamic' }));
     expect(dynamic).toMatchObject({ isError: true });
     expect(dynamic.content[0]!.text).toBe('You have no extra permissions through the group "ops".');
     const outsider = await call({ group: 'ops' }, caller({ groups: ['sales'] }));

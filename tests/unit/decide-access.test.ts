@@ -22,7 +22,7 @@ const verified: VerifiedToken = {
     groups: [],
     tokenId: 'jti-1',
     expiresAt: NOW + 600,
-    clientSource: 'dynamic',
+    clientTrust: 'dynamic',
   },
   originJti: 'family-1',
   authenticatedAt: NOW - 100,
@@ -217,7 +217,7 @@ describe('decideAccess (API keys)', () => {
         groups: [],
         tokenId: 'key-1',
         expiresAt: NOW + 3600,
-        clientSource: 'operator',
+        clientTrust: 'operator',
       },
     });
     expect(store.calls).toEqual(['apiKey']);

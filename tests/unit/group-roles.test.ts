@@ -28,7 +28,7 @@ const caller = (overrides: Partial<CallerIdentity> = {}): CallerIdentity => ({
   groups: ['ops', 'sales'],
   tokenId: 'jti',
   expiresAt: 2_000_000_000,
-  clientSource: 'operator',
+  clientTrust: 'operator',
   ...overrides,
 });
 
@@ -58,7 +58,7 @@ describe('MCP_GROUP_ROLES at cold start', () => {
   it('honours groups only through operator clients', () => {
     const mapping = { ops: OPS };
     expect(usableGroups(caller(), mapping)).toEqual(['ops']);
-    expect(usableGroups(caller({ clientSource: 'dynamic' }), mapping)).toEqual([]);
+    expect(usableGroups(caller({ clientTrust: 'dynamic' }), mapping)).toEqual([]);
     expect(usableGroups(caller({ groups: ['sales'] }), mapping)).toEqual([]);
   });
 });
@@ -100,10 +100,10 @@ describe('credentialsFor(caller, { group })', () => {
     const credentials = service();
     const before = sts.requests.length;
     await expect(credentials.credentialsFor(caller({ groups: ['sales'] }), { group: 'ops' })).rejects.toThrow(CredentialsRefusedError);
-    await expect(credentials.credentialsFor(caller({ clientSource: 'dynamic' }), { group: 'ops' })).rejects.toThrow(CredentialsRefusedError);
+    await expect(credentials.credentialsFor(caller({ clientTrust: 'dynamic' }), { group: 'ops' })).rejects.toThrow(CredentialsRefusedError);
     await expect(credentials.credentialsFor(caller(), { group: 'unmapped' })).rejects.toThrow(/no extra tool role of the group "unmapped"/);
     expect(sts.requests.length).toBe(before);
-    expect(credentials.groupsOf(caller({ clientSource: 'dynamic' }))).toEqual([]);
+    expect(credentials.groupsOf(caller({ clientTrust: 'dynamic' }))).toEqual([]);
     expect(credentials.groupsOf(caller())).toEqual(['ops']);
   });
 });

@@ -43,7 +43,7 @@ const identity = (principal: string, overrides: Partial<CallerIdentity> = {}): C
   groups: [],
   tokenId: 'jti-1',
   expiresAt: 2_000_000_000,
-  clientSource: 'operator',
+  clientTrust: 'operator',
   ...overrides,
 });
 const USER_A = '8d3f5a2e-1b4c-4e6f-9a7b-0c1d2e3f4a5b';
@@ -115,7 +115,7 @@ async function trustProblems(source: CfnTemplate): Promise<string[]> {
   };
   const good = assumeRoleContext(identity(USER_A));
   const withGroups = assumeRoleContext(identity(USER_A, { groups: ['ops'] }), ['ops']);
-  const apiKey = assumeRoleContext(identity('team:ci-bot', { authMethod: 'api_key', clientSource: 'operator' }));
+  const apiKey = assumeRoleContext(identity('team:ci-bot', { authMethod: 'api_key', clientTrust: 'operator' }));
   const calls = ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'];
   for (const action of calls) {
     await check('Allowed', 'the MCP function for a user', action, good);
@@ -378,7 +378,7 @@ async function groupRoleProblems(source: CfnTemplate, trust: PolicyDocument): Pr
     if ((decision === 'Allowed') !== (want === 'Allowed')) problems.push(`${what}: ${action} is ${decision}`);
   };
   const member = assumeRoleContext(identity(USER_A, { groups: ['ops', 'sales'] }), ['ops']);
-  const dynamicMember = assumeRoleContext(identity(USER_A, { groups: ['ops'], clientSource: 'dynamic' }), ['ops']);
+  const dynamicMember = assumeRoleContext(identity(USER_A, { groups: ['ops'], clientTrust: 'dynamic' }), ['ops']);
   const nonMember = assumeRoleContext(identity(USER_B, { groups: ['sales'] }), ['ops', 'sales']);
   const lookalike = assumeRoleContext(identity(USER_B, { groups: ['ops-lead'] }), ['ops-lead']);
   const untagged = assumeRoleContext(identity(USER_A, { groups: ['ops'] }));

@@ -11,7 +11,7 @@ const identity: CallerIdentity = {
   groups: ['mcp-admins', 'staff'],
   tokenId: 'jti-1234',
   expiresAt: 1_700_000_000,
-  clientSource: 'dynamic',
+  clientTrust: 'dynamic',
 };
 
 describe('toAuthorizerContext', () => {

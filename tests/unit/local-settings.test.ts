@@ -29,7 +29,7 @@ describe('the local stack settings (MCP_LOCAL_*) reach serverless.yml (LOCAL_*)'
     expect(environment.LOCAL_TOOL_CREDENTIALS).toBe('function-role');
     // serverless-offline adds IS_OFFLINE=true to every function's environment.
     const credentialsFor = callerCredentialsFromEnvironment({ ...environment, IS_OFFLINE: 'true' });
-    const caller = { principal: 'u-1', authMethod: 'jwt', sub: 'u-1', username: 'u', clientId: 'c', scopes: [], groups: [], tokenId: 'j', expiresAt: 2e9, clientSource: 'dynamic' } as const;
+    const caller = { principal: 'u-1', authMethod: 'jwt', sub: 'u-1', username: 'u', clientId: 'c', scopes: [], groups: [], tokenId: 'j', expiresAt: 2e9, clientTrust: 'dynamic' } as const;
     expect((await credentialsFor({ ...caller, scopes: [], groups: [] })).accessKeyId).toBe('local');
     // The same environment in the Lambda runtime, or without serverless-offline, does not start.
     expect(() => callerCredentialsFromEnvironment({ ...environment, IS_OFFLINE: 'true', AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001' })).toThrow(/LOCAL_TOOL_CREDENTIALS/);

@@ -10,7 +10,7 @@ import { type McpEndpoint, answerMcpRequest } from '../../functions/mcp/mcp-endp
 import { createToolServices } from '../../functions/mcp/services.js';
 import { compileCatalog } from '../../functions/mcp/calls/catalog.js';
 import { prompts } from '../../functions/mcp/prompts/index.js';
-import { resources } from '../../functions/mcp/resources/index.js';
+import { resources } from '../../functions/mcp/mcp-resources/index.js';
 import { tools } from '../../functions/mcp/tools/index.js';
 import { createDocumentClient } from '../../lib/dynamodb/document-client.js';
 import { mcpCorsPolicy } from '../../lib/http/cors.js';
@@ -60,7 +60,7 @@ function event(overrides: Partial<APIGatewayProxyEvent> = {}, withCaller = true)
         groups: [],
         tokenId: 'j',
         expiresAt: 2_000_000_000,
-        clientSource: 'dynamic',
+        clientTrust: 'dynamic',
       })
     : undefined;
   return {

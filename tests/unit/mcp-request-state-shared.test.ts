@@ -28,7 +28,7 @@ const caller = (principal: string): CallerIdentity => ({
   groups: ['mcp-admins'],
   tokenId: 'jti',
   expiresAt: 2_000_000_000,
-  clientSource: 'operator',
+  clientTrust: 'operator',
 });
 const contextOf = (principal: string) =>
   ({ http: { authInfo: toAuthInfo(caller(principal), RESOURCE) }, mcpReq: { method: 'tools/call' } }) as unknown as ServerContext;

@@ -93,8 +93,8 @@ describe('the 403 scope challenge', () => {
 });
 
 describe('scopeRefusal: a step-up only to scopes the client can obtain', () => {
-  const dynamic = { authMethod: 'jwt', clientSource: 'dynamic' } as const;
-  const operator = { authMethod: 'jwt', clientSource: 'operator' } as const;
+  const dynamic = { authMethod: 'jwt', clientTrust: 'dynamic' } as const;
+  const operator = { authMethod: 'jwt', clientTrust: 'operator' } as const;
 
   it('challenges a dynamic client to a scope DCR grants, keeping the scopes it has', () => {
     expect(scopeRefusal({ ...dynamic, scopes: [scope('read')] }, 'write', RESOURCE, ['read', 'write'])).toEqual({
@@ -140,7 +140,7 @@ describe('scopeRefusal: a step-up only to scopes the client can obtain', () => {
   });
 
   it('never challenges an API key: only a new key helps', () => {
-    expect(scopeRefusal({ authMethod: 'api_key', clientSource: 'operator', scopes: [scope('read')] }, 'write', RESOURCE, ['read', 'write'])).toEqual({
+    expect(scopeRefusal({ authMethod: 'api_key', clientTrust: 'operator', scopes: [scope('read')] }, 'write', RESOURCE, ['read', 'write'])).toEqual({
       kind: 'not_grantable',
       reason: 'api_key',
     });

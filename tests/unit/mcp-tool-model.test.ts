@@ -17,7 +17,7 @@ import { compileCatalog } from '../../functions/mcp/calls/catalog.js';
 import { definePrompt } from '../../functions/mcp/prompt.js';
 import { prompts } from '../../functions/mcp/prompts/index.js';
 import { defineResource } from '../../functions/mcp/resource.js';
-import { resources } from '../../functions/mcp/resources/index.js';
+import { resources } from '../../functions/mcp/mcp-resources/index.js';
 
 const RESOURCE = 'https://mcp.example.com/mcp';
 const caller: CallerIdentity = {
@@ -30,7 +30,7 @@ const caller: CallerIdentity = {
   groups: [],
   tokenId: 'jti-1',
   expiresAt: 2_000_000_000,
-  clientSource: 'dynamic',
+  clientTrust: 'dynamic',
 };
 
 describe('tool registry', () => {
@@ -77,26 +77,26 @@ describe('scopes', () => {
   it('counts only full scope names of this resource, plus what groups grant', () => {
     const mapping = { 'mcp-admins': ['admin' as const], editors: ['read' as const, 'write' as const] };
     expect([...grantedScopes(caller, RESOURCE, mapping)]).toEqual(['read']);
-    expect([...grantedScopes({ scopes: ['read', 'https://other.example.com/mcp/write', `${RESOURCE}/admin/x`], groups: [], clientSource: 'operator', authMethod: 'jwt' }, RESOURCE, mapping)]).toEqual([]);
-    expect([...grantedScopes({ scopes: [], groups: ['editors', 'mcp-admins', 'unknown'], clientSource: 'operator', authMethod: 'jwt' }, RESOURCE, mapping)].sort()).toEqual(['admin', 'read', 'write']);
+    expect([...grantedScopes({ scopes: ['read', 'https://other.example.com/mcp/write', `${RESOURCE}/admin/x`], groups: [], clientTrust: 'operator', authMethod: 'jwt' }, RESOURCE, mapping)]).toEqual([]);
+    expect([...grantedScopes({ scopes: [], groups: ['editors', 'mcp-admins', 'unknown'], clientTrust: 'operator', authMethod: 'jwt' }, RESOURCE, mapping)].sort()).toEqual(['admin', 'read', 'write']);
   });
 
   it('grants nothing through groups to a dynamically registered client', () => {
     const mapping = { 'mcp-admins': ['admin' as const] };
-    expect([...grantedScopes({ scopes: [`${RESOURCE}/read`], groups: ['mcp-admins'], clientSource: 'dynamic', authMethod: 'jwt' }, RESOURCE, mapping)]).toEqual(['read']);
+    expect([...grantedScopes({ scopes: [`${RESOURCE}/read`], groups: ['mcp-admins'], clientTrust: 'dynamic', authMethod: 'jwt' }, RESOURCE, mapping)]).toEqual(['read']);
   });
 
   it("ignores a user's admin token scope unless a group grants admin (Cognito gives an allowed scope to anyone who asks)", () => {
     const mapping = { 'mcp-admins': ['admin' as const] };
     const admin = `${RESOURCE}/admin`;
     const read = `${RESOURCE}/read`;
-    expect([...grantedScopes({ scopes: [read, admin], groups: [], clientSource: 'operator', authMethod: 'jwt' }, RESOURCE, mapping)]).toEqual(['read']);
-    expect([...grantedScopes({ scopes: [read, admin], groups: ['editors'], clientSource: 'operator', authMethod: 'jwt' }, RESOURCE, mapping)]).toEqual(['read']);
-    expect([...grantedScopes({ scopes: [read, admin], groups: [], clientSource: 'dynamic', authMethod: 'jwt' }, RESOURCE, mapping)]).toEqual(['read']);
-    expect([...grantedScopes({ scopes: [read, admin], groups: ['mcp-admins'], clientSource: 'dynamic', authMethod: 'jwt' }, RESOURCE, mapping)]).toEqual(['read']);
-    expect([...grantedScopes({ scopes: [read, admin], groups: ['mcp-admins'], clientSource: 'operator', authMethod: 'jwt' }, RESOURCE, mapping)].sort()).toEqual(['admin', 'read']);
+    expect([...grantedScopes({ scopes: [read, admin], groups: [], clientTrust: 'operator', authMethod: 'jwt' }, RESOURCE, mapping)]).toEqual(['read']);
+    expect([...grantedScopes({ scopes: [read, admin], groups: ['editors'], clientTrust: 'operator', authMethod: 'jwt' }, RESOURCE, mapping)]).toEqual(['read']);
+    expect([...grantedScopes({ scopes: [read, admin], groups: [], clientTrust: 'dynamic', authMethod: 'jwt' }, RESOURCE, mapping)]).toEqual(['read']);
+    expect([...grantedScopes({ scopes: [read, admin], groups: ['mcp-admins'], clientTrust: 'dynamic', authMethod: 'jwt' }, RESOURCE, mapping)]).toEqual(['read']);
+    expect([...grantedScopes({ scopes: [read, admin], groups: ['mcp-admins'], clientTrust: 'operator', authMethod: 'jwt' }, RESOURCE, mapping)].sort()).toEqual(['admin', 'read']);
     // An API key carries the scopes the operator issued it with.
-    expect([...grantedScopes({ scopes: [read, admin], groups: [], clientSource: 'operator', authMethod: 'api_key' }, RESOURCE, mapping)].sort()).toEqual(['admin', 'read']);
+    expect([...grantedScopes({ scopes: [read, admin], groups: [], clientTrust: 'operator', authMethod: 'api_key' }, RESOURCE, mapping)].sort()).toEqual(['admin', 'read']);
   });
 
   it('parses the group mapping and refuses unknown scopes or malformed entries', () => {

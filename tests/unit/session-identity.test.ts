@@ -21,7 +21,7 @@ const caller = (overrides: Partial<CallerIdentity> = {}): CallerIdentity => ({
   groups: [],
   tokenId: 'jti-1',
   expiresAt: 2_000_000_000,
-  clientSource: 'dynamic',
+  clientTrust: 'dynamic',
   ...overrides,
 });
 const STS_NAME = /^[\w+=,.@-]{2,64}$/;

@@ -39,7 +39,7 @@ describe('checkClaims', () => {
         groups: [],
         tokenId: 'jti-1',
         expiresAt: NOW + 600,
-        clientSource: 'dynamic',
+        clientTrust: 'dynamic',
       },
       originJti: undefined,
       authenticatedAt: NOW - 100,

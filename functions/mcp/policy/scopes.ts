@@ -21,12 +21,12 @@ export const GROUP_GATED_SCOPES: readonly ScopeName[] = ['admin'];
  * moment the administrator signed in with it.
  */
 export function grantedScopes(
-  caller: Pick<CallerIdentity, 'scopes' | 'groups' | 'clientSource' | 'authMethod'>,
+  caller: Pick<CallerIdentity, 'scopes' | 'groups' | 'clientTrust' | 'authMethod'>,
   resourceUrl: string,
   groupScopes: Readonly<Record<string, readonly ScopeName[]>>,
 ): ReadonlySet<ScopeName> {
   const fromGroups = new Set<ScopeName>();
-  if (caller.clientSource === 'operator') {
+  if (caller.clientTrust === 'operator') {
     for (const group of caller.groups) {
       for (const name of groupScopes[group] ?? []) fromGroups.add(name);
     }
@@ -51,7 +51,7 @@ export function grantedScopes(
  * the token already has, less any the client could no longer get, plus the one it lacks.
  */
 export function scopeRefusal(
-  caller: Pick<CallerIdentity, 'authMethod' | 'clientSource' | 'scopes'>,
+  caller: Pick<CallerIdentity, 'authMethod' | 'clientTrust' | 'scopes'>,
   required: ScopeName,
   resourceUrl: string,
   dcrAllowedScopes: readonly ScopeName[],
@@ -59,8 +59,8 @@ export function scopeRefusal(
   if (caller.authMethod === 'api_key') return { kind: 'not_grantable', reason: 'api_key' };
   // A group-gated scope comes only from a group, through an operator client; had the user's
   // groups granted it, the caller would hold it already (grantedScopes).
-  if (caller.clientSource === 'operator' && GROUP_GATED_SCOPES.includes(required)) return { kind: 'not_grantable', reason: 'group_required' };
-  const obtainable = (caller.clientSource === 'operator' ? SCOPE_NAMES : dcrAllowedScopes).filter((name) => !GROUP_GATED_SCOPES.includes(name));
+  if (caller.clientTrust === 'operator' && GROUP_GATED_SCOPES.includes(required)) return { kind: 'not_grantable', reason: 'group_required' };
+  const obtainable = (caller.clientTrust === 'operator' ? SCOPE_NAMES : dcrAllowedScopes).filter((name) => !GROUP_GATED_SCOPES.includes(name));
   if (!obtainable.includes(required)) {
     return { kind: 'not_grantable', reason: 'dynamic_client', grantable: obtainable.map((name) => fullScope(resourceUrl, name)) };
   }
