@@ -33,7 +33,8 @@ import { dynamoDbAppGrants } from '../lib/app-grants.js';
 import { newTokenContext } from '../oauth/token/context.js';
 import { handleTokenRequest } from '../oauth/token/index.js';
 import { formPost } from '../tests/support/form-post.js';
-import { revokeToken } from '../oauth/revoke/revoke-token.js';
+import { newRevocationContext } from '../oauth/revoke/context.js';
+import { revokeToken } from '../oauth/revoke/index.js';
 
 const ISSUER = 'https://mcp.example.com';
 const RESOURCE = `${ISSUER}/mcp`;
@@ -116,8 +117,8 @@ export async function benchOAuthFacade(): Promise<void> {
       },
       revokeRefreshToken: async () => (revokeCalls.push('RevokeToken'), 'revoked' as const),
     };
-    await step('POST /revoke access token', () => revokeToken({ form: { token: 'access.token.jwt', tokenTypeHint: undefined, clientId: 'dcr1', clientSecret: undefined } }, revokeDeps));
-    await step('POST /revoke refresh token (+1 Cognito RevokeToken)', () => revokeToken({ form: { token: 'refresh.token.of.five.parts', tokenTypeHint: undefined, clientId: 'dcr1', clientSecret: undefined } }, revokeDeps));
+    await step('POST /revoke access token', () => revokeToken(newRevocationContext(formPost({ token: 'access.token.jwt', client_id: 'dcr1' })), revokeDeps));
+    await step('POST /revoke refresh token (+1 Cognito RevokeToken)', () => revokeToken(newRevocationContext(formPost({ token: 'refresh.token.of.five.parts', client_id: 'dcr1' })), revokeDeps));
 
     // CIMD: a new URL, the cache hit, and a refetch of an unchanged document.
     const documentUrl = 'https://client.example.org/mcp.json';
