@@ -15,14 +15,14 @@ export { RevocationRequestError } from './errors.js';
  * or an access token recorded, is answered 200 without the steps after it.
  */
 export const REVOKE_STEPS: readonly RevocationStep[] = [
-  readForm, //              form-encoded, at most 32 KB, UTF-8, each parameter once   -> 413 | 400 invalid_request
-  requireToken, //          token present                                             -> 400 invalid_request
-  readClientCredentials, // exactly one method (Basic, secret, assertion, id alone)   -> 401 invalid_client | 400 invalid_request
-  authenticateClient, //    the client's row read once, an assertion verified         -> 401 invalid_client
-  compareClientSecret, //   a secret: equal to the one Cognito holds                  -> 401 invalid_client
-  ignoreForeignToken, //    not the shape of a token of this pool                     -> 200, nothing verified or sent
-  revokeAsAccessToken, //   a valid access token of the pool: its jti recorded        -> 400 unauthorized_client (another client's) | 200
-  revokeAsRefreshToken, //  else Cognito RevokeToken                                  -> 400 unsupported_token_type | 200
+  readForm, //              form-encoded, at most 32 KB, UTF-8, each parameter once  -> 413 | 400 invalid_request
+  requireToken, //          token present                                            -> 400 invalid_request
+  readClientCredentials, // exactly one method (Basic, secret, assertion, id alone)  -> 401 invalid_client | 400 invalid_request
+  authenticateClient, //    the client's row read once, an assertion verified        -> 401 invalid_client
+  compareClientSecret, //   a secret: equal to the one Cognito holds                 -> 401 invalid_client
+  ignoreForeignToken, //    not the shape of a token of this pool                    -> 200, nothing verified or sent
+  revokeAsAccessToken, //   a valid access token of the pool: its jti recorded       -> 400 unauthorized_client (another client's) | 200
+  revokeAsRefreshToken, //  else Cognito RevokeToken                                 -> 400 unsupported_token_type | 200
 ];
 
 export async function revokeToken(ctx: RevocationContext, deps: RevocationDependencies): Promise<RevocationOutcome> {

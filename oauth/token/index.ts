@@ -16,14 +16,14 @@ import { type TokenOutcome, tokenOutcome } from './outcome.js';
  * refresh_token and client_credentials read the row once (authenticateClient).
  */
 export const TOKEN_STEPS: readonly TokenStep[] = [
-  readTokenForm, //         form-encoded, at most 32 KB, UTF-8, each parameter once     -> 400 invalid_request
-  checkGrantType, //        present, and one of the three grants                        -> 400 invalid_request | unsupported_grant_type
-  readClientCredentials, // exactly one method (Basic, secret, assertion, id alone)     -> 401 invalid_client | 400 invalid_request
+  readTokenForm, //         form-encoded, at most 32 KB, UTF-8, each parameter once       -> 400 invalid_request
+  checkGrantType, //        present, and one of the three grants                          -> 400 invalid_request | unsupported_grant_type
+  readClientCredentials, // exactly one method (Basic, secret, assertion, id alone)       -> 401 invalid_client | 400 invalid_request
   authenticateClient, //    the row read once, an assertion verified (not for a code
-  //                        presented without an assertion: its binding knows)          -> 401 invalid_client
-  exchangeGrant, //         the grant's own checks, then Cognito                        -> 400 invalid_grant | invalid_target | invalid_scope
-  //                                                                                       | unauthorized_client; 401 invalid_client; 503
-  recordAppGrant, //        the user's grant to the application (not client_credentials) -> 400 invalid_grant (access ended) | 503
+  //                        presented without an assertion: its binding knows)            -> 401 invalid_client
+  exchangeGrant, //         the grant's own checks, then Cognito                          -> 400 invalid_grant | invalid_target | invalid_scope
+  //                                                                                         | unauthorized_client; 401 invalid_client; 503
+  recordAppGrant, //        the user's grant to the application (not client_credentials)  -> 400 invalid_grant (access ended) | 503
 ];
 
 export async function handleTokenRequest(ctx: TokenContext, deps: TokenDependencies): Promise<TokenOutcome> {
