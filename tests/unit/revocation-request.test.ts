@@ -4,7 +4,7 @@ import { type RevocationForm, revocationCredentials as clientCredentials } from 
 import { BASIC_CHALLENGE, RevocationRequestError } from '../../oauth/revoke/errors.js';
 import { MAX_REVOCATION_BODY_BYTES, loggedTokenTypeHint, readRevocationForm } from '../../oauth/revoke/revocation-request.js';
 import { type RevocationDependencies, type RevocationRequest, newRevocationContext } from '../../oauth/revoke/context.js';
-import { revokeToken as runRevokeSteps } from '../../oauth/revoke/index.js';
+import { REVOKE_STEPS, revokeToken as runRevokeSteps } from '../../oauth/revoke/index.js';
 import { MAX_TOKEN_LENGTH } from '../../oauth/revoke/token-shape.js';
 import { formPost } from '../support/form-post.js';
 
@@ -152,6 +152,13 @@ function recordingDependencies() {
 }
 
 describe('revokeToken: what reaches DynamoDB and Cognito', () => {
+  it('runs its steps in this order', () => {
+    expect(REVOKE_STEPS.map((step) => step.name)).toEqual([
+      'readForm', 'requireToken', 'readClientCredentials', 'authenticateClient', 'compareClientSecret',
+      'ignoreForeignToken', 'revokeAsAccessToken', 'revokeAsRefreshToken',
+    ]);
+  });
+
   it.each([
     ['a client_id over 2,048 bytes', undefined, { clientId: 'a'.repeat(2100) }],
     ['Basic credentials that are not valid percent-encoding', basic('%zz:x'), {}],

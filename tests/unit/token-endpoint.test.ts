@@ -12,7 +12,7 @@ import { presentedTokenCredentials as authenticateClient } from '../../oauth/tok
 import { cognitoTokenEndpoint } from '../../oauth/token/cognito-token-endpoint.js';
 import { type TokenDependencies, newTokenContext } from '../../oauth/token/context.js';
 import { parseTokenForm } from '../../oauth/token/form.js';
-import { handleTokenRequest as runTokenSteps } from '../../oauth/token/index.js';
+import { TOKEN_STEPS, handleTokenRequest as runTokenSteps } from '../../oauth/token/index.js';
 import { formPost } from '../support/form-post.js';
 
 /**
@@ -108,6 +108,12 @@ const refused = async (promise: Promise<unknown>) => {
 };
 
 describe('POST /token', () => {
+  it('runs its steps in this order', () => {
+    expect(TOKEN_STEPS.map((step) => step.name)).toEqual([
+      'readTokenForm', 'checkGrantType', 'readClientCredentials', 'authenticateClient', 'exchangeGrant', 'recordAppGrant',
+    ]);
+  });
+
   it('redeems a bound code at Cognito with our callback and the app client, and names the scope', async () => {
     answer = () => ({ status: 200, body: tokens });
     const { deps, bind } = setup();
