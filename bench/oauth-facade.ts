@@ -30,8 +30,11 @@ import { deriveKeys, sealingKeyring } from '../oauth/keys.js';
 import { seal } from '../oauth/sealed.js';
 import { cognitoTokenEndpoint } from '../oauth/token/cognito-token-endpoint.js';
 import { dynamoDbAppGrants } from '../lib/app-grants.js';
+import { newTokenContext } from '../oauth/token/context.js';
 import { handleTokenRequest } from '../oauth/token/index.js';
-import { revokeToken } from '../oauth/revoke/revoke-token.js';
+import { formPost } from '../tests/support/form-post.js';
+import { newRevocationContext } from '../oauth/revoke/context.js';
+import { revokeToken } from '../oauth/revoke/index.js';
 
 const ISSUER = 'https://mcp.example.com';
 const RESOURCE = `${ISSUER}/mcp`;
@@ -96,8 +99,8 @@ export async function benchOAuthFacade(): Promise<void> {
     // No client in this run signs assertions: their keys and jtis are never reached.
     const assertions = { jwks: async () => Promise.reject(new Error('no keys in the bench')), usedAssertions: { use: async () => false } };
     const tokenDeps = { grants, registry, issuer: ISSUER, assertions, cognito: cognitoTokenEndpoint(`http://127.0.0.1:${(cognito.address() as AddressInfo).port}`, 2000), callbackUrl: settings.callbackUrl, resource: RESOURCE, clientCredentialsEnabled: false, now, appGrants: dynamoDbAppGrants({ grants: 'grants', revocations: 'revocations' }, sdkDocuments(documents)), sessionSeconds: 86_400 };
-    await step('POST /token authorization_code', () => handleTokenRequest({ grant_type: 'authorization_code', code: 'bench-code', redirect_uri: 'http://127.0.0.1:5000/cb', code_verifier: VERIFIER, client_id: 'dcr1' }, undefined, tokenDeps));
-    await step('POST /token refresh_token', () => handleTokenRequest({ grant_type: 'refresh_token', refresh_token: 'rt', client_id: 'dcr1' }, undefined, tokenDeps));
+    await step('POST /token authorization_code', () => handleTokenRequest(newTokenContext(formPost({ grant_type: 'authorization_code', code: 'bench-code', redirect_uri: 'http://127.0.0.1:5000/cb', code_verifier: VERIFIER, client_id: 'dcr1' })), tokenDeps));
+    await step('POST /token refresh_token', () => handleTokenRequest(newTokenContext(formPost({ grant_type: 'refresh_token', refresh_token: 'rt', client_id: 'dcr1' })), tokenDeps));
 
     // /revoke (RFC 7009): the access token's signature check is CPU only (the authorizer's verifier,
     // stood in here); a refresh token goes to Cognito's RevokeToken (counted, not called).
@@ -114,8 +117,8 @@ export async function benchOAuthFacade(): Promise<void> {
       },
       revokeRefreshToken: async () => (revokeCalls.push('RevokeToken'), 'revoked' as const),
     };
-    await step('POST /revoke access token', () => revokeToken({ form: { token: 'access.token.jwt', tokenTypeHint: undefined, clientId: 'dcr1', clientSecret: undefined } }, revokeDeps));
-    await step('POST /revoke refresh token (+1 Cognito RevokeToken)', () => revokeToken({ form: { token: 'refresh.token.of.five.parts', tokenTypeHint: undefined, clientId: 'dcr1', clientSecret: undefined } }, revokeDeps));
+    await step('POST /revoke access token', () => revokeToken(newRevocationContext(formPost({ token: 'access.token.jwt', client_id: 'dcr1' })), revokeDeps));
+    await step('POST /revoke refresh token (+1 Cognito RevokeToken)', () => revokeToken(newRevocationContext(formPost({ token: 'refresh.token.of.five.parts', client_id: 'dcr1' })), revokeDeps));
 
     // CIMD: a new URL, the cache hit, and a refetch of an unchanged document.
     const documentUrl = 'https://client.example.org/mcp.json';

@@ -2,7 +2,7 @@ import type { CimdRetirement } from './cimd/cimd-retirement.js';
 import type { AppClients } from './cognito-app-clients.js';
 import { type AppClientRecord, MalformedClientRecordError, isActiveAppClient, isActiveClient, isCimdAlias } from '../lib/client-record.js';
 import { ClientNotActiveError, type ClientRegistry } from './client-registry.js';
-import { DCR_CLIENT_NAME_PREFIX } from './register-client.js';
+import { DCR_CLIENT_NAME_PREFIX } from './app-client-request.js';
 
 /**
  * The hourly clean-up of registered clients, so that the pool's ~1,000 app client slots are not

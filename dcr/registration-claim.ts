@@ -2,7 +2,7 @@ import type { Documents } from '../lib/dynamodb/documents.js';
 
 /**
  * Who is creating the client of an idempotent registration (identical public metadata from one
- * source, register-client.ts): the first request writes a claim on the registration's fingerprint
+ * source, register/idempotency.ts): the first request writes a claim on the registration's fingerprint
  * with a conditional write, before any Cognito app client exists; an identical request arriving
  * meanwhile finds the claim taken and waits for the first one's client instead of creating its
  * own. Looking for a recent client, then creating, was not enough: two requests arriving together

@@ -2,7 +2,7 @@ import { isCognitoClientId } from '../dcr/client-id.js';
 import type { AppClients } from '../dcr/cognito-app-clients.js';
 import type { ClientAuthMethod } from '../dcr/client-metadata.js';
 import type { ClientRegistry } from '../dcr/client-registry.js';
-import { cognitoClientName } from '../dcr/register-client.js';
+import { cognitoClientName } from '../dcr/app-client-request.js';
 import type { AuthorizeClient } from './authorize/context.js';
 import { oauthError } from './errors.js';
 import { CimdClientError } from '../dcr/cimd/cimd-clients.js';

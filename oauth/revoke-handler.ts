@@ -8,14 +8,15 @@ import { cognitoAppClients } from '../dcr/cognito-app-clients.js';
 import { cognitoApiFromEnvironment } from '../lib/cognito/json-api.js';
 import { dynamoDbDocumentsFromEnvironment } from '../lib/dynamodb/documents.js';
 import { jsonResponse } from '../lib/http/json-response.js';
-import { headerValue } from '../lib/http/request-body.js';
 import { createLogger } from '../lib/logger.js';
 import { dynamoDbRevocationStore } from '../lib/revocations.js';
 import { clientAssertionDependencies } from './client-auth/assertion-dependencies.js';
-import { loggedTokenTypeHint, readRevocationForm } from './revoke/revocation-request.js';
+import { newRevocationContext } from './revoke/context.js';
+import { RevocationRequestError, revokeToken } from './revoke/index.js';
+import { loggedTokenTypeHint } from './revoke/revocation-request.js';
 import { loadRevokeConfig } from './revoke/revoke-config.js';
-import { RevocationRequestError, revokeToken } from './revoke/revoke-token.js';
 
+/** POST /revoke. Its steps, in order: revoke/index.ts, REVOKE_STEPS. */
 const logger = createLogger('revoke');
 const { oauth: oauthConfig, dcr: config, revocationsTable, localJwksOrigin } = loadRevokeConfig();
 const documents = dynamoDbDocumentsFromEnvironment();
@@ -57,11 +58,11 @@ const dependencies = {
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event) => {
+    const ctx = newRevocationContext(event);
     try {
-      const form = readRevocationForm(event);
-      const outcome = await revokeToken({ form, authorization: headerValue(event.headers, 'authorization') }, dependencies);
+      const outcome = await revokeToken(ctx, dependencies);
       // Only fixed values: the client's own strings (the hint could be a megabyte) stay out of the log.
-      logger.info('Revocation request', { outcome, hint: loggedTokenTypeHint(form.tokenTypeHint) });
+      logger.info('Revocation request', { outcome, hint: loggedTokenTypeHint(ctx.form!.tokenTypeHint) });
       return { statusCode: 200, headers: { 'Cache-Control': 'no-store' }, body: '' };
     } catch (error) {
       if (error instanceof RevocationRequestError) {

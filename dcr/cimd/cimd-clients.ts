@@ -4,7 +4,7 @@ import type { AppClients } from '../cognito-app-clients.js';
 import type { MetadataPolicy } from '../client-metadata.js';
 import type { CimdAliasRecord, CimdClientRecord } from '../../lib/client-record.js';
 import { ClientCapacityError, RateLimitedError } from '../errors.js';
-import { grantScopes } from '../register-client.js';
+import { grantScopes } from '../register/scopes.js';
 import { sha256Hex } from '../registration-token.js';
 import { type CacheBounds, cacheLifetimeSeconds } from './cache-lifetime.js';
 import { type CimdRegistry, AliasExistsError } from './cimd-registry.js';

@@ -6,7 +6,7 @@ import { mediaType } from '../../lib/http/request-body.js';
  * `token` or `client_id` would mean whichever one a parser picks).
  *
  * One bound for both endpoints, 32 KB: the largest honest request is a revocation carrying one of
- * our tokens (a few KB; at most 16 KB, see revoke-token.ts) and a client assertion (at most 16 KB).
+ * our tokens (a few KB; at most 16 KB, see revoke/token-shape.ts) and a client assertion (at most 16 KB).
  * Each endpoint answers the error in its own form (a 413 at /revoke, RFC 6749's 400 at /token).
  */
 export const MAX_FORM_BYTES = 32_768;

@@ -1,6 +1,13 @@
 import type { AssertionDependencies } from '../client-auth/assertion.js';
-import { type ClientResolutionDependencies, type ResolvedClient, authenticateClient, resolveClient } from '../client-auth/authenticate.js';
+import {
+  type ClientResolutionDependencies,
+  type ResolvedClient,
+  authenticateClient as checkPresentedCredentials,
+  resolveClient,
+} from '../client-auth/authenticate.js';
 import { ClientAuthenticationError, type PresentedCredentials, presentedCredentials } from '../client-auth/credentials.js';
+import { headerValue } from '../../lib/http/request-body.js';
+import type { RevocationContext } from './context.js';
 import { BASIC_CHALLENGE, RevocationRequestError } from './errors.js';
 
 /**
@@ -48,9 +55,21 @@ export async function authenticateRevocationClient(
   try {
     const client = await resolveClient(presented, deps);
     const audiences = [deps.issuer, `${deps.issuer}/token`, `${deps.issuer}/revoke`];
-    const authenticated = await authenticateClient(presented, client, { audiences, deps: deps.assertions });
+    const authenticated = await checkPresentedCredentials(presented, client, { audiences, deps: deps.assertions });
     return { client, secret: authenticated.secret };
   } catch (error) {
     throw asRevocationError(error);
   }
+}
+
+/** Exactly one authentication method, well-formed; whether it is right is the next step's question. */
+export function readClientCredentials(ctx: RevocationContext): undefined {
+  ctx.presented = revocationCredentials(headerValue(ctx.request.headers, 'authorization'), ctx.form!);
+  ctx.challenge = ctx.presented.method === 'client_secret_basic' ? BASIC_CHALLENGE : undefined;
+  return undefined;
+}
+
+export async function authenticateClient(ctx: RevocationContext, deps: RevocationAuthenticationDependencies): Promise<undefined> {
+  ({ client: ctx.client, secret: ctx.secret } = await authenticateRevocationClient(ctx.presented!, deps));
+  return undefined;
 }

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { headerValue, requestBodyBytes } from '../../lib/http/request-body.js';
 import { FormError, MAX_FORM_BYTES, readOAuthForm } from '../client-auth/form.js';
 import type { RevocationForm } from './client-authentication.js';
+import type { RevocationContext } from './context.js';
 import { RevocationRequestError } from './errors.js';
 
 /**
@@ -26,6 +27,18 @@ export function readRevocationForm(event: Pick<APIGatewayProxyEvent, 'headers' |
     clientAssertionType: form.client_assertion_type,
     clientAssertion: form.client_assertion,
   };
+}
+
+export function readForm(ctx: RevocationContext): undefined {
+  ctx.form = readRevocationForm(ctx.request);
+  return undefined;
+}
+
+/** The one parameter RFC 7009 §2.1 requires. */
+export function requireToken(ctx: RevocationContext): undefined {
+  if (!ctx.form!.token) throw new RevocationRequestError(400, 'invalid_request', 'token: is required');
+  ctx.token = ctx.form!.token;
+  return undefined;
 }
 
 /** The hint as it may be logged: only the values RFC 7009 §2.1 defines, anything else is "other". */

@@ -1,7 +1,7 @@
 import { AppAccessRevokedError, type AppGrants } from '../../lib/app-grants.js';
 import { unverifiedClaims } from '../../lib/unverified-claims.js';
 import { OAuthError } from '../errors.js';
-import type { CognitoTokens } from './cognito-token-endpoint.js';
+import type { TokenContext } from './context.js';
 
 export interface AppGrantDependencies {
   appGrants: AppGrants;
@@ -16,9 +16,11 @@ export interface AppGrantDependencies {
  * when the user or an operator ended this application's access after the session's sign-in.
  * The access token came from Cognito over TLS a moment ago: its claims are read, not verified.
  * One TransactWriteItems; a token without the claims this needs is refused (fail closed).
+ * client_credentials has no user, so no grant.
  */
-export async function recordAppGrant(tokens: CognitoTokens, deps: AppGrantDependencies): Promise<void> {
-  const claims = unverifiedClaims(tokens.access_token);
+export async function recordAppGrant(ctx: TokenContext, deps: AppGrantDependencies): Promise<void> {
+  if (ctx.grantType === 'client_credentials') return;
+  const claims = unverifiedClaims(ctx.response!.tokens.access_token);
   const sub = claims?.sub;
   const clientId = claims?.client_id;
   const authTime = claims?.auth_time ?? claims?.iat;

@@ -4,7 +4,7 @@ import { sha256 } from '../cookies.js';
 import { OAuthError } from '../errors.js';
 import type { CognitoTokenEndpoint } from './cognito-token-endpoint.js';
 import type { TokenClient } from './client-authentication.js';
-import type { TokenResponse } from './index.js';
+import type { TokenResponse } from './context.js';
 
 const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
 

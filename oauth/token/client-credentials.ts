@@ -2,7 +2,7 @@ import type { AppClientRecord } from '../../lib/client-record.js';
 import { OAuthError } from '../errors.js';
 import type { CognitoTokenEndpoint } from './cognito-token-endpoint.js';
 import type { TokenClient } from './client-authentication.js';
-import type { TokenResponse } from './index.js';
+import type { TokenResponse } from './context.js';
 
 /**
  * client_credentials, for confidential clients registered for it (only when the operator enabled

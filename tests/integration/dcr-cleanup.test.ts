@@ -14,8 +14,9 @@ import { type ClientRegistry, dynamoDbClientRegistry } from '../../dcr/client-re
 import type { ClientItem, DynamicClientRecord } from '../../lib/client-record.js';
 import { parseClientMetadata } from '../../dcr/client-metadata.js';
 import { cognitoAppClients } from '../../dcr/cognito-app-clients.js';
-import { deleteRegistration } from '../../dcr/manage-client.js';
-import { type RegistrationPolicy, registerClient } from '../../dcr/register-client.js';
+import { deleteRegistration } from '../../dcr/manage/delete.js';
+import { registerClient } from '../../dcr/register/index.js';
+import type { RegistrationPolicy } from '../../dcr/register/policy.js';
 import { createDocumentClient } from '../../lib/dynamodb/document-client.js';
 import { localCognitoClient } from '../../local/cognito.js';
 import { localDynamoDbClient } from '../../local/dynamodb.js';

@@ -3,7 +3,9 @@ import { type AppClients, cognitoAppClients } from '../../dcr/cognito-app-client
 import { parseClientMetadata } from '../../dcr/client-metadata.js';
 import { dynamoDbClientRegistry } from '../../dcr/client-registry.js';
 import { RegistrationInProgressError } from '../../dcr/errors.js';
-import { type RegistrationPolicy, registerClient, registrationFingerprint } from '../../dcr/register-client.js';
+import { registrationFingerprint } from '../../dcr/register/idempotency.js';
+import { registerClient } from '../../dcr/register/index.js';
+import type { RegistrationPolicy } from '../../dcr/register/policy.js';
 import { CLAIM_SECONDS, dynamoDbRegistrationClaims } from '../../dcr/registration-claim.js';
 import { localCognitoClient } from '../../local/cognito.js';
 import { listAppClients } from '../support/cognito-app-clients.js';

@@ -6,8 +6,10 @@ import { type AppClients, cognitoAppClients } from '../../dcr/cognito-app-client
 import { dynamoDbClientRegistry } from '../../dcr/client-registry.js';
 import { parseClientMetadata } from '../../dcr/client-metadata.js';
 import { ClientCapacityError, RateLimitedError } from '../../dcr/errors.js';
-import { deleteRegistration, updateRegistration } from '../../dcr/manage-client.js';
-import { type RegistrationPolicy, registerClient } from '../../dcr/register-client.js';
+import { deleteRegistration } from '../../dcr/manage/delete.js';
+import { updateRegistration } from '../../dcr/manage/update.js';
+import { registerClient } from '../../dcr/register/index.js';
+import type { RegistrationPolicy } from '../../dcr/register/policy.js';
 import { sha256Hex } from '../../dcr/registration-token.js';
 import { createDocumentClient } from '../../lib/dynamodb/document-client.js';
 import { dynamoDbRateLimiter } from '../../lib/rate-limit.js';

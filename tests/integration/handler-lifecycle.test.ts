@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Handler } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { cognitoAppClients } from '../../dcr/cognito-app-clients.js';
-import { DCR_CLIENT_NAME_PREFIX } from '../../dcr/register-client.js';
+import { DCR_CLIENT_NAME_PREFIX } from '../../dcr/app-client-request.js';
 import { getSecretValue } from '../../lib/aws/secrets-manager.js';
 import { createDocumentClient } from '../../lib/dynamodb/document-client.js';
 import { SESSION_COOKIE, formToken, newSession } from '../../oauth/apps/session.js';

@@ -8,7 +8,8 @@ import { UNKNOWN_KID_REFETCH_SECONDS, jwksCache } from '../../oauth/client-auth/
 import type { UsedAssertions } from '../../oauth/client-auth/jti-store.js';
 import { OAuthError } from '../../oauth/errors.js';
 import { createSign, KeyObject } from 'node:crypto';
-import { authenticateTokenClient, presentedTokenCredentials } from '../../oauth/token/client-authentication.js';
+import { authenticateTokenClient } from '../../oauth/token/client-authentication.js';
+import { presentedTokenCredentials } from '../../oauth/token/credentials.js';
 import { type ClientSigningKey, assertionFields, clientAssertion, clientSigningKey } from '../support/client-metadata.js';
 
 /**

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type RegistrationPolicy, cognitoClientName, grantScopes } from '../../dcr/register-client.js';
+import { cognitoClientName } from '../../dcr/app-client-request.js';
+import type { RegistrationPolicy } from '../../dcr/register/policy.js';
+import { grantScopes } from '../../dcr/register/scopes.js';
 
 const RS = 'https://api.example.com/mcp';
 const READ = `${RS}/read`;

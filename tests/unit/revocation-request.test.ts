@@ -3,9 +3,17 @@ import { isCognitoClientId } from '../../dcr/client-id.js';
 import { type RevocationForm, revocationCredentials as clientCredentials } from '../../oauth/revoke/client-authentication.js';
 import { BASIC_CHALLENGE, RevocationRequestError } from '../../oauth/revoke/errors.js';
 import { MAX_REVOCATION_BODY_BYTES, loggedTokenTypeHint, readRevocationForm } from '../../oauth/revoke/revocation-request.js';
-import { MAX_TOKEN_LENGTH, type RevocationDependencies, revokeToken } from '../../oauth/revoke/revoke-token.js';
+import { type RevocationDependencies, type RevocationRequest, newRevocationContext } from '../../oauth/revoke/context.js';
+import { REVOKE_STEPS, revokeToken as runRevokeSteps } from '../../oauth/revoke/index.js';
+import { MAX_TOKEN_LENGTH } from '../../oauth/revoke/token-shape.js';
+import { formPost } from '../support/form-post.js';
 
 const FORM: RevocationForm = { token: 'abc', tokenTypeHint: undefined, clientId: undefined, clientSecret: undefined };
+/** REVOKE_STEPS over the form as it is sent. */
+const revokeToken = ({ form, authorization }: { form: RevocationForm; authorization?: string | undefined }, dependencies: RevocationDependencies) =>
+  runRevokeSteps(newRevocationContext(sent(form, authorization)), dependencies);
+const sent = (form: RevocationForm, authorization: string | undefined): RevocationRequest =>
+  formPost({ token: form.token, token_type_hint: form.tokenTypeHint, client_id: form.clientId, client_secret: form.clientSecret }, authorization);
 const basic = (raw: string) => `Basic ${Buffer.from(raw, 'utf8').toString('base64')}`;
 
 function refusalOf(run: () => unknown): RevocationRequestError {
@@ -144,6 +152,13 @@ function recordingDependencies() {
 }
 
 describe('revokeToken: what reaches DynamoDB and Cognito', () => {
+  it('runs its steps in this order', () => {
+    expect(REVOKE_STEPS.map((step) => step.name)).toEqual([
+      'readForm', 'requireToken', 'readClientCredentials', 'authenticateClient', 'compareClientSecret',
+      'ignoreForeignToken', 'revokeAsAccessToken', 'revokeAsRefreshToken',
+    ]);
+  });
+
   it.each([
     ['a client_id over 2,048 bytes', undefined, { clientId: 'a'.repeat(2100) }],
     ['Basic credentials that are not valid percent-encoding', basic('%zz:x'), {}],

@@ -8,10 +8,12 @@ import { AppAccessRevokedError, type AppGrants, type GrantUse } from '../../lib/
 import { sha256 } from '../../oauth/cookies.js';
 import { OAuthError } from '../../oauth/errors.js';
 import { MAX_FORM_BYTES } from '../../oauth/client-auth/form.js';
-import { presentedTokenCredentials as authenticateClient } from '../../oauth/token/client-authentication.js';
+import { presentedTokenCredentials as authenticateClient } from '../../oauth/token/credentials.js';
 import { cognitoTokenEndpoint } from '../../oauth/token/cognito-token-endpoint.js';
+import { type TokenDependencies, newTokenContext } from '../../oauth/token/context.js';
 import { parseTokenForm } from '../../oauth/token/form.js';
-import { handleTokenRequest } from '../../oauth/token/index.js';
+import { TOKEN_STEPS, handleTokenRequest as runTokenSteps } from '../../oauth/token/index.js';
+import { formPost } from '../support/form-post.js';
 
 /**
  * The token endpoint's logic against a fake Cognito /oauth2/token on 127.0.0.1 (client_credentials
@@ -95,6 +97,9 @@ function setup(rows: Record<string, Partial<AppClientRecord>> = {}, timeoutMs = 
     bindings.set(sha256(code), { clientId: 'pub1', appClientId: 'pub1', redirectUri: 'http://127.0.0.1:5000/cb', authMethod: 'none', scope: `${RESOURCE}/read offline_access`, resource: RESOURCE, codeChallenge: createHash('sha256').update(VERIFIER).digest('base64url'), ...binding });
   return { deps, bind, recorded, revokedApps };
 }
+/** TOKEN_STEPS over the form as it is sent. */
+const handleTokenRequest = (form: Record<string, string>, authorization: string | undefined, deps: TokenDependencies) =>
+  runTokenSteps(newTokenContext(formPost(form, authorization)), deps);
 const codeForm = (code: string, extra: Record<string, string> = {}) => ({ grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1:5000/cb', code_verifier: VERIFIER, client_id: 'pub1', ...extra });
 const refused = async (promise: Promise<unknown>) => {
   const error = await promise.then(() => undefined, (e: unknown) => e);
@@ -103,6 +108,12 @@ const refused = async (promise: Promise<unknown>) => {
 };
 
 describe('POST /token', () => {
+  it('runs its steps in this order', () => {
+    expect(TOKEN_STEPS.map((step) => step.name)).toEqual([
+      'readTokenForm', 'checkGrantType', 'readClientCredentials', 'authenticateClient', 'exchangeGrant', 'recordAppGrant',
+    ]);
+  });
+
   it('redeems a bound code at Cognito with our callback and the app client, and names the scope', async () => {
     answer = () => ({ status: 200, body: tokens });
     const { deps, bind } = setup();

@@ -1,0 +1,10 @@
+import { ClientCapacityError } from '../errors.js';
+import type { RegistrationDependencies, RegistrationPolicy } from './policy.js';
+
+/** The operator's cap on active dynamic clients (dcrMaxClients); the count also feeds the quota alarm. */
+export async function checkClientCapacity(policy: RegistrationPolicy, dependencies: RegistrationDependencies): Promise<void> {
+  if (policy.maxClients === undefined) return;
+  const count = await dependencies.registry.countActiveAppClients();
+  dependencies.onClientCount?.(count);
+  if (count >= policy.maxClients) throw new ClientCapacityError(policy.maxClients);
+}
