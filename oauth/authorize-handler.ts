@@ -17,7 +17,7 @@ import { lookUpClient } from './client-lookup.js';
 import { cognitoRedirect } from './cognito-authorize-url.js';
 import { dynamoDbCodeGrants } from './code-grants.js';
 import { loadOAuthConfig } from './config.js';
-import { consentResponse, decideConsent } from './consent.js';
+import { consentResponse, decideConsent, readConsentForm } from './consent.js';
 import { errorPage } from './html.js';
 import { sealingKeyring } from './keys.js';
 import { redirectResponse } from './responses.js';
@@ -39,7 +39,6 @@ const keyring = sealingKeyring(
 );
 const serverScopes = SCOPE_NAMES.map((name) => fullScope(config.resource, name));
 const nowSeconds = () => Math.floor(Date.now() / 1000);
-const MAX_FORM_BYTES = 16_384;
 
 const cimdRegistry = dynamoDbCimdRegistry(config.dcr.clientsTable, documents);
 const rateLimiter = dynamoDbRateLimiter(config.dcr.rateLimitsTable, documents);
@@ -141,21 +140,8 @@ async function authorize(event: APIGatewayProxyEvent): Promise<APIGatewayProxyRe
   return redirectResponse(redirect.location, [redirect.cookie]);
 }
 
-function readForm(event: APIGatewayProxyEvent): Record<string, string> | undefined {
-  const type = headerValue(event.headers, 'content-type')?.split(';')[0]?.trim().toLowerCase();
-  const body = requestBodyBytes(event);
-  if (type !== 'application/x-www-form-urlencoded' || body.length > MAX_FORM_BYTES) return undefined;
-  const form: Record<string, string> = {};
-  for (const [name, value] of new URLSearchParams(body.toString('utf8'))) {
-    if (name in form) return undefined;
-    form[name] = value;
-  }
-  return form;
-}
-
 async function consent(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-  const form = readForm(event);
-  if (!form) return errorPage('invalid_request', 'This page expired or was not opened by you. Go back to your application and start again.');
+  const form = readConsentForm(requestBodyBytes(event), headerValue(event.headers, 'content-type'));
   const decision = decideConsent(
     {
       form,
@@ -163,7 +149,7 @@ async function consent(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResu
       origin: headerValue(event.headers, 'origin'),
       secFetchSite: headerValue(event.headers, 'sec-fetch-site'),
     },
-    await settings({ purpose: 'consent', sealed: form.request }),
+    await settings({ purpose: 'consent', sealed: form?.request }),
     nowSeconds(),
   );
   if (decision.kind === 'refused') logger.warn('Consent refused', { reason: decision.reason });
@@ -172,12 +158,11 @@ async function consent(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResu
 }
 
 async function callback(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-  const query = event.queryStringParameters ?? {};
-  const repeated = Object.values(event.multiValueQueryStringParameters ?? {}).some((values) => (values?.length ?? 0) > 1);
-  if (repeated) return errorPage('invalid_request', 'The identity provider answered with repeated parameters.');
-  const outcome = await handleCallback(query, headerValue(event.headers, 'cookie'), await settings({ purpose: 'cognito-state', sealed: query.state }), grants, nowSeconds());
+  const query = event.multiValueQueryStringParameters ?? {};
+  const sealed = query.state?.length === 1 ? query.state[0] : undefined;
+  const outcome = await handleCallback(query, headerValue(event.headers, 'cookie'), await settings({ purpose: 'cognito-state', sealed }), grants, nowSeconds());
   if (outcome.kind === 'page') logger.warn('Callback refused', { reason: outcome.reason });
-  else logger.info('Authorization response sent', { clientId: outcome.clientId, result: outcome.result, cognitoError: query.error?.slice(0, 40) });
+  else logger.info('Authorization response sent', { clientId: outcome.clientId, result: outcome.result, cognitoError: query.error?.[0]?.slice(0, 40) });
   return outcome.response;
 }
 

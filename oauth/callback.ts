@@ -36,8 +36,14 @@ export type CallbackOutcome =
   | { kind: 'page'; response: APIGatewayProxyResult; reason: string }
   | { kind: 'redirect'; response: APIGatewayProxyResult; clientId: string; result: 'code' | string };
 
+/**
+ * The callback's query: API Gateway's multi-valued parameters, or (tests, the bench) single values.
+ * A parameter sent twice is refused before anything is read, as no single value of it can be trusted.
+ */
+export type CallbackQuery = Record<string, string | readonly string[] | undefined>;
+
 export async function handleCallback(
-  query: Record<string, string | undefined>,
+  callbackQuery: CallbackQuery,
   cookieHeader: string | undefined,
   settings: CallbackSettings,
   grants: CodeGrants,
@@ -48,6 +54,11 @@ export async function handleCallback(
     reason,
     response: errorPage('invalid_request', description),
   });
+  const values = Object.entries(callbackQuery);
+  if (values.some(([, value]) => Array.isArray(value) && value.length > 1)) {
+    return page('repeated parameters', 'The identity provider answered with repeated parameters.');
+  }
+  const query = Object.fromEntries(values.map(([name, value]) => [name, typeof value === 'string' ? value : value?.[0]]));
   const pending = unseal<PendingAuthorization>(settings.stateKey, 'cognito-state', query.state, nowSeconds);
   if (!pending) return page('state invalid or expired', 'This sign-in link is invalid or has expired.');
   const cookieName = authzCookieName(pending.n);

@@ -69,8 +69,24 @@ export function consentResponse(
   };
 }
 
+/** The largest consent form read; the page's own form is a sealed request and one decision. */
+export const MAX_CONSENT_FORM_BYTES = 16_384;
+
+/** The posted form: form-encoded, bounded, each field once; anything else is undefined (refused below). */
+export function readConsentForm(body: Buffer, contentType: string | undefined): Record<string, string> | undefined {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded' || body.length > MAX_CONSENT_FORM_BYTES) return undefined;
+  const form: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(body.toString('utf8'))) {
+    if (name in form) return undefined;
+    form[name] = value;
+  }
+  return form;
+}
+
 export interface ConsentPost {
-  form: Record<string, string>;
+  /** readConsentForm's result: undefined when the body was not a readable form. */
+  form: Record<string, string> | undefined;
   cookieHeader: string | undefined;
   origin: string | undefined;
   secFetchSite: string | undefined;
@@ -80,8 +96,10 @@ export type ConsentDecision =
   | { kind: 'refused'; response: APIGatewayProxyResult; reason: string }
   | { kind: 'allowed' | 'denied'; response: APIGatewayProxyResult; clientId: string };
 
+/** POST /consent, check by check; every refusal is the same page (a forger learns nothing from it). */
 export function decideConsent(post: ConsentPost, settings: ConsentSettings, nowSeconds: number): ConsentDecision {
   const refuse = (reason: string): ConsentDecision => ({ kind: 'refused', reason, response: errorPage('invalid_request', EXPIRED) });
+  if (!post.form) return refuse('not a form-encoded body of at most 16 KB with each field once');
   if (post.origin !== undefined && post.origin !== new URL(settings.issuer).origin) return refuse('cross-origin Origin');
   if (post.secFetchSite !== undefined && !['same-origin', 'none'].includes(post.secFetchSite)) return refuse('cross-site Sec-Fetch-Site');
   const cookie = readCookie(post.cookieHeader, CONSENT_COOKIE);

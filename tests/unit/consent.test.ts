@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuthorizeClient, AuthorizeContext } from '../../oauth/authorize/context.js';
 import { consentFormTargets, consentPage } from '../../oauth/consent-page.js';
-import { consentResponse, decideConsent } from '../../oauth/consent.js';
+import { MAX_CONSENT_FORM_BYTES, consentResponse, decideConsent, readConsentForm } from '../../oauth/consent.js';
 import { CONSENT_COOKIE, authzCookieName, setCookie } from '../../oauth/cookies.js';
 import { deriveKeys } from '../../oauth/keys.js';
 import { seal, unseal } from '../../oauth/sealed.js';
@@ -134,6 +134,19 @@ describe('POST /consent', () => {
     const pending = unseal<{ ruri: string; st: string; off: boolean; exp: number }>(keys['cognito-state'], 'cognito-state', location.searchParams.get('state')!, NOW);
     expect(pending).toMatchObject({ ruri: 'http://127.0.0.1:33418/cb', st: 's1', off: true });
     expect(String(decision.response.multiValueHeaders!['Set-Cookie']![0])).toMatch(/^__Host-mcp-authz-[\w-]{12}=[\w-]{43}; Path=\/; Secure; HttpOnly; SameSite=Lax; Max-Age=600$/);
+  });
+
+  it('refuses a body that is not a readable form with the same page, whatever else is right', () => {
+    const refused = post({ form: undefined });
+    expect(refused).toMatchObject({ kind: 'refused', reason: expect.stringContaining('form-encoded') });
+    expect(refused.response.headers!.Location).toBeUndefined();
+    const body = (text: string) => Buffer.from(text, 'utf8');
+    const form = `request=${encodeURIComponent(request)}&decision=allow`;
+    expect(readConsentForm(body(form), 'application/x-www-form-urlencoded; charset=UTF-8')).toEqual({ request, decision: 'allow' });
+    expect(readConsentForm(body(`${form}&decision=deny`), 'application/x-www-form-urlencoded')).toBeUndefined();
+    expect(readConsentForm(body(form), 'application/json')).toBeUndefined();
+    expect(readConsentForm(body(form), undefined)).toBeUndefined();
+    expect(readConsentForm(body(`${form}&pad=${'x'.repeat(MAX_CONSENT_FORM_BYTES)}`), 'application/x-www-form-urlencoded')).toBeUndefined();
   });
 
   it('deny: access_denied with state and iss at the client', () => {

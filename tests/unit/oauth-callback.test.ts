@@ -56,6 +56,18 @@ describe('GET /oauth/callback', () => {
     });
   });
 
+  it('refuses a parameter sent twice with a page, before it opens the state or spends anything', async () => {
+    const grants = memoryGrants();
+    const outcome = await handleCallback({ code: ['c1', 'c2'], state: [state] }, cookie, settings, grants, NOW);
+    expect(outcome).toMatchObject({ kind: 'page', reason: 'repeated parameters' });
+    expect(outcome.response.headers!.Location).toBeUndefined();
+    expect(grants.codes.size).toBe(0);
+    // API Gateway's multi-valued form with each parameter once is read as single values.
+    const once = await handleCallback({ code: ['c3'], state: [state] }, cookie, settings, grants, NOW);
+    expect(once.kind).toBe('redirect');
+    expect(grants.codes.has(sha256('c3'))).toBe(true);
+  });
+
   it('refuses a replayed state with a page', async () => {
     const grants = memoryGrants();
     await handleCallback({ code: 'c1', state }, cookie, settings, grants, NOW);
