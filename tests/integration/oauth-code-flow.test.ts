@@ -182,6 +182,19 @@ describe('the authorization code flow through the facade', () => {
     await expectErrorPage(await fetch(url, { redirect: 'manual' }), /must not be repeated/);
   });
 
+  it('the callback refuses a parameter sent twice, and /consent a body that is not a readable form, with a page', async () => {
+    const callback = await fetch(`${stack.baseUrl}/oauth/callback?code=a&code=b&state=s`, { redirect: 'manual' });
+    expect(callback.status).toBe(400);
+    expect(callback.headers.get('location')).toBeNull();
+    expect(await callback.text()).toMatch(/repeated parameters/);
+    for (const [type, body] of [['application/json', '{"decision":"allow"}'], ['application/x-www-form-urlencoded', 'decision=allow&decision=deny']]) {
+      const consent = await fetch(`${stack.baseUrl}/consent`, { method: 'POST', headers: { 'Content-Type': type!, Origin: new URL(stack.baseUrl).origin }, body, redirect: 'manual' });
+      expect(consent.status).toBe(400);
+      expect(consent.headers.get('location')).toBeNull();
+      expect(await consent.text()).toMatch(/This page expired or was not opened by you/);
+    }
+  });
+
   it.each([
     ['PKCE missing', { code_challenge: undefined, code_challenge_method: undefined }, 'invalid_request'],
     ['PKCE plain', { code_challenge_method: 'plain' }, 'invalid_request'],
