@@ -30,6 +30,9 @@ export function placeholderContext(template: CfnTemplate, options: { region: str
           return PLACEHOLDER_REST_API_ID;
         case 'AWS::Cognito::UserPool':
           return `${region}_AbCdEfGh1`;
+        case 'AWS::Cognito::UserPoolClient':
+          // An app client id: 26 lower-case letters and digits.
+          return '1a2b3c4d5e6f7g8h9i0j1k2l3m';
         case 'AWS::Cognito::UserPoolDomain':
           return property('Domain');
         case 'AWS::DynamoDB::Table':
