@@ -1,5 +1,6 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { AuthorizeContext } from './authorize/context.js';
+import { FormError, readOAuthForm } from './client-auth/form.js';
 import { authorizationResponseUrl } from './authorization-response.js';
 import { type CognitoRedirectSettings, cognitoRedirect } from './cognito-authorize-url.js';
 import { consentFormTargets, consentPage } from './consent-page.js';
@@ -72,16 +73,18 @@ export function consentResponse(
 /** The largest consent form read; the page's own form is a sealed request and one decision. */
 export const MAX_CONSENT_FORM_BYTES = 16_384;
 
-/** The posted form: form-encoded, bounded, each field once; anything else is undefined (refused below). */
+/**
+ * The posted form, read as /token's and /revoke's are (oauth/client-auth/form.ts: form-encoded,
+ * bounded, strict UTF-8, each field once), within the consent form's own bound; anything else is
+ * undefined, refused below.
+ */
 export function readConsentForm(body: Buffer, contentType: string | undefined): Record<string, string> | undefined {
-  const type = contentType?.split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/x-www-form-urlencoded' || body.length > MAX_CONSENT_FORM_BYTES) return undefined;
-  const form: Record<string, string> = {};
-  for (const [name, value] of new URLSearchParams(body.toString('utf8'))) {
-    if (name in form) return undefined;
-    form[name] = value;
+  try {
+    return readOAuthForm(body, contentType, MAX_CONSENT_FORM_BYTES);
+  } catch (error) {
+    if (error instanceof FormError) return undefined;
+    throw error;
   }
-  return form;
 }
 
 export interface ConsentPost {
@@ -99,7 +102,7 @@ export type ConsentDecision =
 /** POST /consent, check by check; every refusal is the same page (a forger learns nothing from it). */
 export function decideConsent(post: ConsentPost, settings: ConsentSettings, nowSeconds: number): ConsentDecision {
   const refuse = (reason: string): ConsentDecision => ({ kind: 'refused', reason, response: errorPage('invalid_request', EXPIRED) });
-  if (!post.form) return refuse('not a form-encoded body of at most 16 KB with each field once');
+  if (!post.form) return refuse('not a form-encoded UTF-8 body of at most 16 KB with each field once');
   if (post.origin !== undefined && post.origin !== new URL(settings.issuer).origin) return refuse('cross-origin Origin');
   if (post.secFetchSite !== undefined && !['same-origin', 'none'].includes(post.secFetchSite)) return refuse('cross-site Sec-Fetch-Site');
   const cookie = readCookie(post.cookieHeader, CONSENT_COOKIE);

@@ -5,7 +5,7 @@ import { ClientNotActiveError } from '../client-registry.js';
 import { type ClientMetadata, RegistrationError, parseClientMetadata } from '../client-metadata.js';
 import { InvalidTokenError } from '../errors.js';
 import type { DcrContext } from '../http/context.js';
-import type { RegistrationPolicy } from '../register/policy.js';
+import { type RegistrationPolicy, epochSeconds } from '../register/policy.js';
 import { grantScopes } from '../register/scopes.js';
 import { readRegistrationBody } from '../registration-request.js';
 import { metadataFields, registrationResponse } from '../registration-response.js';
@@ -62,7 +62,7 @@ export async function updateRegistration(
     record.scope.split(' ').filter(Boolean),
   );
   await dependencies.appClients.updateClient(record.clientId, appClientRequest(metadata, scopes));
-  const now = Math.floor((policy.now?.() ?? new Date()).getTime() / 1000);
+  const now = epochSeconds(policy);
   try {
     await dependencies.registry.updateMetadata(record.clientId, fields, now);
   } catch (error) {

@@ -27,9 +27,10 @@ export class FormError extends Error {
   }
 }
 
-export function readOAuthForm(body: Buffer, contentType: string | undefined): Record<string, string> {
+/** The form; `maxBytes` for a form smaller than these two endpoints' (the consent page's, oauth/consent.ts). */
+export function readOAuthForm(body: Buffer, contentType: string | undefined, maxBytes = MAX_FORM_BYTES): Record<string, string> {
   if (mediaType(contentType) !== 'application/x-www-form-urlencoded') throw new FormError('Content-Type must be application/x-www-form-urlencoded');
-  if (body.length > MAX_FORM_BYTES) throw new FormError(`The request body is larger than ${MAX_FORM_BYTES} bytes`, true);
+  if (body.length > maxBytes) throw new FormError(`The request body is larger than ${maxBytes} bytes`, true);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(body);

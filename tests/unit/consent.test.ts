@@ -146,6 +146,9 @@ describe('POST /consent', () => {
     expect(readConsentForm(body(`${form}&decision=deny`), 'application/x-www-form-urlencoded')).toBeUndefined();
     expect(readConsentForm(body(form), 'application/json')).toBeUndefined();
     expect(readConsentForm(body(form), undefined)).toBeUndefined();
+    expect(readConsentForm(Buffer.from([0x64, 0x3d, 0xff]), 'application/x-www-form-urlencoded')).toBeUndefined();
+    // The shared reader's object has no prototype: a field named like one of Object's is just a field.
+    expect(readConsentForm(body(`${form}&constructor=x`), 'application/x-www-form-urlencoded')).toMatchObject({ request, constructor: 'x' });
     expect(readConsentForm(body(`${form}&pad=${'x'.repeat(MAX_CONSENT_FORM_BYTES)}`), 'application/x-www-form-urlencoded')).toBeUndefined();
   });
 
